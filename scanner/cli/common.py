@@ -1,0 +1,37 @@
+"""Shared CLI state: the global --db option, the console, exit helpers."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from rich.console import Console
+
+from scanner.store import Store, default_db_path, open_store
+
+console = Console()
+err_console = Console(stderr=True)
+
+_state: dict[str, object] = {"db": None, "store": None}
+
+
+def set_db_path(path: Path | None) -> None:
+    _state["db"] = path
+    _state["store"] = None
+
+
+def db_path() -> Path:
+    return Path(_state["db"] or default_db_path())  # type: ignore[arg-type]
+
+
+def get_store() -> Store:
+    """The store selected by --db / $SCANNER_DB / data/scanner.db, opened once per process."""
+    if _state["store"] is None:
+        _state["store"] = open_store(db_path())
+    return _state["store"]  # type: ignore[return-value]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One clear line on stderr, then exit (2: usage/config, 1: some inputs failed)."""
+    err_console.print(f"error: {message}", style="red", highlight=False, markup=False)
+    sys.exit(code)

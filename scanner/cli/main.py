@@ -1,0 +1,77 @@
+"""Entry point: global options, command registration, and error handling without tracebacks."""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from scanner import __version__
+from scanner.cli import common
+from scanner.errors import InputError, ScannerError
+
+AREAS = ["tag", "lexicon", "harvest", "signals", "digest", "run", "review", "train", "bench"]
+
+app = typer.Typer(
+    name="scanner",
+    help="horizonscan: technology horizon scanning for Dutch municipalities.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"horizonscan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Optional[Path] = typer.Option(
+        None, "--db", help="SQLite database (else $SCANNER_DB, else data/scanner.db).", show_default=False
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show version."),
+) -> None:
+    """horizonscan: harvest, tag, trend, review and digest technology signals for municipalities."""
+    common.set_db_path(db)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def register_all() -> None:
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"scanner.cli.{area}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"scanner.cli.{area}":
+                raise
+            continue
+        module.register(app)
+
+
+register_all()
+
+
+def main() -> None:
+    """Run the app; expected failures become one line on stderr and exit code 2 (or 1)."""
+    try:
+        app(standalone_mode=True)
+    except InputError as exc:
+        common.fail(str(exc), code=1)
+    except ScannerError as exc:
+        common.fail(str(exc), code=2)
+    except KeyboardInterrupt:
+        common.fail("interrupted", code=130)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
