@@ -1,4 +1,7 @@
-"""The one config: scanner/defaults.toml, deep-merged with the TOML file named by $SCANNER_CONFIG."""
+"""The one config: scanner/defaults.toml, deep-merged with the TOML file(s) named by $SCANNER_CONFIG.
+
+$SCANNER_CONFIG may list several files separated by os.pathsep; later ones win.
+"""
 from __future__ import annotations
 
 import copy
@@ -35,14 +38,21 @@ def _read(path: Path) -> dict[str, Any]:
 @lru_cache(maxsize=8)
 def _load(override: str | None) -> dict[str, Any]:
     config = _read(DEFAULTS)
-    if override:
-        config = _merge(config, _read(Path(override)))
+    for name in (override or "").split(os.pathsep):
+        if name:
+            config = _merge(config, _read(Path(name)))
     return config
 
 
 def load_config(override: str | None = None) -> dict[str, Any]:
     """Return a fresh copy of the merged config (callers may mutate it)."""
     return copy.deepcopy(_load(override or os.environ.get("SCANNER_CONFIG")))
+
+
+def push_override(path: Path) -> None:
+    """Put a config file in front of $SCANNER_CONFIG (the user's own files still win)."""
+    current = os.environ.get("SCANNER_CONFIG")
+    os.environ["SCANNER_CONFIG"] = os.pathsep.join([str(path), *([current] if current else [])])
 
 
 def repo_root() -> Path:

@@ -1,0 +1,78 @@
+"""harvest_flow: one task per source (retried with backoff, time-limited), a shared polite fetcher."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from scanner.config import load_config
+from scanner.harvest import run as harvest_run
+from scanner.harvest.robots import RobotsCache
+from scanner.harvest.sources import Source, load_sources, parse_sources
+from scanner.store import Store, open_store
+
+FLOWS = load_config()["flows"]
+
+
+def _result_row(result: harvest_run.SourceResult) -> dict[str, Any]:
+    return {"source": result.source_id, "ok": result.ok, "status": result.status, "items": result.items,
+            "new_documents": result.new_documents, "duplicates": result.duplicates, "error": result.error}
+
+
+@task(name="harvest-source", cache_policy=NONE, retries=int(FLOWS["harvest_task_retries"]),
+      retry_delay_seconds=list(FLOWS["harvest_task_retry_delays_s"]), retry_jitter_factor=0.5,
+      timeout_seconds=float(FLOWS["harvest_task_timeout_s"]))
+def harvest_source_task(store: Store, source: Source, config: dict[str, Any], fetcher: Any,
+                        robots: RobotsCache | None, run_id: int) -> dict[str, Any]:
+    """Harvest one source; a failure raises so Prefect retries it, and is reported once retries run out."""
+    result = harvest_run.harvest_source(store, source, config, fetcher, robots, run_id)
+    get_run_logger().info(result.line())
+    if not result.ok:
+        raise harvest_run.SourceFailed(f"{source.id}: {result.error}")
+    return _result_row(result)
+
+
+def _sources(sources_file: str | None, sources: list[dict[str, Any]] | None) -> list[Source]:
+    if sources is not None:
+        return parse_sources({"source": sources}, origin="flow parameter")
+    return load_sources(Path(sources_file or "data/sources.toml"))
+
+
+def _failed_row(source: Source, state: Any) -> dict[str, Any]:
+    try:
+        state.result()
+    except Exception as exc:  # the final failure after retries: report it, keep the flow going
+        error = str(exc)
+    else:
+        error = "failed"
+    return {"source": source.id, "ok": False, "status": "failed", "items": 0, "new_documents": 0,
+            "duplicates": 0, "error": error.removeprefix(f"{source.id}: ")}
+
+
+@flow(name="harvest", task_runner=ThreadPoolTaskRunner(max_workers=int(FLOWS["harvest_concurrency"])))
+def harvest_flow(db: str, sources_file: str | None = None, only: list[str] | None = None,
+                 sources: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Harvest every enabled source (or `only` these ids); failed sources are reported, not fatal."""
+    logger = get_run_logger()
+    config = load_config()
+    store = open_store(db)
+    chosen = harvest_run.select_sources(_sources(sources_file, sources), only)
+    summary = harvest_run.HarvestSummary(run_id=harvest_run._start_run(store))
+    rows: list[dict[str, Any]] = []
+    with harvest_run.make_fetcher(store, harvest_run.section(config)) as fetcher:
+        robots = RobotsCache(fetcher) if harvest_run.section(config).get("robots", True) else None
+        futures = [(s, harvest_source_task.submit(store, s, config, fetcher, robots, summary.run_id))
+                   for s in chosen]
+        for source, future in futures:
+            state = future.wait() or future.state
+            rows.append(future.result() if state.is_completed() else _failed_row(source, state))
+    summary.results = [harvest_run.SourceResult(r["source"], ok=r["ok"], status=r["status"], items=r["items"],
+                                                new_documents=r["new_documents"], duplicates=r["duplicates"],
+                                                error=r["error"]) for r in rows]
+    harvest_run._finish_run(store, summary.run_id, summary)
+    totals = summary.as_dict()
+    logger.info("harvest: %s", totals)
+    return {**totals, "sources": rows}

@@ -1,0 +1,49 @@
+"""monitor_flow = harvest -> classify -> signals, plus the digest when a month has closed and has none yet."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger
+
+from flows.artifacts import publish
+from flows.classify import classify_flow
+from flows.digest import digest_flow
+from flows.harvest import harvest_flow
+from flows.signals import signals_flow
+from scanner.digest.build import DEFAULT_ROOT, resolve_month
+from scanner.store import default_db_path, open_store
+
+
+def digest_due(db: str, month: str, out_root: Path) -> bool:
+    """True when the month's digest was never built (neither recorded in the store nor on disk)."""
+    built = open_store(db).meta_get(f"digest.{month}")
+    return not built and not (out_root / month / "index.html").exists()
+
+
+def _changes(signals: dict[str, Any]) -> list[str]:
+    items = signals.get("changed_items") or []
+    return [f"{c['id']}: {c['previous']} -> {c['estimate']}" for c in items]
+
+
+@flow(name="monitor")
+def monitor_flow(db: str | None = None, sources_file: str | None = None,
+                 sources: list[dict[str, Any]] | None = None, as_of: str | None = None,
+                 digest_month: str | None = None, digest_root: str | None = None,
+                 lang: str = "nl", with_digest: bool = True) -> dict[str, Any]:
+    """One monitoring run; publishes a Markdown summary and a per-source table artifact."""
+    logger = get_run_logger()
+    db = str(db or default_db_path())
+    summary: dict[str, Any] = {"harvest": harvest_flow(db, sources_file=sources_file, sources=sources)}
+    summary["classify"] = classify_flow(db)
+    signals = signals_flow(db, as_of)
+    summary["signals"] = {"horizon_changes": _changes(signals), "new_flags": signals.get("new_flags", 0)}
+    month = resolve_month(digest_month)
+    root = Path(digest_root) if digest_root else DEFAULT_ROOT
+    if with_digest and (digest_month or digest_due(db, month, root)):
+        summary["digest"] = digest_flow(db, month, str(root / month), lang)
+        open_store(db).meta_set(f"digest.{month}", summary["digest"])
+    publish(summary)
+    logger.info("monitor run done: %d new documents, %d failed sources",
+                summary["harvest"].get("new_documents", 0), summary["harvest"].get("sources_failed", 0))
+    return summary

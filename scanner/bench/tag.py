@@ -1,0 +1,116 @@
+"""`scanner bench tag`: tagging throughput against spaCy's bare tokenizer on the same generated documents."""
+from __future__ import annotations
+
+import logging
+import random
+import time
+from typing import Any
+
+from scanner.tag.rules import LANGS, by_lang, get
+
+log = logging.getLogger(__name__)
+
+FILLER = {
+    "nl": [
+        "De gemeente {place} wil de dienstverlening aan inwoners verbeteren met {tech}.",
+        "Volgens de wethouder is {tech} geen doel op zich, maar een middel om {proc} eenvoudiger te maken.",
+        "In de gemeenteraad werd uitgebreid gesproken over de kosten en de privacy van {tech}.",
+        "Medewerkers van het klantcontactcentrum krijgen een training over {tech} en {proc}.",
+        "Het college laat eerst onderzoeken of {tech} past binnen de bestaande informatievoorziening.",
+        "Na de zomer start een proef met {tech} in twee wijken van {place}.",
+        "De aanbesteding voor {tech} wordt dit najaar gepubliceerd.",
+        "Inwoners kunnen sinds maart via {tech} een afspraak maken voor {proc}.",
+        "Er waren zorgen over een datalek, waarna het project tijdelijk werd stopgezet.",
+        "De VNG werkt aan een landelijk kader voor het verantwoord gebruik van {tech}.",
+        "Dat blijkt uit een rapport van de Rekenkamer dat deze week verscheen.",
+        "Ook buurgemeenten tonen interesse, al is het budget voor volgend jaar nog onzeker.",
+        "De leverancier verwacht dat de eerste resultaten binnen een half jaar zichtbaar zijn.",
+        "Op de markt in het centrum stonden zaterdag kraampjes met groente, kaas en bloemen.",
+        "Het regende de hele middag en boven de polder hing een dikke grijze wolk.",
+    ],
+    "en": [
+        "The municipality of {place} wants to improve services for residents with {tech}.",
+        "According to the alderman, {tech} is not a goal in itself but a way to simplify {proc}.",
+        "The city council debated the costs and privacy risks of {tech} at length.",
+        "Call centre staff will be trained in {tech} and {proc} later this year.",
+        "The council first wants a study of whether {tech} fits the existing information systems.",
+        "A pilot with {tech} starts in two neighbourhoods of {place} after the summer.",
+        "The tender for {tech} will be published this autumn.",
+        "Since March residents can use {tech} to book an appointment for {proc}.",
+        "There were concerns about a data breach, after which the project was halted.",
+        "The national association is drafting a framework for the responsible use of {tech}.",
+        "That is the conclusion of an audit report published this week.",
+        "Neighbouring towns are interested too, although next year's budget is uncertain.",
+        "The supplier expects the first results to be visible within six months.",
+        "On Saturday the market square was full of stalls selling vegetables, cheese and flowers.",
+        "It rained all afternoon and a thick grey cloud hung over the fields.",
+    ],
+}
+PLACES = ["Utrecht", "Groningen", "Zwolle", "Tilburg", "Almere", "Leiden", "Deventer", "Breda", "Delft", "Ede"]
+
+
+def _terms(catalogue: Any, key: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    entries = get(catalogue, key) or {}
+    for entry in entries.values() if isinstance(entries, dict) else entries:
+        for lang, items in by_lang(get(entry, "terms")).items():
+            out[lang].extend(str(t) for t in items)
+    return {lang: items or ["digitale dienstverlening"] for lang, items in out.items()}
+
+
+def generate_docs(catalogue: Any, n: int = 2000, words: int = 600, seed: int = 0) -> list[dict[str, str]]:
+    """N varied nl/en documents of about `words` words from catalogue terms and filler sentences."""
+    rng = random.Random(seed)
+    techs, procs = _terms(catalogue, "technologies"), _terms(catalogue, "processes")
+    docs = []
+    for i in range(n):
+        lang = "nl" if rng.random() < 0.6 else "en"
+        sentences: list[str] = []
+        count = 0
+        while count < words:
+            template = rng.choice(FILLER[lang])
+            sentence = template.format(tech=rng.choice(techs[lang]), proc=rng.choice(procs[lang]),
+                                       place=rng.choice(PLACES))
+            sentences.append(sentence)
+            count += len(sentence.split())
+            if rng.random() < 0.15:
+                sentences.append("\n\n")
+        title = FILLER[lang][0].format(tech=rng.choice(techs[lang]), proc="", place=rng.choice(PLACES))
+        docs.append({"id": f"bench-{i}", "title": title, "text": " ".join(sentences)})
+    return docs
+
+
+def _tokenizer_rate(docs: list[dict[str, str]], langs: list[str], batch_size: int) -> float:
+    import spacy
+
+    nlps = {lang: spacy.blank(lang) for lang in LANGS}
+    texts = {lang: [f"{d['title']}\n{d['text']}" for d, l in zip(docs, langs) if l == lang] for lang in LANGS}
+    for lang in LANGS:  # warm the tokenizer caches like the tagger's are warmed
+        list(nlps[lang].tokenizer.pipe(texts[lang][:50]))
+    start = time.perf_counter()
+    for lang in LANGS:
+        for _ in nlps[lang].tokenizer.pipe(texts[lang], batch_size=batch_size):
+            pass
+    return len(docs) / (time.perf_counter() - start)
+
+
+def bench_tag(n: int = 2000, words: int = 600, seed: int = 0, batch_size: int = 64) -> dict[str, Any]:
+    """{"docs_per_s", "tokenizer_only_docs_per_s", "ratio", "docs", "words_per_doc"}."""
+    from scanner.tag.language import detect_language
+    from scanner.tag.tagger import Tagger
+
+    tagger = Tagger(config={"use_stage_model": False})
+    docs = generate_docs(tagger.catalogue, n, words, seed)
+    list(tagger.tag_many(docs[:50], batch_size))  # build both pipelines outside the timing
+    list(tagger.tag_many(docs[-50:], batch_size))
+    start = time.perf_counter()
+    tagged = sum(1 for r in tagger.tag_many(docs, batch_size) if "error" not in r)
+    rate = len(docs) / (time.perf_counter() - start)
+    langs = [detect_language(d["text"]) for d in docs]
+    langs = [lang if lang in LANGS else "nl" for lang in langs]
+    base = _tokenizer_rate(docs, langs, batch_size)
+    avg_words = sum(len(d["text"].split()) + len(d["title"].split()) for d in docs) / max(len(docs), 1)
+    log.info("tagged %d of %d documents", tagged, len(docs))
+    return {"docs_per_s": round(rate, 1), "tokenizer_only_docs_per_s": round(base, 1),
+            "ratio": round(rate / base, 3), "docs": len(docs), "words_per_doc": round(avg_words, 1),
+            "stage": tagger.model_version}

@@ -1,0 +1,178 @@
+"""`scanner classify`, `scanner signals`, `scanner trends`, `scanner horizon`, `scanner emerging`."""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+import typer
+
+from scanner.cli import common
+
+AS_OF = typer.Option(None, "--as-of", help="Use only documents published on or before this date (default: today).",
+                     show_default=False)
+JSON = typer.Option(False, "--json", help="Print a JSON array (the contract format).")
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False))
+
+
+def classify_cmd(
+    reclassify: bool = typer.Option(False, "--reclassify", help="Re-tag every document, not only new ones."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Tagging processes."),
+    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Documents per batch and transaction."),
+) -> None:
+    """Tag every document not yet tagged by the current lexicon and model version.
+
+    Prints one JSON summary line {"documents", "mentions", "errors", ...}; exit 1 when some failed.
+
+    Example: scanner classify --workers 2
+    """
+    from rich.progress import Progress
+
+    from scanner.signals import classify
+
+    with Progress(console=common.err_console, transient=True) as bar:
+        task = bar.add_task("classify", total=None)
+        summary = classify(common.get_store(), reclassify=reclassify, workers=workers, batch_size=batch_size,
+                           progress=lambda done, total: bar.update(task, completed=done, total=total))
+    _print_json(summary)
+    if summary["errors"]:
+        raise typer.Exit(1)
+
+
+def signals_cmd(as_of: Optional[str] = AS_OF) -> None:
+    """Recompute and store trends, horizons, emerging terms and process impact; write review flags.
+
+    Also snapshots every month's horizon estimates into the history. Idempotent: a re-run adds nothing.
+
+    Example: scanner signals --as-of 2026-10-31
+    """
+    from scanner.signals import run_signals
+
+    summary = run_signals(common.get_store(), as_of)
+    shares = summary["process_shares"]
+    common.console.print(
+        f"signals as of {summary['as_of']}: {summary['technologies']} technologies, "
+        f"{summary['changed']} horizon changes, {summary['bursts']} bursts, {summary['emerging']} emerging terms, "
+        f"{summary['new_flags']} new flags; processes immediate {shares['immediate']:.0%} / "
+        f"coming {shares['coming']:.0%} / slow {shares['slow']:.0%}", highlight=False)
+    _print_json(summary)
+
+
+def trends_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
+               impact: bool = typer.Option(True, "--impact/--no-impact", help="Also show the process impact shares.")) -> None:
+    """Momentum, share of voice, documents per month and bursts per technology.
+
+    Example: scanner trends --as-of 2026-10-31 --json
+    """
+    from scanner.signals import process_impact, trends
+
+    store = common.get_store()
+    items = trends(store, as_of)
+    if as_json:
+        _print_json(items)
+        return
+    from rich.table import Table
+
+    table = Table(title="Trends (momentum 0-100)")
+    for col in ("technology", "momentum", "docs (last month)", "share of voice", "growth", "sources", "bursts"):
+        table.add_column(col)
+    for item in sorted(items, key=lambda i: (-i["momentum"], i["id"])):
+        last = max(item["documents"], default=None)
+        table.add_row(item["id"], f"{item['momentum']:.1f}", str(item["documents"].get(last, 0) if last else 0),
+                      f"{item['share_of_voice'].get(last, 0.0):.2%}" if last else "-", f"{item['growth']:+.0%}",
+                      str(item["sources"]), str(len(item["bursts"])))
+    common.console.print(table)
+    if impact:
+        result = process_impact(store, as_of)
+        s, b = result["shares"], result["baseline_shares"]
+        common.console.print(
+            f"process impact: immediate {s['immediate']:.0%} / coming {s['coming']:.0%} / slow {s['slow']:.0%} "
+            f"(baseline {b['immediate']:.0%} / {b['coming']:.0%} / {b['slow']:.0%})", highlight=False)
+
+
+def horizon_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
+                tech: Optional[str] = typer.Option(None, "--tech", help="Explain one technology's estimate.")) -> None:
+    """Horizon estimates (in-use, 0-3, 3-7, >7 years) relative to the as-of date, with the previous month's.
+
+    Example: scanner horizon --tech chatbots --as-of 2026-10-31
+    """
+    from scanner.signals import explain, horizons
+
+    store = common.get_store()
+    if tech:
+        result = explain(store, tech, as_of)
+        if as_json:
+            _print_json(result)
+        else:
+            _print_explanation(result)
+        return
+    items = horizons(store, as_of)
+    if as_json:
+        _print_json([{k: v for k, v in i.items() if k != "top_evidence"} | {"top_evidence": i["top_evidence"]}
+                     for i in items])
+        return
+    from rich.table import Table
+
+    table = Table(title="Horizon estimates")
+    for col in ("technology", "baseline", "estimate", "previous", "P(in-use/0-3/3-7/>7)", "expected", "evidence"):
+        table.add_column(col)
+    for i in items:
+        probs = " / ".join(f"{p:.2f}" for p in i["probabilities"].values())
+        mark = " *" if i["changed"] else (" (pinned)" if i["overridden"] else "")
+        table.add_row(i["id"], i["baseline"], i["estimate"] + mark, i["previous"], probs,
+                      f"{i['expected_year']:.1f}", str(i["evidence"]))
+    common.console.print(table)
+
+
+def _print_explanation(result: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    con, p, q = common.console, result["prior"], result["posterior"]
+    con.print(f"[bold]{result['name']}[/bold] ({result['id']}) as of {result['as_of']}")
+    con.print(f"prior: baseline {p['baseline']} dated {p['baseline_date']} -> adoption around "
+              f"{p['expected_year']:.1f} ± {p['sd_years']:.1f}; P = {p['probabilities']}", highlight=False)
+    table = Table(title=f"top evidence ({result['evidence_count']} documents)")
+    for col in ("weight", "pull (years)", "stage", "published", "source", "sentence"):
+        table.add_column(col)
+    for e in result["evidence"]:
+        table.add_row(f"{e['weight']:.3f}", f"{e['pull_years']:+.2f}", e["stage"], str(e["published"])[:10],
+                      str(e["source_id"]), (e["sentence"] or e["title"] or "")[:120])
+    con.print(table)
+    con.print(f"posterior: adoption around {q['expected_year']:.1f} ± {q['sd_years']:.1f}; estimate "
+              f"[bold]{q['estimate']}[/bold]; P = {q['probabilities']} (prior weight {p['weight']:.2f})")
+    if result["override"]:
+        o = result["override"]
+        con.print(f"pinned by {o['by']} on {o['at']}: {o['estimate']} — {o['reason']}", highlight=False)
+
+
+def emerging_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
+                 top: int = typer.Option(20, "--top", min=1, help="How many terms.")) -> None:
+    """Candidate technology terms no lexicon entry covers, best first, with example sentences.
+
+    Example: scanner emerging --top 10 --json
+    """
+    from scanner.signals import emerging
+
+    items = emerging(common.get_store(), as_of, top=top)
+    if as_json:
+        _print_json(items)
+        return
+    from rich.table import Table
+
+    table = Table(title="Emerging terms")
+    for col in ("term", "score", "documents", "sources", "first seen", "example"):
+        table.add_column(col)
+    for t in items:
+        table.add_row(t["term"], f"{t['score']:.3f}", str(t["documents"]), str(t["sources"]), t["first_seen"],
+                      (t["examples"][0] if t["examples"] else "")[:100])
+    common.console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("classify")(classify_cmd)
+    app.command("signals")(signals_cmd)
+    app.command("trends")(trends_cmd)
+    app.command("horizon")(horizon_cmd)
+    app.command("emerging")(emerging_cmd)

@@ -1,0 +1,388 @@
+"""All data gathering for the digest: one plain dict per month, rendered elsewhere.
+
+Numbers come from the signals API (computed on the fly for the month's as-of date, so any month can be
+rebuilt) plus a few SQL counts on the core, signals and harvest tables. Everything is sorted with a
+tie-breaker so the same store and month always give the same dict.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+from scanner.config import load_config
+from scanner.digest import i18n
+from scanner.digest.months import month_bounds, month_end, month_start, previous_month, recent_months
+from scanner.digest.palette import family_colour
+from scanner.store import Store
+
+log = logging.getLogger(__name__)
+
+HORIZONS = ["in-use", "0-3", "3-7", ">7"]
+IMPACT_TERMS = ["immediate", "coming", "slow"]
+
+
+def _table_exists(store: Store, name: str) -> bool:
+    row = store.conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?",
+                             (name,)).fetchone()
+    return row is not None
+
+
+def _loads(value: Any, default: Any) -> Any:
+    if value in (None, ""):
+        return default
+    if isinstance(value, (dict, list)):
+        return value
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _catalogue(store: Store) -> Any:
+    from scanner.catalogue import load_catalogue
+
+    return load_catalogue(store=store)
+
+
+def _tech_name(tech: Any, fallback: str, lang: str) -> str:
+    if tech is None:
+        return fallback
+    if lang == "en" and getattr(tech, "name_en", None):
+        return str(tech.name_en)
+    return str(getattr(tech, "name", None) or fallback)
+
+
+def family_order(catalogue: Any) -> list[str]:
+    """The 8 families in the catalogue's order (the i18n order when the catalogue gives none)."""
+    fams = getattr(catalogue, "families", None) or {}
+    order = list(fams.keys()) if isinstance(fams, dict) else [getattr(f, "id", f) for f in fams]
+    known = list(i18n.FAMILIES["nl"].keys())
+    return [f for f in order if f] or known
+
+
+def family_name(catalogue: Any, fam: str, lang: str) -> str:
+    fams = getattr(catalogue, "families", None)
+    if lang in i18n.FAMILIES and fam in i18n.FAMILIES[lang]:
+        return i18n.FAMILIES[lang][fam]
+    entry = fams.get(fam) if isinstance(fams, dict) else None
+    if isinstance(entry, dict):
+        return str(entry.get("name_en" if lang == "en" else "name") or fam)
+    return str(getattr(entry, "name_en" if lang == "en" else "name", None) or fam)
+
+
+def month_documents(store: Store, month: str) -> int:
+    start, end = month_bounds(month)
+    row = store.conn.execute(
+        "SELECT count(*) FROM documents WHERE published >= ? AND published < ? AND duplicate_of IS NULL",
+        (start, end)).fetchone()
+    return int(row[0])
+
+
+def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) -> dict[str, Any]:
+    """Everything the templates show for month (YYYY-MM), names in lang; raw numbers, no formatting.
+
+    catalogue defaults to the lexicon plus the store's accepted additions (tests pass a small one).
+    """
+    cfg = load_config().get("digest", {})
+    as_of = month_end(month)
+    ctx: dict[str, Any] = {"month": month, "as_of": as_of.isoformat(), "lang": lang,
+                           "month_label": i18n.month_label(month, lang)}
+    if month_documents(store, month) == 0:
+        ctx["empty"] = True
+        return ctx
+    from scanner.signals import api
+
+    catalogue = catalogue if catalogue is not None else _catalogue(store)
+    horizons = api.horizons(store, as_of, catalogue=catalogue)
+    techs = _technologies(store, catalogue, api, horizons, as_of, month, lang, cfg)
+    ctx.update(empty=False, technologies=techs, families=_families(catalogue, techs, lang))
+    ctx["movers"] = sorted((t for t in techs if t["changed"]), key=lambda t: (t["moved"], t["name"].lower()))
+    ctx["risers"], ctx["fallers"] = _risers_fallers(techs, int(cfg.get("risers_top", 10)))
+    ctx["bursts"] = _bursts(techs, month)
+    ctx["emerging"] = _emerging(store, api, as_of, int(cfg.get("emerging_top", 10)), catalogue)
+    ctx["impact"] = _impact(catalogue, _process_impact(store, api, as_of, catalogue, horizons), techs, lang,
+                            int(cfg.get("reaching_top", 6)))
+    ctx["scatter"] = _scatter(techs, ctx["impact"], cfg)
+    ctx["decisions"] = _decisions(store, month)
+    ctx["sources"] = _sources(store, month)
+    ctx["parameters"] = _parameters(load_config(), cfg)
+    ctx["limitations"] = i18n.LIMITATIONS[lang]
+    _attach_factors(store, ctx["movers"])
+    return ctx
+
+
+def _process_impact(store: Store, api: Any, as_of: date, catalogue: Any, horizons: list[dict]) -> dict[str, Any]:
+    """api.process_impact without estimating every horizon a second time (signals' own two steps).
+
+    Falls back to the public call when those pieces change shape.
+    """
+    try:
+        from scanner.signals import catalog, impact
+
+        cfg = load_config()["signals"]
+        touch = impact.touching(store, as_of, cfg["process_min_documents"])
+        return impact.estimate(catalog.processes(catalogue), horizons, touch, cfg)
+    except (ImportError, AttributeError, KeyError, TypeError) as exc:
+        log.info("process impact through the public API: %s", exc)
+        return api.process_impact(store, as_of, catalogue=catalogue)
+
+
+def _technologies(store: Store, catalogue: Any, api: Any, horizon_items: list[dict], as_of: date, month: str,
+                  lang: str, cfg: dict[str, Any]) -> list[dict[str, Any]]:
+    """One record per catalogue technology: horizon estimate, trend series, evidence documents."""
+    horizons = {h["id"]: h for h in horizon_items}
+    trends = {t["id"]: t for t in api.trends(store, as_of, catalogue=catalogue)}
+    previous = _previous_probabilities(store, previous_month(month))
+    months = recent_months(month, int(cfg.get("sparkline_months", 24)))
+    n_docs = int(cfg.get("evidence_documents", 5))
+    out = []
+    for tid in sorted(set(horizons) | set(trends)):
+        h, tr = horizons.get(tid, {}), trends.get(tid, {})
+        cat = catalogue.technologies.get(tid) if hasattr(catalogue, "technologies") else None
+        est, prev = h.get("estimate") or "0-3", h.get("previous") or h.get("estimate") or "0-3"
+        out.append({
+            "id": tid, "name": _tech_name(cat, h.get("name") or tr.get("name") or tid, lang),
+            "family": getattr(cat, "family", None) or h.get("family") or tr.get("family") or "",
+            "baseline": h.get("baseline"), "estimate": est, "previous": prev,
+            "changed": bool(h.get("changed", est != prev)), "moved": _direction(prev, est),
+            "probabilities": h.get("probabilities") or {}, "prev_probabilities": previous.get(tid),
+            "evidence": int(h.get("evidence") or 0), "expected_year": h.get("expected_year"),
+            "overridden": bool(h.get("overridden")), "override_reason": h.get("override_reason") or "",
+            "docs": [_evidence_doc(e) for e in (h.get("top_evidence") or [])[:n_docs]],
+            "momentum": float(tr.get("momentum") or 0.0),
+            "series": [float((tr.get("share_of_voice") or {}).get(m, 0.0)) for m in months],
+            "docs_month": int((tr.get("documents") or {}).get(month, 0)),
+            "documents_total": int(tr.get("documents_total") or sum((tr.get("documents") or {}).values())),
+            "bursts": tr.get("bursts") or [],
+        })
+    return out
+
+
+def _direction(previous: str, estimate: str) -> int:
+    """-1 when the estimate moved to an earlier ring, +1 to a later one, 0 unchanged."""
+    if previous not in HORIZONS or estimate not in HORIZONS or previous == estimate:
+        return 0
+    return -1 if HORIZONS.index(estimate) < HORIZONS.index(previous) else 1
+
+
+def _evidence_doc(e: dict[str, Any]) -> dict[str, Any]:
+    return {"document_id": e.get("document_id"), "title": e.get("title") or "", "url": e.get("url") or "",
+            "source": e.get("source_id") or e.get("source") or "", "published": e.get("published") or "",
+            "sentence": e.get("sentence") or "", "stage": e.get("stage") or "none"}
+
+
+def _previous_probabilities(store: Store, month: str) -> dict[str, dict[str, float]]:
+    """Last month's stored horizon probabilities (horizon_history), when signals stored that month."""
+    if not _table_exists(store, "horizon_history"):
+        return {}
+    rows = store.conn.execute("SELECT tech, probabilities FROM horizon_history WHERE month = ?", (month,))
+    return {tech: _loads(p, None) for tech, p in rows if _loads(p, None)}
+
+
+def _families(catalogue: Any, techs: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    order = family_order(catalogue)
+    for t in techs:
+        if t["family"] not in order:
+            order.append(t["family"])
+    return [{"id": f, "name": family_name(catalogue, f, lang), "colour": family_colour(i)}
+            for i, f in enumerate(order)]
+
+
+def _risers_fallers(techs: list[dict[str, Any]], top: int) -> tuple[list[dict], list[dict]]:
+    """Highest and lowest momentum among technologies with any coverage (ties by name)."""
+    active = [t for t in techs if t["documents_total"] > 0]
+    risers = sorted(active, key=lambda t: (-t["momentum"], t["name"].lower()))[:top]
+    chosen = {t["id"] for t in risers}
+    fallers = [t for t in sorted(active, key=lambda t: (t["momentum"], t["name"].lower())) if t["id"] not in chosen]
+    return risers, fallers[:top]
+
+
+def _bursts(techs: list[dict[str, Any]], month: str) -> list[dict[str, Any]]:
+    """Bursts whose first week falls in the month (a week starting in the last days before it counts)."""
+    first = (month_start(month) - timedelta(days=6)).isoformat()
+    last = month_end(month).isoformat()
+    out = []
+    for t in techs:
+        for b in t["bursts"]:
+            if first <= str(b.get("start", ""))[:10] <= last:
+                out.append({"tech": t["id"], "name": t["name"], "start": str(b.get("start")),
+                            "end": str(b.get("end") or ""), "strength": float(b.get("strength") or 0.0)})
+    return sorted(out, key=lambda b: (-b["strength"], b["name"].lower()))
+
+
+def _emerging(store: Store, api: Any, as_of: date, top: int, catalogue: Any) -> list[dict[str, Any]]:
+    """Emerging-term candidates with one example sentence and their review status."""
+    status: dict[str, str] = {}
+    if _table_exists(store, "emerging_terms"):
+        status = dict(store.conn.execute("SELECT term, status FROM emerging_terms"))
+    out = []
+    for e in api.emerging(store, as_of, top=top, catalogue=catalogue):
+        examples = e.get("examples") or []
+        out.append({"term": e["term"], "score": float(e.get("score") or 0.0),
+                    "documents": int(e.get("documents") or 0), "sources": int(e.get("sources") or 0),
+                    "first_seen": e.get("first_seen") or "", "example": examples[0] if examples else "",
+                    "status": status.get(e["term"]) or "new"})
+    return out
+
+
+def _top_reach(reach: dict[str, int], names: dict[str, str], top: int, more: str) -> list[str]:
+    """'Name (documents)' for the top technologies by shared documents, then '+N' for the rest."""
+    ranked = sorted(reach.items(), key=lambda kv: (-kv[1], names.get(kv[0], kv[0]).lower()))
+    shown = [f"{names.get(x, x)} ({n})" if n else names.get(x, x) for x, n in ranked[:top]]
+    return shown + ([more.format(n=len(ranked) - top)] if len(ranked) > top else [])
+
+
+def _impact(catalogue: Any, result: dict[str, Any], techs: list[dict[str, Any]], lang: str,
+            top: int = 6) -> dict[str, Any]:
+    """Shares per impact term (now and baseline, with counts) and processes grouped by domain."""
+    names = {t["id"]: t["name"] for t in techs}
+    procs = result.get("processes") or []
+    cat_procs = getattr(catalogue, "processes", {}) or {}
+    shares = []
+    for term in IMPACT_TERMS:
+        shares.append({"term": term, "now": float(result.get("shares", {}).get(term, 0.0)),
+                       "baseline": float(result.get("baseline_shares", {}).get(term, 0.0)),
+                       "now_n": sum(p.get("estimate") == term for p in procs),
+                       "baseline_n": sum(p.get("baseline") == term for p in procs)})
+    domains: dict[str, list[dict[str, Any]]] = {}
+    for p in procs:
+        cat = cat_procs.get(p["id"])
+        reach = _reaching(p.get("technologies") or [])
+        domains.setdefault(p.get("domain") or "", []).append({
+            "id": p["id"], "name": _tech_name(cat, p.get("name") or p["id"], lang), "baseline": p.get("baseline"),
+            "estimate": p.get("estimate"), "tech_ids": sorted(reach), "technologies": _top_reach(reach, names, top, i18n.TEXT["more"][lang])})
+    ordered = [d for d in i18n.DOMAINS["nl"] if d in domains] + sorted(d for d in domains if d not in i18n.DOMAINS["nl"])
+    return {"total": len(procs), "shares": shares,
+            "domains": [{"id": d, "name": i18n.label(i18n.DOMAINS, d, lang),
+                         "processes": sorted(domains[d], key=lambda p: p["name"].lower())} for d in ordered]}
+
+
+def _reaching(items: list[Any]) -> dict[str, int]:
+    """{technology id: shared documents} from process_impact's list (dicts with id/documents, or ids)."""
+    out: dict[str, int] = {}
+    for item in items:
+        if isinstance(item, dict):
+            out[str(item.get("id"))] = int(item.get("documents") or 0)
+        else:
+            out[str(item)] = 0
+    return out
+
+
+def _scatter(techs: list[dict[str, Any]], impact: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
+    """Impact = breadth of processes and domains reached; certainty = probability and evidence volume."""
+    import math
+
+    reach: dict[str, set[str]] = {}
+    doms: dict[str, set[str]] = {}
+    for dom in impact["domains"]:
+        for p in dom["processes"]:
+            for tid in p["tech_ids"]:
+                reach.setdefault(tid, set()).add(p["id"])
+                doms.setdefault(tid, set()).add(dom["id"])
+    top_reach = max([len(v) for v in reach.values()] + [1])
+    n_domains = max(len(impact["domains"]), 1)
+    ref = math.log1p(float(cfg.get("certainty_evidence_ref", 50)))
+    w_p = float(cfg.get("certainty_weight_probability", 0.6))
+    w_i = float(cfg.get("impact_weight_processes", 0.5))
+    points = []
+    for t in techs:
+        n_p, n_d = len(reach.get(t["id"], ())), len(doms.get(t["id"], ()))
+        p_est = float(t["probabilities"].get(t["estimate"], 0.0))
+        volume = min(1.0, math.log1p(t["evidence"]) / ref) if ref > 0 else 0.0
+        points.append({"id": t["id"], "name": t["name"], "family": t["family"], "processes": n_p,
+                       "domains": n_d, "evidence": t["evidence"],
+                       "impact": round(w_i * n_p / top_reach + (1 - w_i) * n_d / n_domains, 4),
+                       "certainty": round(w_p * p_est + (1 - w_p) * volume, 4)})
+    tx, ty = float(cfg.get("gamechanger_certainty", 0.8)), float(cfg.get("gamechanger_impact", 0.6))
+    games = sorted((p for p in points if p["certainty"] >= tx and p["impact"] >= ty),
+                   key=lambda p: (-(p["impact"] + p["certainty"]), p["name"].lower()))
+    return {"points": points, "thresholds": (tx, ty), "gamechangers": games}
+
+
+def _decisions(store: Store, month: str) -> list[dict[str, Any]]:
+    """Analyst actions on flags and horizon overrides made this month, oldest first."""
+    start, end = month_bounds(month)
+    out: list[dict[str, Any]] = []
+    if _table_exists(store, "flag_events") and _table_exists(store, "flags"):
+        rows = store.query(
+            "SELECT e.at, e.actor, e.action, e.reason, f.subject, f.title, f.type FROM flag_events e "
+            "LEFT JOIN flags f ON f.id = e.flag_id WHERE e.at >= ? AND e.at < ? AND COALESCE(e.undone, 0) = 0 "
+            "ORDER BY e.at, e.id", (start, end))
+        out += [{"at": r["at"], "actor": r["actor"] or "", "action": r["action"] or "",
+                 "subject": r["title"] or r["subject"] or "", "reason": r["reason"] or ""} for r in rows]
+    if _table_exists(store, "overrides"):
+        rows = store.query("SELECT tech, estimate, reason, created_by, created_at FROM overrides "
+                           "WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id", (start, end))
+        out += [{"at": r["created_at"], "actor": r["created_by"] or "", "action": f"override → {r['estimate']}",
+                 "subject": r["tech"] or "", "reason": r["reason"] or ""} for r in rows]
+    return sorted(out, key=lambda d: (str(d["at"]), d["actor"], d["subject"]))
+
+
+def _sources(store: Store, month: str) -> dict[str, Any]:
+    """Documents this month per source, source type and language; failed fetches from the harvest log."""
+    start, end = month_bounds(month)
+    where = "d.published >= ? AND d.published < ? AND d.duplicate_of IS NULL"
+    by_source = store.query(
+        f"SELECT COALESCE(d.source_id, '?') AS source, COALESCE(d.source_type, '?') AS type, count(*) AS count "
+        f"FROM documents d WHERE {where} GROUP BY 1, 2 ORDER BY count DESC, source", (start, end))
+    total = sum(r["count"] for r in by_source)
+    by_type: dict[str, int] = {}
+    for r in by_source:
+        by_type[r["type"]] = by_type.get(r["type"], 0) + r["count"]
+    langs = store.query(
+        f"SELECT COALESCE(t.language, d.language, '?') AS language, count(*) AS count FROM documents d "
+        f"LEFT JOIN doc_tags t ON t.document_id = d.id WHERE {where} GROUP BY 1 ORDER BY count DESC, language",
+        (start, end))
+    share = (lambda n: n / total if total else 0.0)
+    return {"total": total, "n_sources": len({r["source"] for r in by_source}), "by_source": by_source,
+            "by_type": [{"type": k, "count": v, "share": share(v)}
+                        for k, v in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "languages": [{**r, "share": share(r["count"])} for r in langs],
+            "failed": _failed_sources(store, start, end)}
+
+
+def _failed_sources(store: Store, start: str, end: str) -> list[dict[str, Any]]:
+    """Sources whose fetches failed this month, from the harvest engineer's fetch_log when it exists."""
+    if not _table_exists(store, "fetch_log"):
+        return []
+    rows = store.query(
+        "SELECT COALESCE(source_id, '?') AS source, count(*) AS count, max(COALESCE(error, 'HTTP ' || status)) "
+        "AS error FROM fetch_log WHERE fetched_at >= ? AND fetched_at < ? AND (error IS NOT NULL OR status >= 400) "
+        "GROUP BY 1 ORDER BY count DESC, source LIMIT 50", (start, end))
+    return rows
+
+
+def _parameters(config: dict[str, Any], cfg: dict[str, Any]) -> list[dict[str, str]]:
+    """The model's tunable numbers, flattened: section.key = value."""
+    out: list[dict[str, str]] = []
+    for section in cfg.get("parameter_sections", ["signals", "horizon", "emerging"]):
+        _flatten(section, config.get(section) or {}, out)
+    return out
+
+
+def _flatten(prefix: str, values: dict[str, Any], out: list[dict[str, str]]) -> None:
+    for key, value in sorted(values.items()):
+        if isinstance(value, dict) and any(isinstance(v, dict) for v in value.values()):
+            _flatten(f"{prefix}.{key}", value, out)
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        out.append({"key": f"{prefix}.{key}", "value": text})
+
+
+def _attach_factors(store: Store, movers: list[dict[str, Any]]) -> None:
+    """Drivers and barriers named in the movers' evidence documents (doc_tags.factors), when tagged."""
+    for m in movers:
+        ids = [d["document_id"] for d in m["docs"] if d.get("document_id") is not None]
+        counts: dict[tuple[str, str], int] = {}
+        if ids:
+            marks = ",".join("?" * len(ids))
+            for (raw,) in store.conn.execute(f"SELECT factors FROM doc_tags WHERE document_id IN ({marks})", ids):
+                for f in _loads(raw, []) or []:
+                    if isinstance(f, dict) and f.get("factor"):
+                        key = (str(f["factor"]), str(f.get("polarity") or "driver"))
+                        counts[key] = counts.get(key, 0) + 1
+        m["factors"] = [{"factor": k[0], "polarity": k[1], "count": v}
+                        for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+

@@ -1,0 +1,263 @@
+"""Dutch and English labels, dates and numbers for the digest (Dutch is the default)."""
+from __future__ import annotations
+
+from datetime import date
+
+LANGS = ("nl", "en")
+
+MONTHS = {
+    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+
+HORIZONS = {
+    "nl": {"in-use": "in gebruik", "0-3": "0-3 jaar", "3-7": "3-7 jaar", ">7": "> 7 jaar"},
+    "en": {"in-use": "in use", "0-3": "0-3 years", "3-7": "3-7 years", ">7": "> 7 years"},
+}
+
+IMPACTS = {
+    "nl": {"immediate": "direct (0-3 jaar)", "coming": "komend (3-7 jaar)", "slow": "langzaam (> 7 jaar)"},
+    "en": {"immediate": "immediate (0-3 years)", "coming": "coming (3-7 years)", "slow": "slow (> 7 years)"},
+}
+
+IMPACTS_SHORT = {
+    "nl": {"immediate": "direct", "coming": "komend", "slow": "langzaam"},
+    "en": {"immediate": "immediate", "coming": "coming", "slow": "slow"},
+}
+
+STAGES = {
+    "nl": {"research": "onderzoek", "pilot": "pilot", "procurement": "aanbesteding", "adoption": "invoering",
+           "policy": "beleid", "setback": "tegenslag", "none": "geen"},
+    "en": {"research": "research", "pilot": "pilot", "procurement": "procurement", "adoption": "adoption",
+           "policy": "policy", "setback": "setback", "none": "none"},
+}
+
+FAMILIES = {
+    "nl": {"procesondersteuning": "Procesondersteuning", "communicatie-infrastructuur": "Communicatie-infrastructuur",
+           "data-analyse": "Data-analyse", "dataplatforms": "Dataplatforms", "dienstverlening": "Dienstverlening",
+           "slimme-dingen": "Slimme dingen", "virtualisering-augmentation": "Virtualisering en augmentation",
+           "menselijke-kenmerken": "Menselijke kenmerken"},
+    "en": {"procesondersteuning": "Process support", "communicatie-infrastructuur": "Communication infrastructure",
+           "data-analyse": "Data analysis", "dataplatforms": "Data platforms", "dienstverlening": "Service delivery",
+           "slimme-dingen": "Smart things", "virtualisering-augmentation": "Virtualisation and augmentation",
+           "menselijke-kenmerken": "Human characteristics"},
+}
+
+DOMAINS = {
+    "nl": {"dienstverlening": "Dienstverlening", "bedrijfsvoering": "Bedrijfsvoering",
+           "ruimtelijk-fysiek": "Ruimtelijk-fysiek", "sociaal-domein": "Sociaal domein",
+           "handhaving-toezicht": "Handhaving en toezicht", "bestuur-participatie": "Bestuur en participatie"},
+    "en": {"dienstverlening": "Service delivery", "bedrijfsvoering": "Business operations",
+           "ruimtelijk-fysiek": "Spatial and physical", "sociaal-domein": "Social domain",
+           "handhaving-toezicht": "Enforcement and supervision", "bestuur-participatie": "Governance and participation"},
+}
+
+STATUSES = {
+    "nl": {"open": "nog te beoordelen", "accepted": "geaccepteerd", "rejected": "afgewezen", "snoozed": "uitgesteld",
+           "new": "nieuw"},
+    "en": {"open": "awaiting review", "accepted": "accepted", "rejected": "rejected", "snoozed": "snoozed",
+           "new": "new"},
+}
+
+
+def month_label(month: str, lang: str) -> str:
+    """'2026-10' -> 'oktober 2026' / 'October 2026'."""
+    year, mon = month.split("-")
+    return f"{MONTHS[lang][int(mon) - 1]} {year}"
+
+
+def short_month(month: str, lang: str) -> str:
+    """'2026-10' -> 'okt 2026' / 'Oct 2026'."""
+    year, mon = month.split("-")
+    return f"{MONTHS[lang][int(mon) - 1][:3]} {year}"
+
+
+def format_date(value: str | None, lang: str) -> str:
+    """An ISO date or timestamp as the reader writes it: '14 maart 2026' / '14 March 2026'."""
+    if not value:
+        return ""
+    try:
+        day = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
+    """Thousands separators and decimal mark per language (Dutch 1.234,5; English 1,234.5)."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "nl":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def format_percent(share: float | None, lang: str, decimals: int = 0) -> str:
+    """A 0-1 share as a percentage: 0.3214 -> '32%'."""
+    if share is None:
+        return "–"
+    return format_number(share * 100, lang, decimals) + "%"
+
+
+def label(table: dict[str, dict[str, str]], key: str | None, lang: str) -> str:
+    """Translate key via one of the tables above; unknown keys are shown as they are."""
+    if key is None:
+        return ""
+    return table[lang].get(key, key)
+
+
+TEXT: dict[str, dict[str, str]] = {
+    "title": {"nl": "Trenddigest technologie", "en": "Technology trend digest"},
+    "subtitle": {"nl": "Horizonscan voor gemeenten", "en": "Horizon scan for Dutch municipalities"},
+    "as_of": {"nl": "Peildatum", "en": "As of"},
+    "contents": {"nl": "Inhoud", "en": "Contents"},
+    "headlines": {"nl": "Kernpunten", "en": "Headlines"},
+    "radar": {"nl": "Technologieradar", "en": "Technology radar"},
+    "movers": {"nl": "Verschoven technologieën", "en": "Movers"},
+    "risers": {"nl": "Stijgers en dalers", "en": "Risers and fallers"},
+    "emerging": {"nl": "Nieuw aan de horizon", "en": "New on the horizon"},
+    "impact": {"nl": "Impact op gemeentelijke processen", "en": "Impact on municipal processes"},
+    "certainty": {"nl": "Impact en zekerheid", "en": "Impact and certainty"},
+    "decisions": {"nl": "Besluiten van analisten", "en": "Analyst decisions"},
+    "method": {"nl": "Bronnen en methode", "en": "Sources and method"},
+    "empty": {"nl": "Geen gegevens voor deze maand", "en": "No data for this month"},
+    "empty_text": {"nl": "Er zijn voor {month} geen documenten verzameld of geclassificeerd. Deze digest is "
+                         "daarom leeg; draai eerst harvest, classify en signals.",
+                   "en": "No documents were harvested or classified for {month}, so this digest is empty; "
+                         "run harvest, classify and signals first."},
+    "radar_intro": {"nl": "Elke stip is één technologie, geplaatst in haar familie (sector) en geschatte "
+                          "horizon (ring). Een driehoek markeert een verschuiving deze maand: punt naar binnen "
+                          "is eerder, punt naar buiten is later.",
+                    "en": "Each dot is one technology, placed in its family (sector) and estimated horizon "
+                          "(ring). A triangle marks a move this month: pointing inwards means earlier, "
+                          "outwards means later."},
+    "radar_alt": {"nl": "Technologieradar met {n} technologieën in 8 families en 4 horizonringen; {m} verschoven.",
+                  "en": "Technology radar with {n} technologies in 8 families and 4 horizon rings; {m} moved."},
+    "moved_in": {"nl": "eerder", "en": "earlier"},
+    "moved_out": {"nl": "later", "en": "later"},
+    "no_movers": {"nl": "Deze maand veranderde geen technologie van horizon.",
+                  "en": "No technology changed horizon this month."},
+    "old": {"nl": "Was", "en": "Was"},
+    "new": {"nl": "Nu", "en": "Now"},
+    "probabilities": {"nl": "Kansen", "en": "Probabilities"},
+    "momentum": {"nl": "Momentum", "en": "Momentum"},
+    "evidence": {"nl": "Bewijs", "en": "Evidence"},
+    "evidence_docs": {"nl": "documenten als bewijs", "en": "evidence documents"},
+    "share_24": {"nl": "Aandeel in de berichtgeving, 24 maanden", "en": "Share of voice, 24 months"},
+    "documents": {"nl": "Documenten", "en": "Documents"},
+    "document": {"nl": "Document", "en": "Document"},
+    "source": {"nl": "Bron", "en": "Source"},
+    "date": {"nl": "Datum", "en": "Date"},
+    "sentence": {"nl": "Zin", "en": "Sentence"},
+    "stage": {"nl": "Fase", "en": "Stage"},
+    "technology": {"nl": "Technologie", "en": "Technology"},
+    "family": {"nl": "Familie", "en": "Family"},
+    "horizon": {"nl": "Horizon", "en": "Horizon"},
+    "override": {"nl": "vastgezet door analist", "en": "pinned by an analyst"},
+    "risers_h": {"nl": "Stijgers", "en": "Risers"},
+    "fallers_h": {"nl": "Dalers", "en": "Fallers"},
+    "docs_month": {"nl": "Documenten deze maand", "en": "Documents this month"},
+    "trend": {"nl": "Trend (24 mnd)", "en": "Trend (24 mo)"},
+    "more": {"nl": "+{n} andere", "en": "+{n} more"},
+    "none_yet": {"nl": "Geen technologieën in deze lijst.", "en": "No technologies in this list."},
+    "process_table": {"nl": "Processen per domein", "en": "Processes by domain"},
+    "bursts_h": {"nl": "Uitbarstingen die deze maand begonnen", "en": "Bursts that started this month"},
+    "no_bursts": {"nl": "Geen nieuwe uitbarstingen van aandacht deze maand.", "en": "No new bursts of attention this month."},
+    "start": {"nl": "Begin", "en": "Start"},
+    "end": {"nl": "Einde", "en": "End"},
+    "strength": {"nl": "Sterkte", "en": "Strength"},
+    "term": {"nl": "Term", "en": "Term"},
+    "score": {"nl": "Score", "en": "Score"},
+    "sources": {"nl": "Bronnen", "en": "Sources"},
+    "first_seen": {"nl": "Eerst gezien", "en": "First seen"},
+    "examples": {"nl": "Voorbeeld", "en": "Example"},
+    "status": {"nl": "Status", "en": "Status"},
+    "no_emerging": {"nl": "Geen nieuwe kandidaat-technologieën gevonden.", "en": "No new candidate technologies found."},
+    "impact_intro": {"nl": "Aandeel van de {n} gemeentelijke processen per impacttermijn, nu tegenover de "
+                           "basislijn uit 2019 (32/25/43%).",
+                     "en": "Share of the {n} municipal processes per impact term, now versus the 2019 "
+                           "baseline (32/25/43%)."},
+    "impact_alt": {"nl": "Staafdiagram: aandeel processen per impacttermijn, nu tegenover basislijn.",
+                   "en": "Bar chart: share of processes per impact term, now versus baseline."},
+    "impact_term": {"nl": "Impacttermijn", "en": "Impact term"},
+    "now": {"nl": "Nu", "en": "Now"},
+    "baseline": {"nl": "Basislijn", "en": "Baseline"},
+    "domain": {"nl": "Domein", "en": "Domain"},
+    "process": {"nl": "Proces", "en": "Process"},
+    "reaching": {"nl": "Technologieën die het proces raken", "en": "Technologies reaching it"},
+    "certainty_intro": {"nl": "Impact: hoeveel processen en domeinen een technologie raakt. Zekerheid: de "
+                              "kans op de geschatte horizon, gewogen met de hoeveelheid bewijs. Rechtsboven "
+                              "staan de gamechangers.",
+                        "en": "Impact: how many processes and domains a technology reaches. Certainty: the "
+                              "probability of its estimated horizon, weighted by the volume of evidence. The "
+                              "top right holds the gamechangers."},
+    "certainty_alt": {"nl": "Spreidingsdiagram van impact tegen zekerheid per technologie; {n} gamechangers.",
+                      "en": "Scatter plot of impact against certainty per technology; {n} gamechangers."},
+    "gamechangers": {"nl": "Gamechangers", "en": "Gamechangers"},
+    "impact_axis": {"nl": "Impact (processen en domeinen)", "en": "Impact (processes and domains)"},
+    "certainty_axis": {"nl": "Zekerheid (kans en bewijs)", "en": "Certainty (probability and evidence)"},
+    "processes_n": {"nl": "Processen", "en": "Processes"},
+    "domains_n": {"nl": "Domeinen", "en": "Domains"},
+    "impact_score": {"nl": "Impact", "en": "Impact"},
+    "certainty_score": {"nl": "Zekerheid", "en": "Certainty"},
+    "no_decisions": {"nl": "Deze maand zijn geen besluiten vastgelegd.", "en": "No decisions were recorded this month."},
+    "who": {"nl": "Wie", "en": "Who"},
+    "what": {"nl": "Wat", "en": "What"},
+    "why": {"nl": "Waarom", "en": "Why"},
+    "when": {"nl": "Wanneer", "en": "When"},
+    "subject": {"nl": "Onderwerp", "en": "Subject"},
+    "by_source": {"nl": "Documenten per bron", "en": "Documents per source"},
+    "by_type": {"nl": "Documenten per brontype", "en": "Documents per source type"},
+    "source_type": {"nl": "Brontype", "en": "Source type"},
+    "language": {"nl": "Taal", "en": "Language"},
+    "coverage": {"nl": "Taaldekking", "en": "Language coverage"},
+    "failed": {"nl": "Mislukte bronnen", "en": "Failed sources"},
+    "no_failed": {"nl": "Geen mislukte bronnen geregistreerd.", "en": "No failed sources recorded."},
+    "error": {"nl": "Fout", "en": "Error"},
+    "count": {"nl": "Aantal", "en": "Count"},
+    "share": {"nl": "Aandeel", "en": "Share"},
+    "parameters": {"nl": "Modelparameters", "en": "Model parameters"},
+    "parameter": {"nl": "Parameter", "en": "Parameter"},
+    "value": {"nl": "Waarde", "en": "Value"},
+    "limitations": {"nl": "Wat de schattingen wel en niet zeggen", "en": "What the estimates can and cannot say"},
+    "total_docs": {"nl": "Deze maand {n} documenten uit {s} bronnen (dubbele berichten één keer geteld).",
+                   "en": "This month {n} documents from {s} sources (near-duplicates counted once)."},
+    "drivers": {"nl": "Drijvers en barrières", "en": "Drivers and barriers"},
+    "back_top": {"nl": "Terug naar boven", "en": "Back to top"},
+    "footer": {"nl": "Gemaakt met horizonscan. Elk getal is terug te voeren op de gekoppelde documenten.",
+               "en": "Made with horizonscan. Every figure traces back to the linked documents."},
+    "charts_note": {"nl": "Grafieken staan als SVG-bestanden naast dit document.",
+                    "en": "Charts are SVG files beside this document."},
+}
+
+LIMITATIONS = {
+    "nl": [
+        "De horizon is een schatting van het jaar waarin een technologie gangbaar wordt bij gemeenten, "
+        "afgeleid uit berichtgeving; het is geen meting van feitelijk gebruik.",
+        "Meer berichtgeving betekent niet automatisch meer adoptie: hypes, persberichten en herhaalde "
+        "berichten over één pilot worden gedempt, maar niet volledig uitgesloten.",
+        "Fasen (onderzoek, pilot, aanbesteding, invoering) komen uit automatische tekstherkenning en kunnen "
+        "fouten bevatten; analisten controleren de belangrijkste signalen.",
+        "Bronnen en talen zijn niet gelijk vertegenwoordigd; zie de taaldekking hierboven.",
+        "Kleine aantallen documenten geven onzekere schattingen: let op de kansen en het aantal bewijsstukken.",
+    ],
+    "en": [
+        "The horizon estimates the year a technology becomes mainstream among municipalities, inferred from "
+        "coverage; it does not measure actual use.",
+        "More coverage does not automatically mean more adoption: hype, press releases and one pilot "
+        "reported by many outlets are damped, not fully excluded.",
+        "Stages (research, pilot, procurement, adoption) come from automatic text recognition and can be "
+        "wrong; analysts review the most important signals.",
+        "Sources and languages are not equally represented; see the language coverage above.",
+        "Few documents give uncertain estimates: read the probabilities and the evidence counts.",
+    ],
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The UI string for key in lang, with {placeholders} filled."""
+    text = TEXT[key][lang]
+    return text.format(**values) if values else text

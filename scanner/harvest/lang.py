@@ -1,0 +1,45 @@
+"""Document language: scanner.tag.language when present, else a tiny py3langid fallback."""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+_detector: Callable[[str], str] | None = None
+_lock = threading.Lock()
+MAX_CHARS = 2000  # identification needs little text; long texts only cost time
+
+
+def _fallback() -> Callable[[str], str]:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    ident.set_languages(["nl", "en", "de", "fr", "es", "it", "af"])
+
+    def detect(text: str) -> str:
+        lang, _prob = ident.classify(text)
+        return lang if lang in ("nl", "en") else "other"
+
+    return detect
+
+
+def _get() -> Callable[[str], str]:
+    global _detector
+    with _lock:
+        if _detector is None:
+            try:
+                from scanner.tag.language import detect_language
+                _detector = detect_language
+            except ImportError:
+                _detector = _fallback()
+            _detector("warm-up: load the model once, not in every harvest thread at the same time")
+        return _detector
+
+
+def language_of(text: str, default: str | None = None) -> str:
+    """'nl', 'en' or 'other'; very short texts take the source's language when it is fixed."""
+    text = " ".join(text.split())[:MAX_CHARS]
+    if len(text) < 25 and default in ("nl", "en"):
+        return default
+    if not text:
+        return default if default in ("nl", "en") else "other"
+    return _get()(text)

@@ -1,0 +1,125 @@
+"""The slice of the catalogue the review needs (names, families, domains), tolerant of a missing lexicon."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from scanner.store import Store
+
+log = logging.getLogger(__name__)
+
+HORIZONS = ("in-use", "0-3", "3-7", ">7")
+STAGES = ("research", "pilot", "procurement", "adoption", "policy", "setback", "none")
+FAMILIES = (
+    "procesondersteuning", "communicatie-infrastructuur", "data-analyse", "dataplatforms",
+    "dienstverlening", "slimme-dingen", "virtualisering-augmentation", "menselijke-kenmerken",
+)
+DOMAINS = (
+    "dienstverlening", "bedrijfsvoering", "ruimtelijk-fysiek", "sociaal-domein",
+    "handhaving-toezicht", "bestuur-participatie",
+)
+
+
+@dataclass
+class TechInfo:
+    id: str
+    name: str
+    family: str
+    baseline: str
+
+
+@dataclass
+class CatalogueView:
+    techs: dict[str, TechInfo] = field(default_factory=dict)
+    process_domain: dict[str, str] = field(default_factory=dict)
+    term_owners: dict[str, str] = field(default_factory=dict)  # term_key(term) -> technology id
+
+    @property
+    def families(self) -> list[str]:
+        return sorted(set(FAMILIES) | {t.family for t in self.techs.values() if t.family})
+
+    @property
+    def domains(self) -> list[str]:
+        return sorted(set(DOMAINS) | set(self.process_domain.values()))
+
+    def techs_in_family(self, family: str) -> list[str]:
+        return sorted(t.id for t in self.techs.values() if t.family == family)
+
+    def processes_in_domain(self, domain: str) -> list[str]:
+        return sorted(p for p, d in self.process_domain.items() if d == domain)
+
+    def name(self, tech: str | None) -> str:
+        info = self.techs.get(tech or "")
+        return info.name if info else (tech or "")
+
+
+_SEP = re.compile(r"[\s\-‐‑–]+")
+
+
+def term_key(term: str) -> str:
+    """Same key as scanner.catalogue.term_key: lower-case, hyphens and whitespace removed."""
+    return _SEP.sub("", str(term).strip().lower())
+
+
+def _get(obj: Any, key: str, default: Any = "") -> Any:
+    if isinstance(obj, dict):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+def from_catalogue(cat: Any) -> CatalogueView:
+    """Adapt a scanner.catalogue.Catalogue (objects or dicts) to the view."""
+    view = CatalogueView()
+    for tid, tech in (_get(cat, "technologies", {}) or {}).items():
+        view.techs[tid] = TechInfo(tid, str(_get(tech, "name", tid) or tid), str(_get(tech, "family", "") or ""),
+                                   str(_get(tech, "baseline_horizon", "") or _get(tech, "baseline", "") or ""))
+        terms = _get(tech, "terms", {}) or {}
+        for term in [t for lang in terms.values() for t in lang] + list(_get(tech, "abbreviations", []) or []):
+            view.term_owners.setdefault(term_key(term), tid)
+    for pid, proc in (_get(cat, "processes", {}) or {}).items():
+        view.process_domain[pid] = str(_get(proc, "domain", "") or "")
+    return view
+
+
+def _add_store_additions(view: CatalogueView, store: Store) -> None:
+    """Analyst-created technologies, so they show even before the catalogue loader merges them."""
+    rows = store.query(
+        "SELECT technology, data FROM lexicon_additions WHERE kind = 'technology' AND active = 1 ORDER BY id"
+    )
+    for row in rows:
+        try:
+            data = json.loads(row["data"] or "{}")
+        except ValueError:
+            data = {}
+        tid = row["technology"]
+        if tid and tid not in view.techs:
+            view.techs[tid] = TechInfo(tid, data.get("name") or tid, data.get("family") or "",
+                                       data.get("baseline_horizon") or "")
+
+
+def load_view(store: Store, loader: Callable[[Store], Any] | None = None) -> CatalogueView:
+    """The catalogue (with analyst additions); an empty view plus additions when no lexicon is available."""
+    try:
+        if loader is None:
+            from scanner.catalogue import load_catalogue
+
+            cat = load_catalogue(store=store)
+        else:
+            cat = loader(store)
+        view = from_catalogue(cat)
+    except Exception as exc:  # a missing or broken lexicon must not take the review UI down
+        log.warning("catalogue unavailable, showing ids only: %s", exc)
+        view = CatalogueView()
+    _add_store_additions(view, store)
+    return view
+
+
+def additions_stamp(store: Store) -> tuple[int, int]:
+    """Changes whenever an addition is made or deactivated: the cache key for the view."""
+    row = store.conn.execute(
+        "SELECT COALESCE(MAX(id), 0), COALESCE(SUM(active), 0) FROM lexicon_additions"
+    ).fetchone()
+    return int(row[0]), int(row[1])

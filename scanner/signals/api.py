@@ -1,0 +1,69 @@
+"""The public signals API used by the CLI, the flows, the digest and the review UI."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable
+
+from scanner.config import load_config
+from scanner.errors import ScannerError
+from scanner.signals import catalog, emerging as emerging_mod, horizon as horizon_mod, impact, run, trends as trends_mod
+from scanner.signals.classify import classify as _classify
+from scanner.signals.classify import classify_batch, write_rows  # noqa: F401  (re-exported pieces)
+from scanner.signals.periods import parse_as_of
+from scanner.store import Store
+
+AsOf = str | date | None
+
+
+def _setup(store: Store, as_of: AsOf, catalogue: Any, config: dict | None) -> tuple[date, Any, dict]:
+    return parse_as_of(as_of), catalog.resolve(store, catalogue), config or load_config()
+
+
+def classify(store: Store, catalogue: Any = None, reclassify: bool = False, workers: int = 1,
+             batch_size: int = 256, progress: Callable[[int, int], None] | None = None, **kwargs: Any) -> dict:
+    """Tag every document not yet tagged by the current lexicon/model version; returns counts."""
+    return _classify(store, catalogue, reclassify, workers, batch_size, progress, **kwargs)
+
+
+def trends(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> list[dict]:
+    """Contract `scanner trends --json` objects (+ name, family, mentions, sources, stage_mix, growth, slopes)."""
+    day, cat, cfg = _setup(store, as_of, catalogue, config)
+    return trends_mod.compute(store, day, catalog.technologies(cat), cfg["signals"]).items
+
+
+def horizons(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> list[dict]:
+    """Contract `scanner horizon --json` objects (+ expected_year, overridden, override_reason, top_evidence)."""
+    day, cat, cfg = _setup(store, as_of, catalogue, config)
+    return horizon_mod.estimate_all(store, catalog.technologies(cat), day, cfg["horizon"])[0]
+
+
+def explain(store: Store, tech: str, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> dict:
+    """Prior, contributing documents with weights, posterior for one technology."""
+    day, cat, cfg = _setup(store, as_of, catalogue, config)
+    techs = catalog.technologies(cat)
+    match = [t for t in techs if t.id == tech]
+    if not match:
+        raise ScannerError(f"unknown technology {tech!r}")
+    return horizon_mod.explain(store, match[0], techs, day, cfg["horizon"])
+
+
+def emerging(store: Store, as_of: AsOf = None, top: int = 20, catalogue: Any = None,
+             config: dict | None = None) -> list[dict]:
+    """Contract `scanner emerging --json` objects (+ sources, growth and the score components), best first."""
+    day, cat, cfg = _setup(store, as_of, catalogue, config)
+    return emerging_mod.find(store, day, cat, cfg["emerging"], top)
+
+
+def process_impact(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> dict:
+    """Impact shares (immediate/coming/slow), the baseline shares and per-process detail."""
+    day, cat, cfg = _setup(store, as_of, catalogue, config)
+    techs = catalog.technologies(cat)
+    items = horizon_mod.estimate_all(store, techs, day, cfg["horizon"], with_evidence=False)[0]
+    touch = impact.touching(store, day, cfg["signals"]["process_min_documents"])
+    return impact.estimate(catalog.processes(cat), items, touch, cfg["signals"])
+
+
+def run_signals(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> dict:
+    """Compute and store trends, horizons (+ monthly history), emerging terms, process impact; write flags."""
+    day, cat, cfg = _setup(store, as_of, catalogue, config)
+    return run.run(store, day, catalog.technologies(cat), catalog.processes(cat), cat, cfg)

@@ -1,0 +1,55 @@
+"""What the signals stage needs from the catalogue, as plain records (tests pass small fakes)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from scanner.store import Store
+
+
+@dataclass(frozen=True)
+class TechInfo:
+    id: str
+    name: str
+    family: str
+    baseline: str
+    baseline_date: str
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    id: str
+    name: str
+    domain: str
+    baseline: str
+
+
+def resolve(store: Store, catalogue: Any = None) -> Any:
+    """The given catalogue, else the lexicon merged with the store's accepted additions."""
+    if catalogue is not None:
+        return catalogue
+    from scanner.catalogue import load_catalogue
+
+    return load_catalogue(store=store)
+
+
+def technologies(catalogue: Any) -> list[TechInfo]:
+    """Technologies sorted by id, baseline date normalised to YYYY-MM."""
+    out = []
+    for tech in catalogue.technologies.values():
+        out.append(TechInfo(
+            id=tech.id, name=getattr(tech, "name", tech.id), family=getattr(tech, "family", ""),
+            baseline=str(getattr(tech, "baseline_horizon", "0-3")),
+            baseline_date=str(getattr(tech, "baseline_date", "2019-06") or "2019-06")[:7],
+        ))
+    return sorted(out, key=lambda t: t.id)
+
+
+def processes(catalogue: Any) -> list[ProcessInfo]:
+    out = []
+    for proc in getattr(catalogue, "processes", {}).values():
+        out.append(ProcessInfo(
+            id=proc.id, name=getattr(proc, "name", proc.id), domain=getattr(proc, "domain", ""),
+            baseline=str(getattr(proc, "baseline_impact", "slow")),
+        ))
+    return sorted(out, key=lambda p: p.id)

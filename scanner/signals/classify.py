@@ -1,0 +1,153 @@
+"""Classify: run the tagger over documents not yet tagged by the current lexicon and model version.
+
+Pieces for the Prefect flow: `pending_ids` picks work, `load_docs` reads a batch, `classify_batch` tags it
+(any process), `write_rows` stores it (one writer, one transaction per batch).
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable, Iterable, Iterator
+
+from scanner.signals import lexdiff
+from scanner.util import chunked, dumps, iso, utcnow
+
+log = logging.getLogger(__name__)
+
+_TAGGER: dict[str, Any] = {}
+
+
+def default_tagger(catalogue: Any = None) -> Any:
+    """The real tagger, built once per process."""
+    if "tagger" not in _TAGGER:
+        from scanner.catalogue import load_catalogue
+        from scanner.tag.tagger import Tagger
+
+        _TAGGER["tagger"] = Tagger(catalogue if catalogue is not None else load_catalogue())
+    return _TAGGER["tagger"]
+
+
+def versions(tagger: Any, catalogue: Any) -> tuple[str, str]:
+    """(lexicon_version, model_version) stamped on every row."""
+    lexicon = str(getattr(catalogue, "version", "") or getattr(tagger, "version", ""))
+    model = getattr(tagger, "model_version", None)
+    if model is None:
+        full = str(getattr(tagger, "version", ""))
+        model = full.replace(lexicon, "").strip("+-:/ ") or "rules"
+    return lexicon, str(model)
+
+
+def pending_ids(store, lexicon: str, model: str, reclassify: bool = False) -> list[int]:
+    """Live documents (near-duplicates count once, so they are skipped) lacking tags of these versions."""
+    if reclassify:
+        sql, params = "SELECT id FROM documents WHERE duplicate_of IS NULL ORDER BY id", ()
+    else:
+        sql = ("SELECT d.id FROM documents d LEFT JOIN doc_tags t ON t.document_id = d.id "
+               "WHERE d.duplicate_of IS NULL AND (t.document_id IS NULL OR t.lexicon_version IS NOT ? "
+               "OR t.model_version IS NOT ?) ORDER BY d.id")
+        params = (lexicon, model)
+    return [r[0] for r in store.conn.execute(sql, params)]
+
+
+def load_docs(store, ids: list[int]) -> list[dict[str, Any]]:
+    marks = ",".join("?" for _ in ids)
+    rows = store.conn.execute(
+        f"SELECT id, title, COALESCE(NULLIF(text, ''), summary, '') AS text, published FROM documents "
+        f"WHERE id IN ({marks}) ORDER BY id", tuple(ids)).fetchall()
+    return [{"id": str(r[0]), "title": r[1] or "", "text": r[2] or "", "published": r[3]} for r in rows]
+
+
+def _mention_rows(doc_id: int, tagged: dict[str, Any], lexicon: str, model: str) -> list[tuple]:
+    municipal = int(bool(tagged.get("municipal")))
+    rows = []
+    for kind, key in (("technology", "technologies"), ("process", "processes")):
+        for m in tagged.get(key) or []:
+            rows.append((doc_id, kind, m.get("id"), m.get("text"), m.get("start"), m.get("end"),
+                         m.get("sentence"), m.get("sent_start"), m.get("sent_end"), m.get("stage") or "none",
+                         m.get("stage_score"), municipal, lexicon, model))
+    return rows
+
+
+def classify_batch(docs: list[dict[str, Any]], tagger: Any = None, catalogue: Any = None,
+                   batch_size: int = 64) -> dict[str, Any]:
+    """Tag documents ({id, title, text, published}) -> rows for write_rows; no database access."""
+    tagger = tagger or default_tagger(catalogue)
+    lexicon, model = versions(tagger, catalogue if catalogue is not None else getattr(tagger, "catalogue", None))
+    now = iso(utcnow())
+    tags, mentions, errors = [], [], 0
+    for doc, tagged in zip(docs, tagger.tag_many(docs, batch_size=batch_size)):
+        doc_id = int(doc["id"])
+        if "error" in tagged:
+            errors += 1
+            tags.append((doc_id, None, "none", dumps({}), 0, 0.0, "[]", "[]", dumps([{"error": tagged["error"]}]),
+                         lexicon, model, now))
+            continue
+        tags.append((doc_id, tagged.get("language"), tagged.get("stage") or "none",
+                     dumps(tagged.get("stage_scores") or {}), int(bool(tagged.get("municipal"))),
+                     float(tagged.get("municipal_score") or 0.0), dumps(tagged.get("domains") or []),
+                     dumps(tagged.get("candidates") or []), dumps(tagged.get("factors") or []), lexicon, model, now))
+        mentions.extend(_mention_rows(doc_id, tagged, lexicon, model))
+    return {"doc_tags": tags, "mentions": mentions, "errors": errors}
+
+
+def write_rows(store, rows: dict[str, Any]) -> int:
+    """Replace the tags and mentions of the batch's documents in one transaction; returns documents written."""
+    ids = [(r[0],) for r in rows["doc_tags"]]
+    with store.transaction() as conn:
+        conn.executemany("DELETE FROM mentions WHERE document_id = ?", ids)
+        conn.executemany(
+            "INSERT OR REPLACE INTO doc_tags(document_id, language, stage, stage_scores, municipal, "
+            "municipal_score, domains, candidates, factors, lexicon_version, model_version, tagged_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows["doc_tags"])
+        conn.executemany(
+            'INSERT INTO mentions(document_id, kind, target, text, start, "end", sentence, sent_start, sent_end, '
+            "stage, stage_score, municipal, lexicon_version, model_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows["mentions"])
+    return len(ids)
+
+
+def _live_count(store) -> int:
+    return store.conn.execute("SELECT COUNT(*) FROM documents WHERE duplicate_of IS NULL").fetchone()[0]
+
+
+def _worker_init(factory: Callable[[], Any] | None) -> None:
+    _TAGGER["tagger"] = factory() if factory else default_tagger()
+
+
+def _worker_batch(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    return classify_batch(docs, tagger=_TAGGER["tagger"])
+
+
+def _tagged_batches(store, ids: list[int], batch_size: int, workers: int, tagger: Any,
+                    factory: Callable[[], Any] | None) -> Iterator[dict[str, Any]]:
+    batches: Iterable[list[int]] = chunked(ids, batch_size)
+    if workers <= 1:
+        for batch in batches:
+            yield classify_batch(load_docs(store, batch), tagger=tagger)
+        return
+    with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(factory,)) as pool:
+        yield from pool.map(_worker_batch, (load_docs(store, b) for b in batches))
+
+
+def classify(store, catalogue: Any = None, reclassify: bool = False, workers: int = 1, batch_size: int = 256,
+             progress: Callable[[int, int], None] | None = None, tagger: Any = None,
+             tagger_factory: Callable[[], Any] | None = None) -> dict[str, Any]:
+    """Tag every live document lacking tags of the current versions; returns counts."""
+    if tagger is None:
+        tagger = tagger_factory() if tagger_factory else default_tagger(catalogue)
+    catalogue = catalogue if catalogue is not None else getattr(tagger, "catalogue", None)
+    lexicon, model = versions(tagger, catalogue)
+    restamped = 0 if reclassify else lexdiff.restamp_unaffected(store, catalogue, lexicon, model)
+    ids = pending_ids(store, lexicon, model, reclassify)
+    done = errors = mentions = 0
+    for rows in _tagged_batches(store, ids, batch_size, workers, tagger, tagger_factory):
+        done += write_rows(store, rows)
+        errors += rows["errors"]
+        mentions += len(rows["mentions"])
+        if progress:
+            progress(done, len(ids))
+    lexdiff.remember(store, catalogue, lexicon)
+    log.info("classified %d documents (%d mentions, %d errors)", done, mentions, errors)
+    return {"documents": done, "mentions": mentions, "errors": errors, "restamped": restamped,
+            "up_to_date": _live_count(store) - done, "lexicon_version": lexicon,
+            "model_version": model}

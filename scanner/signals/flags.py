@@ -1,0 +1,93 @@
+"""Review flags: one per event (dedup_key UNIQUE), so re-runs never duplicate them."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.util import dumps, iso, utcnow
+
+log = logging.getLogger(__name__)
+
+EVIDENCE_KEYS = ("document_id", "title", "url", "source_id", "published", "sentence", "stage", "mention_id")
+
+
+@dataclass
+class Flag:
+    type: str
+    subject: str
+    dedup_key: str
+    title: str
+    score: float
+    month: str
+    tech: str | None = None
+    process: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+def evidence_json(items: list[dict[str, Any]]) -> str:
+    """The flag evidence list: {document_id, title, url, source_id (and source), published, sentence, stage}."""
+    out = []
+    for item in items:
+        row = {k: item.get(k) for k in EVIDENCE_KEYS}
+        row["source"] = item.get("source_id")
+        out.append(row)
+    return dumps(out)
+
+
+def write(store, flags: list[Flag]) -> int:
+    """Insert new flags (existing dedup keys are left alone) with a 'created' audit event; returns new count."""
+    now = iso(utcnow())
+    created = 0
+    with store.transaction() as conn:
+        for flag in flags:
+            cur = conn.execute(
+                "INSERT INTO flags(type, subject, tech, process, month, score, title, detail, evidence, status, "
+                "created_at, dedup_key) VALUES (?,?,?,?,?,?,?,?,?,'open',?,?) ON CONFLICT(dedup_key) DO NOTHING",
+                (flag.type, flag.subject, flag.tech, flag.process, flag.month, round(float(flag.score), 4),
+                 flag.title, dumps(flag.detail), evidence_json(flag.evidence), now, flag.dedup_key))
+            if cur.rowcount == 1:
+                created += 1
+                conn.execute("INSERT INTO flag_events(flag_id, action, actor, at, reason, after) "
+                             "VALUES (?, 'created', 'signals', ?, NULL, 'open')", (cur.lastrowid, now))
+    log.info("flags: %d new of %d events", created, len(flags))
+    return created
+
+
+def horizon_flags(items: list[dict[str, Any]], drift: dict[str, bool], month: str) -> list[Flag]:
+    """A changed estimate, unless the prior alone (elapsed time, no evidence) made the same move."""
+    out = []
+    for h in items:
+        if not h["changed"] or drift.get(h["id"], False):
+            continue
+        moved = f"{h['previous']} -> {h['estimate']}"
+        out.append(Flag(
+            "horizon-change", h["id"], f"horizon-change:{h['id']}:{month}:{h['previous']}:{h['estimate']}",
+            f"{h['name']}: horizon {moved}", max(h["probabilities"].values()), month, tech=h["id"],
+            detail={"previous": h["previous"], "estimate": h["estimate"], "probabilities": h["probabilities"],
+                    "expected_year": h["expected_year"], "evidence": h["evidence"]},
+            evidence=h.get("top_evidence", [])))
+    return out
+
+
+def burst_flags(bursts: list[dict[str, Any]], names: dict[str, str], since: str, month: str) -> list[Flag]:
+    return [Flag("burst", b["tech"], f"burst:{b['tech']}:{b['start']}",
+                 f"{names.get(b['tech'], b['tech'])}: burst since {b['start']}", b["strength"], month,
+                 tech=b["tech"], detail={"start": b["start"], "end": b["end"], "strength": b["strength"]})
+            for b in bursts if b["start"] >= since]
+
+
+def emerging_flags(terms: list[dict[str, Any]], top: int, month: str) -> list[Flag]:
+    return [Flag("emerging-term", t["term"], f"emerging-term:{t['term']}", f"Emerging term: {t['term']}",
+                 t["score"], month, detail={k: t[k] for k in ("documents", "sources", "first_seen", "growth")},
+                 evidence=[{"sentence": s} for s in t["examples"]])
+            for t in terms[:top]]
+
+
+def reach_flags(pairs: list[dict[str, Any]], names: dict[str, str], month: str) -> list[Flag]:
+    return [Flag("process-reach", p["process"], f"process-reach:{p['tech']}:{p['process']}",
+                 f"{names.get(p['tech'], p['tech'])} reaches process {p['process_name']}", float(p["documents"]),
+                 month, tech=p["tech"], process=p["process"],
+                 detail={"documents": int(p["documents"]), "reach_month": p["reach_month"]})
+            for p in pairs]

@@ -1,0 +1,120 @@
+"""SQL aggregates the signals measures start from: near-duplicates and later documents left out."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from scanner.signals.periods import cutoff
+from scanner.store import Store
+
+LIVE_DOCS = "d.duplicate_of IS NULL AND d.published IS NOT NULL AND d.published < ?"
+
+
+def frame(store: Store, sql: str, params: tuple) -> pd.DataFrame:
+    cur = store.conn.execute(sql, params)
+    cols = [c[0] for c in cur.description]
+    return pd.DataFrame.from_records(cur.fetchall(), columns=cols)
+
+
+_CACHE: dict[str, tuple[tuple, pd.DataFrame]] = {}
+
+
+def _state(store: Store, as_of: date) -> tuple:
+    """Changes when the database does: this connection's writes or another connection's commits."""
+    version = store.conn.execute("PRAGMA data_version").fetchone()[0]
+    token = store.__dict__.setdefault("_signals_cache_token", uuid.uuid4().hex)
+    return (token, as_of, store.conn.total_changes, version)
+
+
+def live_docs(store: Store, as_of: date) -> pd.DataFrame:
+    """live_docs_uncached, remembered for one (store, as_of, database state): trends and horizons share it."""
+    key = _state(store, as_of)
+    hit = _CACHE.get("docs")
+    if hit and hit[0] == key:
+        return hit[1]
+    df = live_docs_uncached(store, as_of)
+    _CACHE["docs"] = (key, df)
+    return df
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def live_docs_uncached(store: Store, as_of: date) -> pd.DataFrame:
+    """Columns document_id, day, epoch_day, month, week (Monday), source_id, source_type, doc_municipal."""
+    sql = ("SELECT d.id AS document_id, substr(d.published, 1, 10) AS day, d.source_id, d.source_type, "
+           "COALESCE(t.municipal, 0) AS doc_municipal FROM documents d "
+           f"LEFT JOIN doc_tags t ON t.document_id = d.id WHERE {LIVE_DOCS}")
+    df = frame(store, sql, (cutoff(as_of),))
+    if df.empty:
+        return df.assign(epoch_day=pd.Series(dtype="int64"), month=pd.Series(dtype=str), week=pd.Series(dtype=str))
+    days = pd.to_datetime(df["day"], errors="coerce", format="%Y-%m-%d").to_numpy(dtype="datetime64[D]")
+    epoch = days.astype(np.int64)
+    weeks = (epoch - (epoch + 3) % 7).astype("datetime64[D]")
+    df["epoch_day"] = epoch
+    df["month"] = df["day"].str[:7]
+    df["week"] = np.datetime_as_string(weeks, unit="D")
+    return df
+
+
+def tech_mentions(store: Store, docs: pd.DataFrame, stages: list[str] | None = None,
+                  detail: bool = True) -> pd.DataFrame:
+    """Technology mentions of live documents joined with their document columns (one sequential scan).
+
+    detail adds stage_score, mention_id and municipal (the horizon needs them, trends do not).
+    """
+    cols = "m.target, m.document_id, COALESCE(m.stage, 'none') AS stage"
+    if detail:
+        cols += ", COALESCE(m.stage_score, 0) AS stage_score, m.id AS mention_id, COALESCE(m.municipal, 0) AS municipal"
+    where, params = "m.kind = 'technology'", ()
+    if stages:
+        where += f" AND m.stage IN ({','.join('?' for _ in stages)})"
+        params = tuple(stages)
+    df = frame(store, f"SELECT {cols} FROM mentions m NOT INDEXED WHERE {where}", params)
+    if df.empty:
+        return df.assign(**{c: pd.Series(dtype=object) for c in docs.columns if c != "document_id"})
+    df["target"] = df["target"].astype("category")
+    df["stage"] = df["stage"].astype("category")
+    return df.merge(docs, on="document_id", how="inner")
+
+
+def first_month(store: Store, as_of: date) -> str | None:
+    row = store.conn.execute(
+        f"SELECT MIN(substr(d.published, 1, 7)) FROM documents d WHERE {LIVE_DOCS}", (cutoff(as_of),)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def co_mentions(store: Store, as_of: date) -> pd.DataFrame:
+    """Columns tech, process, month, documents: technologies and processes named in one document."""
+    sql = (
+        "SELECT t.target AS tech, p.target AS process, substr(d.published, 1, 7) AS month, "
+        "COUNT(DISTINCT t.document_id) AS documents "
+        "FROM mentions t JOIN mentions p ON p.document_id = t.document_id AND p.kind = 'process' "
+        f"JOIN documents d ON d.id = t.document_id WHERE t.kind = 'technology' AND {LIVE_DOCS} "
+        "GROUP BY t.target, p.target, month ORDER BY t.target, p.target, month"
+    )
+    return frame(store, sql, (cutoff(as_of),))
+
+
+def document_details(store: Store, ids: list[int]) -> dict[int, dict]:
+    """Title, url, source and date of a few documents, for evidence lists."""
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    rows = store.query(
+        "SELECT id, title, COALESCE(canonical_url, url) AS url, source_id, published FROM documents "
+        f"WHERE id IN ({marks})", tuple(ids))
+    return {r["id"]: r for r in rows}
+
+
+def mention_sentences(store: Store, ids: list[int]) -> dict[int, dict]:
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    rows = store.query(f"SELECT id, sentence, stage, text FROM mentions WHERE id IN ({marks})", tuple(ids))
+    return {r["id"]: r for r in rows}

@@ -1,0 +1,205 @@
+"""Explainable horizon estimate: a Gaussian over the year of municipal mainstream adoption.
+
+Prior from the 2019 baseline; each evidence document is a tempered Gaussian likelihood "adoption around
+observed date + stage offset", weighted by recency, source type and diminishing returns per source.
+The conjugate update keeps every document's pull on the expected year exact and printable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from scanner.signals import frames
+from scanner.signals.catalog import TechInfo
+from scanner.signals.periods import EPOCH, add_months, decimal_year, month_to_decimal
+
+HORIZONS = ["in-use", "0-3", "3-7", ">7"]
+DAYS_PER_MONTH = 30.436875
+
+
+@dataclass
+class Evidence:
+    """All candidate evidence rows up to the latest as-of date, as numpy columns."""
+    frame: pd.DataFrame
+    tech_code: np.ndarray
+    pair_code: np.ndarray       # (technology, source) groups for the diminishing returns
+    day: np.ndarray             # days since 1970-01-01
+    obs_year: np.ndarray
+    type_weight: np.ndarray
+    offset: np.ndarray
+    precision: np.ndarray       # strength / sd^2 of the row's stage
+    n_tech: int
+    n_pair: int
+
+
+def load_evidence(store, as_of: date, techs: list[TechInfo], cfg: dict[str, Any]) -> Evidence:
+    stages = cfg["stage"]
+    ids = [t.id for t in techs]
+    df = frames.tech_mentions(store, frames.live_docs(store, as_of), sorted(stages))
+    if not df.empty:
+        df = df[((df["municipal"] == 1) | (df["doc_municipal"] == 1)) & df["target"].isin(ids)]
+        df = df.sort_values(["target", "document_id", "stage_score", "mention_id"],
+                            ascending=[True, True, False, True], kind="stable")
+        df = df.drop_duplicates(["target", "document_id"])
+    df = df.reset_index(drop=True)
+    tech_code = pd.Categorical(df["target"].astype(str), categories=ids).codes.astype(np.int64)
+    sources = df["source_id"].astype(str).fillna("")
+    pair_code = (tech_code * (sources.nunique() + 1) + pd.factorize(sources, sort=True)[0]) if len(df) else tech_code
+    pair_code, uniques = pd.factorize(pair_code, sort=True)
+    day = df["epoch_day"].to_numpy(dtype=np.int64)
+    types = cfg["source_type"]
+    type_weight = df["source_type"].astype(str).map(types).fillna(types["default"]).to_numpy(float)
+    stage = df["stage"].astype(str)
+    offset = stage.map({k: v["offset"] for k, v in stages.items()}).to_numpy(float)
+    precision = stage.map({k: v["strength"] / v["sd"] ** 2 for k, v in stages.items()}).to_numpy(float)
+    return Evidence(df, tech_code, np.asarray(pair_code), day, 1970.0 + day / 365.2425, type_weight,
+                    offset, precision, len(ids), len(uniques))
+
+
+def prior(tech: TechInfo, cfg: dict[str, Any]) -> tuple[float, float]:
+    offset, sd = cfg["prior"].get(tech.baseline, cfg["prior"]["0-3"])
+    return month_to_decimal(tech.baseline_date) + float(offset), float(sd)
+
+
+def row_precisions(ev: Evidence, as_of: date, cfg: dict[str, Any]) -> np.ndarray:
+    """Each evidence row's precision at as_of (0 for rows after it or too old to count)."""
+    now = (as_of - EPOCH).days
+    age = (now - ev.day) / DAYS_PER_MONTH
+    live = (ev.day <= now) & (age <= cfg["max_age_months"])
+    raw = np.where(live, 0.5 ** (np.maximum(age, 0) / cfg["half_life_months"]) * ev.type_weight, 0.0)
+    total = np.bincount(ev.pair_code, weights=raw, minlength=ev.n_pair).astype(float)
+    cap = cfg["per_source_cap"]
+    damped = cap * (1.0 - np.exp(-total / cap))
+    factor = np.divide(damped, total, out=np.zeros_like(total), where=total > 0)
+    return raw * factor[ev.pair_code] * ev.precision
+
+
+def posterior(ev: Evidence, lam: np.ndarray, mu0: np.ndarray, sd0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    prec0 = 1.0 / sd0 ** 2
+    lam_sum = np.bincount(ev.tech_code, weights=lam, minlength=ev.n_tech).astype(float)
+    pull = np.bincount(ev.tech_code, weights=lam * (ev.obs_year + ev.offset), minlength=ev.n_tech).astype(float)
+    prec = prec0 + lam_sum
+    return (prec0 * mu0 + pull) / prec, 1.0 / np.sqrt(prec)
+
+
+def probabilities(mu: np.ndarray, sd: np.ndarray, as_of: date) -> np.ndarray:
+    """(n, 4): P(in-use), P(0-3), P(3-7), P(>7) relative to as_of."""
+    now = decimal_year(as_of)
+    edges = np.stack([norm.cdf((now + k - mu) / sd) for k in (0.0, 3.0, 7.0)], axis=1)
+    return np.column_stack([edges[:, 0], edges[:, 1] - edges[:, 0], edges[:, 2] - edges[:, 1], 1 - edges[:, 2]])
+
+
+def active_overrides(store, as_of: date) -> dict[str, dict[str, Any]]:
+    rows = store.query("SELECT tech, estimate, reason, created_by, created_at FROM overrides "
+                       "WHERE active = 1 ORDER BY id")
+    day = as_of.isoformat()
+    return {r["tech"]: r for r in rows if not r["created_at"] or str(r["created_at"])[:10] <= day}
+
+
+@dataclass
+class Snapshot:
+    as_of: date
+    mu: np.ndarray
+    sd: np.ndarray
+    probs: np.ndarray
+    estimates: list[str]
+    counts: np.ndarray
+    lam: np.ndarray
+    mu0: np.ndarray
+    overrides: dict[str, dict[str, Any]]
+
+
+def snapshot(store, ev: Evidence, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> Snapshot:
+    """Posterior, probabilities and estimate of every technology at one as-of date."""
+    priors = np.array([prior(t, cfg) for t in techs]).reshape(-1, 2)
+    lam = row_precisions(ev, as_of, cfg)
+    mu, sd = posterior(ev, lam, priors[:, 0], priors[:, 1])
+    probs = probabilities(mu, sd, as_of)
+    overrides = active_overrides(store, as_of)
+    estimates = [overrides[t.id]["estimate"] if t.id in overrides else HORIZONS[int(np.argmax(p))]
+                 for t, p in zip(techs, probs)]
+    counts = np.bincount(ev.tech_code, weights=(lam > 0).astype(float), minlength=ev.n_tech)
+    return Snapshot(as_of, mu, sd, probs, estimates, counts.astype(int), lam, priors[:, 0], overrides)
+
+
+def top_rows(ev: Evidence, snap: Snapshot, row: int, limit: int) -> pd.DataFrame:
+    """The evidence documents pulling hardest on technology number `row`, heaviest first."""
+    sel = np.flatnonzero((ev.tech_code == row) & (snap.lam > 0))
+    if sel.size == 0:
+        return pd.DataFrame(columns=["document_id", "mention_id", "stage", "weight", "pull_years"])
+    prec = 1.0 / snap.sd[row] ** 2
+    sub = ev.frame.iloc[sel][["document_id", "mention_id", "stage", "day", "source_id", "source_type"]].copy()
+    sub["weight"] = snap.lam[sel] / prec
+    sub["target_year"] = ev.obs_year[sel] + ev.offset[sel]
+    sub["pull_years"] = sub["weight"] * (sub["target_year"] - snap.mu0[row])
+    return sub.sort_values(["weight", "document_id"], ascending=[False, True]).head(limit)
+
+
+def evidence_details(store, rows: pd.DataFrame) -> list[dict[str, Any]]:
+    docs = frames.document_details(store, [int(x) for x in rows["document_id"]])
+    ments = frames.mention_sentences(store, [int(x) for x in rows["mention_id"]])
+    out = []
+    for r in rows.itertuples(index=False):
+        doc, ment = docs.get(int(r.document_id), {}), ments.get(int(r.mention_id), {})
+        out.append({
+            "document_id": int(r.document_id), "title": doc.get("title"), "url": doc.get("url"),
+            "source_id": doc.get("source_id"), "published": doc.get("published"),
+            "sentence": ment.get("sentence"), "stage": r.stage, "weight": round(float(r.weight), 4),
+            "mention_id": int(r.mention_id), "target_year": round(float(r.target_year), 2),
+            "pull_years": round(float(r.pull_years), 3),
+        })
+    return out
+
+
+def estimate_all(store, techs: list[TechInfo], as_of: date, cfg: dict[str, Any],
+                 with_evidence: bool = True) -> tuple[list[dict[str, Any]], Snapshot, Evidence]:
+    """Contract `scanner horizon --json` objects plus extras, for every technology."""
+    ev = load_evidence(store, as_of, techs, cfg)
+    now = snapshot(store, ev, techs, as_of, cfg)
+    prev = snapshot(store, ev, techs, add_months(as_of, -1), cfg)
+    out = []
+    for row, tech in enumerate(techs):
+        over = now.overrides.get(tech.id)
+        item = {
+            "id": tech.id, "name": tech.name, "family": tech.family, "baseline": tech.baseline,
+            "estimate": now.estimates[row], "previous": prev.estimates[row],
+            "probabilities": {h: round(float(p), 4) for h, p in zip(HORIZONS, now.probs[row])},
+            "changed": now.estimates[row] != prev.estimates[row], "evidence": int(now.counts[row]),
+            "expected_year": round(float(now.mu[row]), 2), "sd_years": round(float(now.sd[row]), 2),
+            "overridden": over is not None, "override_reason": over["reason"] if over else None,
+            "top_evidence": [],
+        }
+        if with_evidence and now.counts[row] > 0:
+            item["top_evidence"] = evidence_details(store, top_rows(ev, now, row, cfg["top_evidence"]))
+        out.append(item)
+    return out, now, ev
+
+
+def explain(store, tech: TechInfo, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> dict[str, Any]:
+    """Prior, every contributing document with its weight and pull, and the posterior."""
+    ev = load_evidence(store, as_of, techs, cfg)
+    now = snapshot(store, ev, techs, as_of, cfg)
+    row = [t.id for t in techs].index(tech.id)
+    mu0, sd0 = prior(tech, cfg)
+    p0 = probabilities(np.array([mu0]), np.array([sd0]), as_of)[0]
+    rows = top_rows(ev, now, row, cfg["top_evidence"])
+    over = now.overrides.get(tech.id)
+    return {
+        "id": tech.id, "name": tech.name, "as_of": as_of.isoformat(),
+        "prior": {"baseline": tech.baseline, "baseline_date": tech.baseline_date,
+                  "expected_year": round(mu0, 2), "sd_years": round(sd0, 2),
+                  "probabilities": {h: round(float(p), 4) for h, p in zip(HORIZONS, p0)},
+                  "weight": round(float((1 / sd0 ** 2) * now.sd[row] ** 2), 4)},
+        "evidence_count": int(now.counts[row]),
+        "evidence": evidence_details(store, rows),
+        "posterior": {"expected_year": round(float(now.mu[row]), 2), "sd_years": round(float(now.sd[row]), 2),
+                      "probabilities": {h: round(float(p), 4) for h, p in zip(HORIZONS, now.probs[row])},
+                      "estimate": now.estimates[row]},
+        "override": {"estimate": over["estimate"], "reason": over["reason"], "by": over["created_by"],
+                     "at": over["created_at"]} if over else None,
+    }

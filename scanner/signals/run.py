@@ -1,0 +1,118 @@
+"""run_signals: compute everything as of a date, store it in the signals tables, write flags. Idempotent."""
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scanner.signals import emerging, flags, frames, horizon, impact, trends
+from scanner.signals.catalog import ProcessInfo, TechInfo
+from scanner.signals.periods import add_months, month_end, month_key, months_between
+from scanner.util import dumps
+
+log = logging.getLogger(__name__)
+
+
+def history(store, ev: horizon.Evidence, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> list[tuple]:
+    """horizon_history rows for every month from the first document to as_of (month ends, as_of last)."""
+    first = frames.first_month(store, as_of)
+    if first is None:
+        return []
+    months = months_between(first, month_key(as_of))
+    ends = [min(month_end(date.fromisoformat(m + "-01")), as_of) for m in months]
+    prev_snap = horizon.snapshot(store, ev, techs, add_months(ends[0], -1), cfg)
+    rows = []
+    for month, end in zip(months, ends):
+        snap = horizon.snapshot(store, ev, techs, end, cfg)
+        if end == as_of:
+            prev_snap = horizon.snapshot(store, ev, techs, add_months(as_of, -1), cfg)
+        for i, tech in enumerate(techs):
+            probs = dict(zip(horizon.HORIZONS, [round(float(p), 4) for p in snap.probs[i]]))
+            rows.append((tech.id, month, snap.estimates[i], prev_snap.estimates[i], dumps(probs),
+                         round(float(snap.mu[i]), 3), int(snap.counts[i]), int(tech.id in snap.overrides),
+                         dumps({"sd_years": round(float(snap.sd[i]), 3), "as_of": end.isoformat()}),
+                         as_of.isoformat()))
+        prev_snap = snap
+    return rows
+
+
+def prior_drift(techs: list[TechInfo], as_of: date, cfg: dict[str, Any], items: list[dict]) -> dict[str, bool]:
+    """True where the prior alone (no evidence) makes the same move between the two dates."""
+    pri = np.array([horizon.prior(t, cfg) for t in techs]).reshape(-1, 2)
+    now = horizon.probabilities(pri[:, 0], pri[:, 1], as_of).argmax(axis=1)
+    prev = horizon.probabilities(pri[:, 0], pri[:, 1], add_months(as_of, -1)).argmax(axis=1)
+    return {t.id: (horizon.HORIZONS[p], horizon.HORIZONS[n]) == (h["previous"], h["estimate"])
+            for t, p, n, h in zip(techs, prev, now, items)}
+
+
+def store_trends(conn, result: trends.TrendResult, as_of: date) -> None:
+    df = result.monthly
+    if not df.empty:
+        df = df.astype(object).where(pd.notna(df), None)
+        cols = ["tech", "month", "documents", "mentions", "sources", "source_types", "share_of_voice",
+                "stage_mix", "growth", "slope_12", "slope_24", "momentum"]
+        rows = [tuple(_py(v) for v in r) + (as_of.isoformat(),) for r in df[cols].itertuples(index=False)]
+        conn.execute("DELETE FROM trend_monthly WHERE month <= ?", (month_key(as_of),))
+        conn.executemany(f"INSERT INTO trend_monthly({', '.join(cols)}, as_of) VALUES ({', '.join('?' * 13)})", rows)
+    conn.execute("DELETE FROM bursts")
+    conn.executemany('INSERT INTO bursts(tech, start, "end", strength, as_of) VALUES (?,?,?,?,?)',
+                     [(b["tech"], b["start"], b["end"], b["strength"], as_of.isoformat()) for b in result.bursts])
+
+
+def _py(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def store_emerging(conn, terms: list[dict[str, Any]], as_of: date) -> None:
+    conn.executemany(
+        "INSERT INTO emerging_terms(term, score, documents, sources, first_seen, growth, examples, as_of) "
+        "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(term) DO UPDATE SET score = excluded.score, "
+        "documents = excluded.documents, sources = excluded.sources, first_seen = excluded.first_seen, "
+        "growth = excluded.growth, examples = excluded.examples, as_of = excluded.as_of",
+        [(t["term"], t["score"], t["documents"], t["sources"], t["first_seen"], t["growth"],
+          dumps(t["examples"]), as_of.isoformat()) for t in terms])
+
+
+def store_impact(conn, result: dict[str, Any], as_of: date) -> None:
+    conn.execute("DELETE FROM process_impact")
+    conn.executemany(
+        "INSERT INTO process_impact(process, domain, baseline, estimate, technologies, as_of) VALUES (?,?,?,?,?,?)",
+        [(p["id"], p["domain"], p["baseline"], p["estimate"], dumps(p["technologies"]), as_of.isoformat())
+         for p in result["processes"]])
+
+
+def run(store, as_of: date, techs: list[TechInfo], procs: list[ProcessInfo], catalogue: Any,
+        config: dict[str, Any]) -> dict[str, Any]:
+    """Compute trends, horizons (+ monthly history), emerging terms and process impact; store; flag."""
+    scfg, hcfg, ecfg = config["signals"], config["horizon"], config["emerging"]
+    trend = trends.compute(store, as_of, techs, scfg)
+    items, _, ev = horizon.estimate_all(store, techs, as_of, hcfg)
+    hist = history(store, ev, techs, as_of, hcfg)
+    terms = emerging.find(store, as_of, catalogue, ecfg, ecfg["top"])
+    touch = impact.touching(store, as_of, scfg["process_min_documents"])
+    proc_impact = impact.estimate(procs, items, touch, scfg)
+    with store.transaction() as conn:
+        store_trends(conn, trend, as_of)
+        conn.executemany(
+            "INSERT OR REPLACE INTO horizon_history(tech, month, estimate, previous, probabilities, expected_year, "
+            "evidence, overridden, explanation, computed_at) VALUES (?,?,?,?,?,?,?,?,?,?)", hist)
+        store_emerging(conn, terms, as_of)
+        store_impact(conn, proc_impact, as_of)
+    month = month_key(as_of)
+    names = {t.id: t.name for t in techs}
+    proc_names = {p.id: p.name for p in procs}
+    since = (as_of - timedelta(weeks=scfg["burst_flag_weeks"])).isoformat()
+    reach = impact.recent_reaches(touch, as_of, scfg["process_flag_months"])
+    pairs = [{"tech": r.tech, "process": r.process, "process_name": proc_names.get(r.process, r.process),
+              "documents": r.documents, "reach_month": r.reach_month}
+             for r in reach.itertuples(index=False) if r.tech in names and r.process in proc_names]
+    new = flags.write(store, flags.horizon_flags(items, prior_drift(techs, as_of, hcfg, items), month)
+                      + flags.burst_flags(trend.bursts, names, since, month)
+                      + flags.emerging_flags(terms, ecfg["flag_top"], month)
+                      + flags.reach_flags(pairs, names, month))
+    return {"as_of": as_of.isoformat(), "technologies": len(techs), "changed": sum(h["changed"] for h in items),
+            "bursts": len(trend.bursts), "emerging": len(terms), "history_rows": len(hist),
+            "process_shares": proc_impact["shares"], "new_flags": new}

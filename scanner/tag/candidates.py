@@ -1,0 +1,152 @@
+"""Candidate technology terms that no catalogue entry covers (input for `scanner emerging`).
+
+One compiled regex per document: the seed patterns of lexicon/candidates.yaml plus a few
+noun-phrase heuristics (tech prefix compounds such as `ai-agent`, Dutch compounds ending in a
+strong head such as `batterijtechnologie`, modifier + noun such as `slimme meters`, noun + head
+such as `quantum computing`). Hits inside catalogue mentions, stopwords and rejected terms are dropped.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from itertools import accumulate
+from typing import Any, Iterable, Sequence
+
+from scanner.tag.rules import TagRules, by_lang, get
+from scanner.tag.trie import trie_pattern
+from scanner.tag.variants import normalise, safe_lower
+
+# Built-in defaults; lexicon/candidates.yaml may extend them (keys: prefixes, strong_heads, modifiers).
+PREFIXES = ["ai", "genai", "gen-ai", "llm", "ml", "iot", "xr", "vr", "ar", "5g", "6g", "quantum", "edge", "crypto"]
+STRONG_HEADS = ["technologie", "technologieën", "computing", "robotica", "robotics"]
+PHRASE_HEADS = ["computing", "technology", "technologies", "technologie", "technologieën", "robotics",
+                "robotica", "analytics"]
+MODIFIERS = ["slimme", "smart", "autonome", "autonomous", "zelflerende", "self-learning", "zelfrijdende",
+             "self-driving", "intelligente", "generatieve", "generative", "voorspellende", "predictive",
+             "conversational", "agentic", "quantum", "neurale", "neural", "edge", "federated", "synthetische",
+             "synthetic", "immersive", "immersieve", "biometrische", "biometric"]
+GENERIC_SECOND = {"gedreven", "gestuurd", "gestuurde", "gebaseerd", "gebaseerde", "driven", "based", "powered",
+                  "enabled", "ready", "tools", "toepassing", "toepassingen", "gebruik", "beleid", "strategie",
+                  "strategy", "policy", "act", "wet", "verordening", "regulation", "regels", "rules", "ethiek",
+                  "ethics", "expert", "experts", "team", "teams", "project", "projecten", "projects"}
+_NEXT_WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_](?![\w-])")
+_PREV_LETTERS = re.compile(r"(?<![\w-])[^\W\d_]+$")
+_PREV_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]{2,}$")
+_PREV_ADJ = re.compile(r"(?<![\w-])[^\W\d_]{3,}(?:e|ive|al|ic|ble)$")
+FUNCTION_WORDS = {
+    "de", "het", "een", "deze", "die", "dit", "dat", "onze", "hun", "zijn", "haar", "nieuwe", "nieuw", "andere",
+    "meer", "veel", "welke", "elke", "iedere", "zo'n", "the", "a", "an", "this", "that", "these", "those", "new",
+    "our", "their", "its", "other", "more", "many", "any", "every", "each", "such", "which", "what", "latest",
+    "modern", "moderne", "current", "huidige", "existing", "bestaande", "own", "eigen", "same", "zelfde",
+    "with", "and", "or", "of", "en", "of", "met", "van", "voor", "for", "to", "in", "on", "op", "by", "door",
+    "use", "using", "used", "gebruik", "goede", "good", "better", "betere", "beste", "best", "grote", "great",
+    "big", "kleine", "small", "oude", "old", "business", "verdien", "data", "digital", "digitale", "sociale",
+    "social", "financial", "financiële", "oplossing", "oplossingen", "manier", "manieren", "keuze", "keuzes",
+    "way", "ways", "choice", "choices", "solution", "solutions", "idea", "ideas", "idee", "ideeën", "move",
+    "moves", "people", "mensen", "zet", "zetten", "stap", "stappen", "step", "steps", "vraag", "vragen",
+    "ons", "jullie", "mijn", "your", "my", "his", "her", "emerging", "opkomende", "innovative", "innovatieve",
+    "key", "belangrijke", "important", "disruptive", "disruptieve", "advanced", "geavanceerde", "dezelfde",
+    "welk", "hoe", "how", "why", "waarom", "about", "over", "from", "uit", "bij", "als", "as", "is", "are",
+    "was", "wordt", "worden", "kan", "can", "will", "zal", "not", "niet", "also", "ook", "no", "geen",
+    "information", "informatie", "communication", "communicatie", "available", "beschikbare", "relevant",
+    "relevante", "whole", "hele", "all", "alle", "some", "sommige", "enkele", "several", "verschillende",
+    "different", "various", "diverse", "toepassing", "toepassingen", "application", "applications", "manier",
+    "inzet", "gebruiken", "aanpak", "approach", "kans", "kansen", "opportunity", "opportunities", "mogelijkheden",
+}
+
+
+def _words(value: Any) -> list[str]:
+    return sorted({normalise(str(w)) for lang_items in by_lang(value).values() for w in lang_items if str(w).strip()})
+
+
+class CandidateFinder:
+    """Finds technology-like phrases in a text; `find` returns them lower-cased, first occurrence first."""
+
+    def __init__(self, rules: TagRules, min_chars: int | None = None) -> None:
+        config = rules.candidates or {}
+        self.rules = rules
+        self.min_chars = int(min_chars or get(config, "min_chars", 4) or 4)
+        self.max_words = int(get(config, "max_words", 4) or 4)
+        self.stopwords = set(_words(get(config, "stopwords", []))) | FUNCTION_WORDS
+        prefixes = sorted(set(PREFIXES) | set(_words(get(config, "prefixes", []))))
+        strong = sorted(set(STRONG_HEADS) | set(_words(get(config, "strong_heads", []))))
+        heads = sorted(set(PHRASE_HEADS) | set(_words(get(config, "phrase_heads", []))))
+        modifiers = sorted(set(MODIFIERS) | set(_words(get(config, "modifiers", []))))
+        yaml_heads = _words(get(config, "heads", []))
+        seeds = [str(p) for p in get(config, "seed_patterns", []) or []]
+        bound = r"(?<![\w-])(?:{})(?![\w-])"
+        self.seeds = re.compile(bound.format("|".join(f"(?:{p})" for p in seeds)), re.IGNORECASE) if seeds else None
+        self.short_heads = set(yaml_heads)
+        # one literal trie over lower-cased text (fast); each hit is expanded/verified in Python
+        self.kinds: dict[str, set[str]] = {}
+        for kind, words in (("pre", [p + "-" for p in prefixes]), ("strong", strong), ("head", heads),
+                            ("mod", [m + " " for m in modifiers]), ("ai", ["ai"])):
+            for word in words:
+                self.kinds.setdefault(word, set()).add(kind)
+        self.trigger = re.compile(trie_pattern(self.kinds, " "))
+
+    def _expand(self, low: str, match: re.Match[str]) -> tuple[int, int] | None:
+        """The full candidate span around a trigger hit, or None when it is not one."""
+        start, end = match.span()
+        kinds = self.kinds.get(match.group(), set())
+        before = low[start - 1] if start else " "
+        after = low[end] if end < len(low) else " "
+        if kinds & {"pre", "mod"} and not (before.isalnum() or before in "-_"):
+            word = _NEXT_WORD.match(low, end)
+            if word and word.group() not in GENERIC_SECOND and (len(word.group()) >= 4 or word.group() in self.short_heads):
+                return start, word.end()
+        if after.isalnum() or after in "-_":
+            return None
+        if "strong" in kinds and before.isalpha():
+            back = _PREV_LETTERS.search(low, max(0, start - 40), start)
+            if back and start - back.start() >= 3:
+                return back.start(), end
+        if kinds & {"head", "ai"} and before == " ":
+            back = (_PREV_ADJ if "ai" in kinds else _PREV_WORD).search(low, max(0, start - 41), start - 1)
+            if back:
+                return back.start(), end
+        return None
+
+    def _ok(self, term: str, seed: bool) -> bool:
+        if len(term) < (2 if seed else self.min_chars) or term in self.stopwords or term in self.rules.rejected:
+            return False
+        if term in self.rules.phrases:
+            return False
+        words = term.split()
+        if len(words) > self.max_words:
+            return False
+        if seed:
+            return True
+        return not (len(words) > 1 and (words[0] in self.stopwords or words[-1] in self.stopwords))
+
+    def find(self, text: str, covered: Sequence[tuple[int, int]] = ()) -> list[str]:
+        """Seed-pattern hits unless one catalogue mention spans them; heuristic hits unless any overlaps."""
+        spans = sorted(covered)
+        starts = [s for s, _ in spans]
+        max_end = list(accumulate((e for _, e in spans), max))
+        found: list[tuple[int, str]] = []
+        if self.seeds is not None:
+            for match in self.seeds.finditer(text):
+                start, end = match.span()
+                if not any(s <= start and end <= e for s, e in spans[: bisect_left(starts, start + 1)]):
+                    found.append((start, normalise(match.group()) + "\x00"))
+        low = safe_lower(text)
+        for match in self.trigger.finditer(low):
+            span = self._expand(low, match)
+            if span is None:
+                continue
+            start, end = span
+            i = bisect_left(starts, end)
+            if not (i and max_end[i - 1] > start):  # no catalogue mention touches it
+                found.append((start, normalise(low[start:end])))
+        out: list[str] = []
+        for _, term in sorted(found):
+            seed = term.endswith("\x00")
+            term = term.rstrip("\x00")
+            if term not in out and self._ok(term, seed):
+                out.append(term)
+        return out
+
+
+def find_candidates(finder: CandidateFinder, text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
+    return finder.find(text, list(spans))

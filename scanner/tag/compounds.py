@@ -1,0 +1,84 @@
+"""Dutch compounds ending in a catalogue head, and catalogue terms inside hyphenated/slashed words.
+
+Both run as one compiled regex over the document text (no loop over tokens); the Python work is
+per hit, and hits are rare.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from scanner.tag.rules import Target, TagRules
+from scanner.tag.trie import trie_pattern
+
+_WORD_BACK = re.compile(r"[^\W_]+$")  # letters/digits directly before a head
+_JOINER = re.compile(r"(?<=[^\W_])[-/](?=[^\W_])")
+_PART_BACK = re.compile(r"[\w'.:@/-]+$")
+_PART_FWD = re.compile(r"[\w'.:@/-]+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    target: Target
+    start: int
+    end: int
+    source: str  # term | abbreviation | compound | part
+
+
+class CompoundFinder:
+    """Finds `parkeersensoren` (head `sensoren`) and `5G` in `5G-netwerk` by character offsets."""
+
+    def __init__(self, rules: TagRules, min_prefix: int = 3, stoplist: frozenset[str] = frozenset()) -> None:
+        self.rules = rules
+        self.min_prefix = min_prefix
+        self.stoplist = stoplist
+        heads = [h for h in rules.heads if len(h) >= 3]
+        self.head_re = re.compile(f"(?:{trie_pattern(heads, ' ')})(?![\\w'])") if heads else None
+
+    def compounds(self, text: str, low: str) -> list[Hit]:
+        """Words longer than a head that end in it; `low` is safe_lower(text) (same offsets)."""
+        if self.head_re is None:
+            return []
+        hits = []
+        for match in self.head_re.finditer(low):
+            start = match.start()
+            if start == 0 or not (text[start - 1].isalpha() or text[start - 1].isdigit()):
+                continue
+            before = _WORD_BACK.search(text, max(0, start - 60), start)
+            if before is None or start - before.start() < self.min_prefix:
+                continue
+            word = text[before.start() : match.end()]
+            if word.lower() in self.stoplist or word.lower() in self.rules.phrases:
+                continue  # the phrase matcher already has exact terms
+            for target in self.rules.heads.get(match.group().lower(), []):
+                hits.append(Hit(target, before.start(), match.end(), "compound"))
+        return hits
+
+    def parts(self, text: str) -> list[Hit]:
+        """Terms, heads and abbreviations that are whole parts of `AI-chatbot`, `DigiD/eHerkenning`."""
+        hits: list[Hit] = []
+        seen: set[int] = set()
+        for joint in _JOINER.finditer(text):
+            back = _PART_BACK.search(text, max(0, joint.start() - 60), joint.start())
+            word_start = back.start() if back else joint.start()
+            if word_start in seen:
+                continue
+            seen.add(word_start)
+            fwd = _PART_FWD.match(text, word_start)
+            word_end = fwd.end() if fwd else joint.end()
+            word = text[word_start:word_end].rstrip(".:'")
+            if "." in word or "@" in word or ":" in word:
+                continue  # URLs and e-mail addresses are not mentions
+            hits.extend(self._word_parts(text, word_start, word_end))
+        return hits
+
+    def _word_parts(self, text: str, start: int, end: int) -> list[Hit]:
+        hits = []
+        for part in re.finditer(r"[^\W_]+(?:'s)?", text[start:end]):
+            s, e = start + part.start(), start + part.end()
+            surface = part.group()
+            targets = self.rules.abbreviations.get(surface) or self.rules.phrases.get(surface.lower()) \
+                or self.rules.heads.get(surface.lower())
+            for target in targets or []:
+                hits.append(Hit(target, s, e, "part"))
+        return hits

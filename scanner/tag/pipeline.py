@@ -1,0 +1,237 @@
+"""spaCy pipelines (blank nl/en + sentencizer + horizonscan components) and their Doc extensions.
+
+Components (registered with @Language.factory, configured by a key into RULES):
+  hs_newlines   a line break starts a sentence (titles, list items)
+  sentencizer   spaCy's rule-based sentence splitter
+  hs_lexicon    PhraseMatcher (LOWER) over all terms of both languages + generated forms + cue phrases,
+                PhraseMatcher (ORTH) over abbreviations and municipality names, compound-head regex
+  hs_resolve    negative senses removed, overlaps resolved -> doc._.technologies / doc._.processes
+  hs_labels     stage (doc and sentence), municipal, domains, factors
+  hs_candidates technology-like terms the catalogue does not cover -> doc._.candidates
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from scanner.tag.candidates import CandidateFinder
+from scanner.tag.compounds import CompoundFinder, Hit
+from scanner.tag.doclabels import domains_of, municipal_score, stage_labels
+from scanner.tag.factors import factor_scores
+from scanner.tag.resolve import drop_negatives, resolve_overlaps
+from scanner.tag.rules import LANGS, Cue, Target, TagRules
+from scanner.tag.variants import safe_lower
+
+log = logging.getLogger(__name__)
+
+RULES: dict[str, TagRules] = {}  # rules_key -> rules (components are configured by key)
+_NEWLINE = re.compile(r"\n\s*(?=\S)")
+
+EXTENSIONS: dict[str, Any] = {
+    "hs_text": None, "hs_lower": None, "hs_hits": None, "hs_cues": None, "hs_negative": None, "hs_names": None, "hs_sents": None,
+    "title_end": 0, "technologies": None, "processes": None, "stage": "none", "stage_scores": None,
+    "sent_stages": None, "municipal": False, "municipal_score": 0.0, "domains": None, "factors": None,
+    "candidates": None,
+}
+for _name, _default in EXTENSIONS.items():
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+def register_rules(rules: TagRules) -> str:
+    """Make rules reachable from component configs; returns the key."""
+    key = f"{rules.version or 'rules'}-{id(rules)}"
+    RULES[key] = rules
+    return key
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text rebuilds the string from all tokens on every access: compute it once per doc."""
+    if doc._.hs_text is None:
+        doc._.hs_text = doc.text
+    return doc._.hs_text
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) char offsets per sentence, surrounding whitespace trimmed."""
+    text = doc_text(doc)
+    out = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            out.append((start + lead, start + lead + len(stripped)))
+    return out or [(0, len(text))]
+
+
+@Language.factory("hs_newlines")
+def make_newlines(nlp: Language, name: str) -> Any:
+    def newlines(doc: Doc) -> Doc:
+        for match in _NEWLINE.finditer(doc_text(doc)):
+            span = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
+            if span is not None and len(span) and span[0].i > 0:
+                span[0].is_sent_start = True
+        return doc
+
+    return newlines
+
+
+class LexiconMatcher:
+    """All dictionary look-ups in one pass: phrases (LOWER), abbreviations and names (ORTH), compounds."""
+
+    def __init__(self, nlp: Language, rules: TagRules, compound_min_prefix: int, compound_stoplist: list[str]):
+        self.rules = rules
+        lang = nlp.lang if nlp.lang in LANGS else "nl"
+        other = "en" if lang == "nl" else "nl"
+        self.cues: dict[str, list[Cue]] = {p: list(c) for p, c in rules.cues.get(lang, {}).items()}
+        for phrase, cues in rules.cues.get(other, {}).items():  # municipal cues are safe across languages
+            extra = [c for c in cues if c.category == "municipal"]
+            if extra and not any(c.category == "municipal" for c in self.cues.get(phrase, [])):
+                self.cues.setdefault(phrase, []).extend(extra)
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._add(nlp, self.lower, set(rules.phrases) | set(self.cues) | set(rules.negative_phrases))
+        self._add(nlp, self.orth, set(rules.abbreviations) | rules.municipalities)
+        self.compounds = CompoundFinder(rules, compound_min_prefix, frozenset(compound_stoplist))
+
+    @staticmethod
+    def _add(nlp: Language, matcher: PhraseMatcher, phrases: set[str]) -> None:
+        """One key per phrase; `app` also as `app.` where a tokenizer exception keeps the period attached."""
+        ordered = sorted(p for p in phrases if p.strip())
+        dotted = {k.lower() for k in nlp.tokenizer.rules or {} if k.endswith(".")}
+        for phrase, doc in zip(ordered, nlp.tokenizer.pipe(ordered)):
+            docs = [doc]
+            if phrase + "." in dotted:
+                docs.append(nlp.make_doc(phrase + "."))
+            matcher.add(phrase, docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        strings, rules = doc.vocab.strings, self.rules
+        hits: list[Hit] = []
+        cues: list[tuple[int, Cue]] = []
+        negative: list[tuple[int, int, set[str]]] = []
+        for match_id, s, e in self.lower(doc):
+            key = strings[match_id]
+            start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+            if doc[e - 1].text[-1] == "." and not key.endswith("."):
+                end -= 1  # matched through the `app.` tokenizer exception
+            for target in rules.phrases.get(key, ()):
+                hits.append(Hit(target, start, end, "term"))
+            for cue in self.cues.get(key, ()):
+                cues.append((start, cue))
+            if key in rules.negative_phrases:
+                negative.append((start, end, rules.negative_phrases[key]))
+        names = set()
+        for match_id, s, e in self.orth(doc):
+            key = strings[match_id]
+            start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+            for target in rules.abbreviations.get(key, ()):
+                hits.append(Hit(target, start, end, "abbreviation"))
+            if key in rules.municipalities:
+                names.add(key)
+        text = doc_text(doc)
+        doc._.hs_lower = low = safe_lower(text)
+        hits.extend(self.compounds.compounds(text, low))
+        hits.extend(self.compounds.parts(text))
+        doc._.hs_hits, doc._.hs_cues, doc._.hs_negative, doc._.hs_names = hits, cues, negative, names
+        doc._.hs_sents = _sentences(doc)
+        return doc
+
+
+@Language.factory("hs_lexicon", default_config={"rules_key": "", "compound_min_prefix": 3,
+                                                 "compound_stoplist": []})
+def make_lexicon(nlp: Language, name: str, rules_key: str, compound_min_prefix: int,
+                 compound_stoplist: list[str]) -> LexiconMatcher:
+    return LexiconMatcher(nlp, RULES[rules_key], compound_min_prefix, compound_stoplist)
+
+
+@Language.factory("hs_resolve", default_config={"rules_key": ""})
+def make_resolve(nlp: Language, name: str, rules_key: str) -> Any:
+    rules = RULES[rules_key]
+
+    def resolve(doc: Doc) -> Doc:
+        hits = drop_negatives(doc._.hs_hits, doc_text(doc), rules, doc._.hs_sents, doc._.hs_negative)
+        final = resolve_overlaps(hits)
+        doc._.technologies = [h for h in final if h.target.kind == "technology"]
+        doc._.processes = [h for h in final if h.target.kind == "process"]
+        return doc
+
+    return resolve
+
+
+@Language.factory("hs_labels", default_config={
+    "rules_key": "", "none_prior": 0.5, "title_weight": 2.0, "municipal_name_weight": 0.4,
+    "municipal_threshold": 0.5, "domain_process_weight": 2.0, "domain_min_cue_weight": 1.0})
+def make_labels(nlp: Language, name: str, rules_key: str, none_prior: float, title_weight: float,
+                municipal_name_weight: float, municipal_threshold: float, domain_process_weight: float,
+                domain_min_cue_weight: float) -> Any:
+    rules = RULES[rules_key]
+
+    def labels(doc: Doc) -> Doc:
+        by_cat: dict[str, list[tuple[int, Cue]]] = {"stage": [], "municipal": [], "domain": [], "factor": []}
+        for start, cue in doc._.hs_cues:
+            by_cat.setdefault(cue.category, []).append((start, cue))
+        starts = [s for s, _ in doc._.hs_sents]
+        doc._.stage, doc._.stage_scores, doc._.sent_stages = stage_labels(
+            by_cat["stage"], starts, doc._.title_end, rules, none_prior, title_weight)
+        score = municipal_score((c for _, c in by_cat["municipal"]), doc._.hs_names, municipal_name_weight)
+        doc._.municipal_score, doc._.municipal = score, score >= municipal_threshold
+        doc._.domains = domains_of(doc._.processes, (c for _, c in by_cat["domain"]), rules,
+                                   domain_process_weight, domain_min_cue_weight)
+        doc._.factors = factor_scores(c for _, c in by_cat["factor"])
+        return doc
+
+    return labels
+
+
+@Language.factory("hs_candidates", default_config={"rules_key": "", "min_chars": 4})
+def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int) -> Any:
+    finder = CandidateFinder(RULES[rules_key], min_chars)
+
+    def candidates(doc: Doc) -> Doc:
+        covered = [(h.start, h.end) for h in doc._.hs_hits]
+        doc._.candidates = finder.find(doc_text(doc), covered)
+        return doc
+
+    return candidates
+
+
+def build_nlp(lang: str, catalogue: Any = None, config: dict[str, Any] | None = None,
+              rules: TagRules | None = None) -> Language:
+    """spacy.blank(lang) + sentencizer + the horizonscan components for a catalogue (or prepared rules)."""
+    import spacy
+
+    from scanner.tag.rules import build_rules
+
+    if rules is None:
+        if catalogue is None:
+            from scanner.tag.tagger import default_catalogue
+
+            catalogue = default_catalogue()
+        rules = build_rules(catalogue)
+    config = config or {}
+    key = register_rules(rules)
+    nlp = spacy.blank(lang if lang in LANGS else "nl")
+    nlp.max_length = max(nlp.max_length, int(config.get("max_chars", 1_000_000)) + 10)
+    nlp.add_pipe("hs_newlines")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("hs_lexicon", config={"rules_key": key,
+                                       "compound_min_prefix": int(config.get("compound_min_prefix", 3)),
+                                       "compound_stoplist": list(config.get("compound_stoplist", []))})
+    nlp.add_pipe("hs_resolve", config={"rules_key": key})
+    labels = {k: config[k] for k in ("none_prior", "title_weight", "municipal_name_weight",
+                                     "municipal_threshold", "domain_process_weight", "domain_min_cue_weight")
+              if k in config}
+    nlp.add_pipe("hs_labels", config={"rules_key": key, **labels})
+    nlp.add_pipe("hs_candidates", config={"rules_key": key, "min_chars": int(config.get("candidate_min_chars", 4))})
+    return nlp
+
+
+__all__ = ["build_nlp", "register_rules", "RULES", "Target"]

@@ -1,0 +1,145 @@
+"""Adoption stage of a text: cue-phrase rules, or a trained model that plugs in via `StageModel`."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Protocol, runtime_checkable
+
+from scanner.tag.rules import STAGES, Cue, TagRules
+from scanner.tag.trie import trie_pattern
+from scanner.tag.variants import normalise
+
+log = logging.getLogger(__name__)
+
+LABELS = (*STAGES, "none")
+NONE_PRIOR = 0.5
+
+
+@runtime_checkable
+class StageModel(Protocol):
+    """What the tagger needs from a trained stage classifier (issue 8)."""
+
+    version: str
+
+    def predict(self, texts: list[str], langs: list[str]) -> list[dict[str, float]]:
+        """One {stage: probability} per text over the 7 LABELS."""
+        ...
+
+
+def stage_scores(weights: Mapping[str, float], none_prior: float = NONE_PRIOR) -> dict[str, float]:
+    """Cue weights per stage -> scores over the six stages + none, summing to 1."""
+    total = sum(w for w in weights.values() if w > 0)
+    if total <= 0:
+        return {label: (1.0 if label == "none" else 0.0) for label in LABELS}
+    denom = total + none_prior
+    scores = {label: round(max(weights.get(label, 0.0), 0.0) / denom, 4) for label in STAGES}
+    scores["none"] = round(1.0 - sum(scores.values()), 4)
+    return scores
+
+
+def best_stage(scores: Mapping[str, float], order: tuple[str, ...] = STAGES) -> str:
+    """Highest score; ties go to the earlier stage in `order`; 'none' only when nothing beats it."""
+    best, best_score = "none", scores.get("none", 0.0)
+    for label in order:
+        if scores.get(label, 0.0) > best_score:
+            best, best_score = label, scores[label]
+    return best
+
+
+class StageRules:
+    """Compiled cue regex per language (word-bounded, weighted), for texts outside the pipeline."""
+
+    def __init__(self, rules: TagRules) -> None:
+        self.rules = rules
+        self.cues: dict[str, dict[str, list[Cue]]] = {}
+        self.regex: dict[str, re.Pattern[str]] = {}
+        for lang, table in rules.cues.items():
+            stage_cues = {p: [c for c in cs if c.category == "stage"] for p, cs in table.items()}
+            self.cues[lang] = {p: cs for p, cs in stage_cues.items() if cs}
+            pattern = trie_pattern(sorted(self.cues[lang]))
+            self.regex[lang] = re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
+
+    def weights(self, text: str, lang: str) -> dict[str, float]:
+        lang = lang if lang in self.regex else "nl"
+        out: dict[str, float] = {}
+        for match in self.regex[lang].finditer(text):
+            for cue in self.cues[lang].get(normalise(match.group()), ()):
+                out[cue.key] = out.get(cue.key, 0.0) + cue.weight
+        return out
+
+    def __call__(self, text: str, lang: str, none_prior: float = NONE_PRIOR) -> tuple[str, dict[str, float]]:
+        scores = stage_scores(self.weights(text, lang), none_prior)
+        return best_stage(scores, self.rules.stage_order), scores
+
+
+@lru_cache(maxsize=4)
+def _default_rules() -> StageRules:
+    from scanner.tag.tagger import default_rules
+
+    return StageRules(default_rules())
+
+
+def rule_stage(text: str, lang: str) -> tuple[str, dict[str, float]]:
+    """(stage, {stage: score}) from the catalogue's stage cue phrases; ('none', {..none: 1}) without cues."""
+    return _default_rules()(text, lang)
+
+
+def rules_version(rules: TagRules) -> str:
+    """'rules-<hash>' of the stage cue tables, so a changed stages.yaml re-tags documents."""
+    blob = json.dumps({lang: {p: [(c.key, c.weight) for c in cs if c.category == "stage"]
+                              for p, cs in sorted(t.items())} for lang, t in sorted(rules.cues.items())},
+                      sort_keys=True)
+    return "rules-" + hashlib.sha256(blob.encode()).hexdigest()[:10]
+
+
+class SpacyStageModel:
+    """A spaCy pipeline directory whose textcat emits the 7 stage labels in doc.cats."""
+
+    def __init__(self, path: Path, max_chars: int = 5000, batch_size: int = 64) -> None:
+        import spacy
+
+        self.path = path
+        self.nlp = spacy.load(path)
+        self.max_chars = max_chars
+        self.batch_size = batch_size
+        meta: dict[str, Any] = self.nlp.meta or {}
+        self.version = f"model-{meta.get('name', path.name)}-{meta.get('version', '0')}"
+
+    def predict(self, texts: list[str], langs: list[str]) -> list[dict[str, float]]:
+        docs = self.nlp.pipe((t[: self.max_chars] for t in texts), batch_size=self.batch_size)
+        out = []
+        for doc in docs:
+            cats = {label: float(doc.cats.get(label, 0.0)) for label in LABELS}
+            total = sum(cats.values()) or 1.0
+            out.append({label: round(v / total, 4) for label, v in cats.items()})
+        return out
+
+
+def model_dir() -> Path:
+    """$SCANNER_MODEL_DIR/stage (or the dir itself when it holds the pipeline), else scanner/models/stage."""
+    env = os.environ.get("SCANNER_MODEL_DIR")
+    if env:
+        base = Path(env)
+        return base if (base / "meta.json").exists() else base / "stage"
+    return Path(__file__).resolve().parent.parent / "models" / "stage"
+
+
+def load_stage_model(path: Path | None = None, max_chars: int = 5000) -> StageModel | None:
+    """The trained stage model when one is installed, else None (the tagger then uses the rules)."""
+    path = path or model_dir()
+    if not (path / "meta.json").exists():
+        return None
+    try:
+        model = SpacyStageModel(path, max_chars=max_chars)
+    except Exception as exc:  # a broken model must not stop tagging: fall back to the rules
+        log.warning("stage model at %s not usable (%s); using cue rules", path, exc)
+        return None
+    if not set(LABELS) <= set(model.nlp.pipe_labels.get("textcat", LABELS)) | set(
+            model.nlp.pipe_labels.get("textcat_multilabel", ())):
+        log.warning("stage model at %s lacks some of the labels %s", path, LABELS)
+    return model

@@ -1,0 +1,232 @@
+"""Tagger: documents in, the `scanner tag` contract objects out (per input, in order, never crashing)."""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
+
+from scanner.tag.compounds import Hit
+from scanner.tag.language import detect
+from scanner.tag.rules import TagRules, build_rules
+from scanner.tag.stage import LABELS, StageModel, best_stage, load_stage_model, rules_version
+from scanner.util import chunked
+
+log = logging.getLogger(__name__)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LAST_SPACE = re.compile(r"\s\S*$")
+DEFAULTS: dict[str, Any] = {
+    "max_chars": 1_000_000, "batch_size": 64, "langid_chars": 600, "use_stage_model": True,
+    "stage_model_chars": 5000, "sentence_max_chars": 1000,
+}
+
+
+def default_catalogue() -> Any:
+    """The catalogue from scanner.catalogue (lexicon/ or $SCANNER_LEXICON_DIR)."""
+    from scanner.catalogue import load_catalogue
+
+    return load_catalogue()
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> TagRules:
+    return build_rules(default_catalogue())
+
+
+def tag_config(config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """DEFAULTS < [tag] of scanner/defaults.toml (+ $SCANNER_CONFIG) < the given dict."""
+    from scanner.config import load_config
+
+    merged = dict(DEFAULTS)
+    merged.update(load_config().get("tag", {}))
+    merged.update(config or {})
+    return merged
+
+
+@dataclass
+class Prepared:
+    index: int
+    id: Any
+    text: str  # title + "\n" + text, sanitised and capped
+    title_end: int
+    language: str  # contract language
+    pipeline: str  # nl | en
+    note: str | None
+
+
+def _clean(text: str) -> str:
+    """Lone surrogates (from JSON escapes) become U+FFFD: same length, so offsets stay valid."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def _cap(text: str, max_chars: int) -> tuple[str, str | None]:
+    if len(text) <= max_chars:
+        return text, None
+    cut = _LAST_SPACE.search(text, max(0, max_chars - 1000), max_chars + 1)
+    end = cut.start() if cut else max_chars
+    return text[:end], f"text truncated from {len(text)} to {end} characters"
+
+
+class Tagger:
+    """Tag documents with technologies, processes, domains, stage, municipal, factors and candidates."""
+
+    def __init__(self, catalogue: Any = None, config: dict[str, Any] | None = None,
+                 stage_model: StageModel | None = None) -> None:
+        self._catalogue = catalogue
+        self.config = tag_config(config)
+        self._rules: TagRules | None = None
+        self._nlp: dict[str, Any] = {}
+        self._model: StageModel | None = stage_model
+        self._model_loaded = stage_model is not None or not self.config.get("use_stage_model", True)
+
+    @property
+    def catalogue(self) -> Any:
+        if self._catalogue is None:
+            self._catalogue = default_catalogue()
+        return self._catalogue
+
+    @property
+    def rules(self) -> TagRules:
+        if self._rules is None:
+            self._rules = build_rules(self.catalogue)
+        return self._rules
+
+    @property
+    def stage_model(self) -> StageModel | None:
+        if not self._model_loaded:
+            self._model = load_stage_model(max_chars=int(self.config["stage_model_chars"]))
+            self._model_loaded = True
+        return self._model
+
+    @property
+    def model_version(self) -> str:
+        model = self.stage_model
+        return model.version if model is not None else rules_version(self.rules)
+
+    @property
+    def lexicon_version(self) -> str:
+        return str(getattr(self.catalogue, "version", "") or self.rules.version)
+
+    @property
+    def version(self) -> str:
+        return f"{self.lexicon_version}+{self.model_version}"
+
+    def nlp(self, lang: str) -> Any:
+        """The pipeline for nl or en, built once per Tagger."""
+        if lang not in self._nlp:
+            from scanner.tag.pipeline import build_nlp
+
+            self._nlp[lang] = build_nlp(lang, config=self.config, rules=self.rules)
+        return self._nlp[lang]
+
+    def prepare(self, index: int, doc: Any) -> Prepared | dict[str, Any]:
+        """Validate one input; a bad one becomes its error record."""
+        if not isinstance(doc, dict):
+            return {"id": None, "error": "document is not a JSON object"}
+        doc_id = doc.get("id")
+        text, title = doc.get("text"), doc.get("title")
+        if "text" not in doc or text is None:
+            return {"id": doc_id, "error": "missing 'text'"}
+        if not isinstance(text, str):
+            return {"id": doc_id, "error": "'text' is not a string"}
+        if title is not None and not isinstance(title, str):
+            return {"id": doc_id, "error": "'title' is not a string"}
+        if not text.strip():
+            return {"id": doc_id, "error": "empty text"}
+        title_end = len(title) + 1 if title else 0
+        combined, note = _cap(_clean(f"{title}\n{text}" if title else text), int(self.config["max_chars"]))
+        language, pipeline = detect(combined, int(self.config["langid_chars"]))
+        return Prepared(index, doc_id, combined, min(title_end, len(combined)), language, pipeline, note)
+
+    def tag_many(self, docs: Iterable[Any], batch_size: int | None = None) -> Iterator[dict[str, Any]]:
+        """One result per input, in input order; batches go through nlp.pipe per language."""
+        size = int(batch_size or self.config["batch_size"])
+        for batch in chunked(docs, size):
+            yield from self._tag_batch(batch, size)
+
+    def tag(self, doc: dict[str, Any]) -> dict[str, Any]:
+        return next(self.tag_many([doc]))
+
+    def _tag_batch(self, batch: list[Any], size: int) -> list[dict[str, Any]]:
+        results: list[dict[str, Any] | None] = [None] * len(batch)
+        ready: dict[str, list[Prepared]] = {"nl": [], "en": []}
+        for index, doc in enumerate(batch):
+            prepared = self.prepare(index, doc)
+            if isinstance(prepared, Prepared):
+                ready[prepared.pipeline].append(prepared)
+            else:
+                results[index] = prepared
+        fallback: dict[int, list[dict[str, Any]]] = {}
+        for lang, items in ready.items():
+            if items:
+                for item, doc in zip(items, self._pipe(lang, items, size)):
+                    results[item.index] = self._result(item, doc, fallback.setdefault(item.index, []))
+        prepared = [item for items in ready.values() for item in items]
+        self._apply_model(prepared, results, fallback)
+        return [r for r in results if r is not None]
+
+    def _pipe(self, lang: str, items: list[Prepared], size: int) -> Iterator[Any]:
+        nlp = self.nlp(lang)
+
+        def docs() -> Iterator[Any]:
+            for item in items:
+                doc = nlp.make_doc(item.text)
+                doc._.title_end = item.title_end
+                doc._.hs_text = item.text
+                yield doc
+
+        return nlp.pipe(docs(), batch_size=size)
+
+    def _mention(self, doc: Any, hit: Hit, sent_index: dict[int, int],
+                 fallback: list[dict[str, Any]]) -> dict[str, Any]:
+        text = doc._.hs_text
+        index = sent_index[hit.start]
+        s_start, s_end = doc._.hs_sents[index]
+        if s_end - s_start > int(self.config["sentence_max_chars"]):
+            s_start, s_end = max(s_start, hit.start - 300), min(s_end, hit.end + 300)
+        stage = doc._.sent_stages.get(index)
+        label, score = stage if stage else (doc._.stage, doc._.stage_scores.get(doc._.stage, 1.0))
+        out = {"id": hit.target.id, "text": text[hit.start : hit.end], "start": hit.start, "end": hit.end,
+               "sentence": text[s_start:s_end], "sent_start": s_start, "sent_end": s_end,
+               "stage": label, "stage_score": score}
+        if hit.target.kind == "process":
+            out = {"id": hit.target.id, "domain": self.rules.process_domain.get(hit.target.id, ""), **out}
+        if not stage:
+            fallback.append(out)  # follows the document stage (which a trained model may replace)
+        return out
+
+    def _result(self, item: Prepared, doc: Any, fallback: list[dict[str, Any]]) -> dict[str, Any]:
+        from scanner.tag.resolve import sentence_of
+
+        starts = [s for s, _ in doc._.hs_sents]
+        hits = doc._.technologies + doc._.processes
+        sent_index = {h.start: sentence_of(starts, h.start) for h in hits}
+        result = {
+            "id": item.id, "language": item.language,
+            "technologies": [self._mention(doc, h, sent_index, fallback) for h in doc._.technologies],
+            "processes": [self._mention(doc, h, sent_index, fallback) for h in doc._.processes],
+            "domains": list(doc._.domains), "stage": doc._.stage, "stage_scores": dict(doc._.stage_scores),
+            "municipal": bool(doc._.municipal), "candidates": list(doc._.candidates),
+            "factors": list(doc._.factors), "municipal_score": doc._.municipal_score,
+        }
+        if item.note:
+            result["note"] = item.note
+        return result
+
+    def _apply_model(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
+                     fallback: dict[int, list[dict[str, Any]]]) -> None:
+        """A trained stage model replaces the document stage; sentence-level cue stages stay."""
+        model = self.stage_model
+        if model is None or not prepared:
+            return
+        predictions = model.predict([p.text for p in prepared], [p.pipeline for p in prepared])
+        for item, scores in zip(prepared, predictions):
+            result = results[item.index]
+            if result is None:
+                continue
+            scores = {label: round(float(scores.get(label, 0.0)), 4) for label in LABELS}
+            result["stage_scores"], result["stage"] = scores, best_stage(scores, self.rules.stage_order)
+            for mention in fallback.get(item.index, []):
+                mention["stage"], mention["stage_score"] = result["stage"], scores[result["stage"]]

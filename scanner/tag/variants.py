@@ -1,0 +1,73 @@
+"""Generated surface forms of lexicon terms: plurals, diminutives, hyphen/space spellings."""
+from __future__ import annotations
+
+import re
+
+_VOWELS = "aeiou"
+_WS = re.compile(r"\s+")
+MIN_INFLECT = 5  # shorter terms (app, bot, wet) get no generated forms: too many collisions
+
+
+def safe_lower(text: str) -> str:
+    """text.lower() with the same length (a few characters such as 'İ' grow when lower-cased)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+def normalise(phrase: str) -> str:
+    """Lower-case, single-spaced form used as the lookup key of a phrase."""
+    return _WS.sub(" ", phrase.strip().lower())
+
+
+def _nl_forms(word: str) -> set[str]:
+    forms = {word + "s", word + "'s"} if word[-1] in _VOWELS + "y" else {word + "en", word + "s"}
+    if word.endswith("e"):
+        forms |= {word + "s", word + "n"}
+    if word.endswith("ie"):
+        forms.add(word[:-2] + "ieën")
+    if not word.endswith(("je", "jes", "s", "en")):
+        stem = word + ("je" if word[-1] not in _VOWELS else "tje")
+        forms |= {stem, stem + "s"}
+    return forms
+
+
+def _en_forms(word: str) -> set[str]:
+    if word.endswith(("s", "x", "ch", "sh")):
+        return {word + "es"}
+    if word.endswith("y") and len(word) > 2 and word[-2] not in _VOWELS:
+        return {word[:-1] + "ies"}
+    return {word + "s"}
+
+
+def _spellings(phrase: str) -> set[str]:
+    """'digital twin' <-> 'digital-twin'; 'e-mail' -> 'email', 'e mail'."""
+    out = {phrase}
+    if "-" in phrase:
+        out |= {phrase.replace("-", " "), phrase.replace("-", "")}
+    if " " in phrase and len(phrase.split()) == 2:
+        out.add(phrase.replace(" ", "-"))
+    return {normalise(p) for p in out if p.strip()}
+
+
+def inflect(phrase: str) -> set[str]:
+    """All generated forms of a lower-cased phrase (inflecting its last word), the phrase included."""
+    phrase = normalise(phrase)
+    forms = {phrase}
+    head, _, last = phrase.rpartition(" ")
+    if len(last) >= MIN_INFLECT and last[-1].isalpha() and not last.endswith(("'s", "s", "en", "es", "ie", "ing")):
+        prefix = head + " " if head else ""
+        forms |= {prefix + f for f in _nl_forms(last) | _en_forms(last)}
+    out: set[str] = set()
+    for form in forms:
+        out |= _spellings(form)
+    return out
+
+
+def abbreviation_forms(abbr: str) -> set[str]:
+    """Case-sensitive forms of an abbreviation: RPA, RPA's, RPAs (plural only for all-caps)."""
+    out = {abbr}
+    if abbr.isupper() and abbr[-1].isalpha():
+        out |= {abbr + "'s", abbr + "s"}
+    return out

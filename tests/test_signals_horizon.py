@@ -1,0 +1,132 @@
+"""Horizon estimates on synthetic stores with planted evidence."""
+from __future__ import annotations
+
+from datetime import date
+
+from signals_fixtures import Builder, catalogue
+
+from scanner import signals
+from scanner.signals.horizon import HORIZONS
+
+CAT = catalogue()
+AS_OF = "2021-06-30"
+
+
+def by_id(items: list[dict]) -> dict[str, dict]:
+    return {i["id"]: i for i in items}
+
+
+def baseline_store(store) -> Builder:
+    """Unrelated background documents so every month has a denominator."""
+    b = Builder(store)
+    b.background(date(2020, 1, 1), 18, 20)
+    return b
+
+
+def test_rising_adoption_moves_earlier(store):
+    b = baseline_store(store)
+    before = by_id(signals.horizons(store, AS_OF, catalogue=CAT))["digital-twins"]
+    for month in range(1, 7):
+        for k in range(6):
+            b.doc(date(2021, month, 2 + k), [("technology", "digital-twins", "adoption")],
+                  source=f"gemeente{k}", source_type="government")
+    after = by_id(signals.horizons(store, AS_OF, catalogue=CAT))["digital-twins"]
+    assert after["expected_year"] < before["expected_year"] - 1.0
+    assert HORIZONS.index(after["estimate"]) < HORIZONS.index(before["estimate"])
+    assert after["evidence"] == 36
+    assert after["top_evidence"][0]["stage"] == "adoption"
+    assert {"document_id", "title", "url", "source_id", "published", "sentence", "stage", "weight"} <= set(
+        after["top_evidence"][0])
+
+
+def test_research_only_chatter_does_not_move(store):
+    b = baseline_store(store)
+    before = by_id(signals.horizons(store, AS_OF, catalogue=CAT))["digital-twins"]
+    for month in range(1, 7):
+        for k in range(10):
+            b.doc(date(2021, month, 2 + k), [("technology", "digital-twins", "research")], source=f"uni{k}",
+                  source_type="research")
+    after = by_id(signals.horizons(store, AS_OF, catalogue=CAT))["digital-twins"]
+    assert after["evidence"] == 60
+    assert after["estimate"] == before["estimate"]
+    assert abs(after["expected_year"] - before["expected_year"]) < 0.5
+
+
+def test_setbacks_move_later(store):
+    b = baseline_store(store)
+    before = by_id(signals.horizons(store, AS_OF, catalogue=CAT))["cameras"]
+    for month in range(1, 7):
+        for k in range(6):
+            b.doc(date(2021, month, 3 + k), [("technology", "cameras", "setback")], source=f"news{k}",
+                  source_type="news")
+    after = by_id(signals.horizons(store, AS_OF, catalogue=CAT))["cameras"]
+    assert after["expected_year"] > before["expected_year"] + 2.0
+    assert HORIZONS.index(after["estimate"]) > HORIZONS.index(before["estimate"])
+
+
+def test_one_source_repeating_beats_not_many_sources(store):
+    one, many = Builder(store), None
+    for k in range(20):
+        one.doc(date(2021, 5, 1 + k), [("technology", "drones", "adoption")], source="outlet", source_type="news")
+    for k in range(5):
+        one.doc(date(2021, 5, 1 + k), [("technology", "blockchain", "adoption")], source=f"gem{k}",
+                source_type="government")
+    items = by_id(signals.horizons(store, AS_OF, catalogue=CAT))
+    assert items["blockchain"]["sd_years"] < items["drones"]["sd_years"], many
+
+
+def test_previous_is_computed_and_changed_flags_the_move(store):
+    b = Builder(store)
+    b.background(date(2019, 7, 1), 12, 20)
+    for k in range(8):
+        for day in (3, 10, 17, 24):
+            b.doc(date(2020, 6, day), [("technology", "digital-twins", "adoption")], source=f"gemeente{k}",
+                  source_type="government")
+    item = by_id(signals.horizons(store, "2020-06-30", catalogue=CAT))["digital-twins"]
+    prior_only = by_id(signals.horizons(store, "2020-05-31", catalogue=CAT))["digital-twins"]
+    assert item["previous"] == prior_only["estimate"] == "3-7"
+    assert item["changed"] is True and item["estimate"] != item["previous"]
+
+
+def test_override_pins_estimate_with_reason(store):
+    baseline_store(store)
+    store.conn.execute("INSERT INTO overrides(tech, estimate, reason, created_by, created_at, active) "
+                       "VALUES ('chatbots', '>7', 'wetgeving blokkeert', 'ana', '2021-01-05T10:00:00+00:00', 1)")
+    item = by_id(signals.horizons(store, AS_OF, catalogue=CAT))["chatbots"]
+    assert item["estimate"] == ">7" and item["overridden"] and item["override_reason"] == "wetgeving blokkeert"
+    earlier = by_id(signals.horizons(store, "2020-12-31", catalogue=CAT))["chatbots"]
+    assert not earlier["overridden"]
+
+
+def test_as_of_hides_later_documents_and_near_duplicates(store):
+    b = baseline_store(store)
+    b.doc(date(2021, 3, 3), [("technology", "drones", "pilot")], source="a")
+    first = signals.horizons(store, AS_OF, catalogue=CAT)
+    original = b.doc(date(2021, 7, 3), [("technology", "drones", "adoption")], source="b")
+    b.doc(date(2021, 3, 4), [("technology", "drones", "adoption")], source="c", duplicate_of=original)
+    assert signals.horizons(store, AS_OF, catalogue=CAT) == first
+
+
+def test_explain_shows_prior_evidence_posterior(store):
+    b = baseline_store(store)
+    b.doc(date(2021, 6, 1), [("technology", "chatbots", "procurement", "Gemeente Utrecht gunt chatbot-contract.")],
+          source="bb", source_type="trade-press")
+    out = signals.explain(store, "chatbots", AS_OF, catalogue=CAT)
+    assert out["prior"]["baseline"] == "0-3" and out["evidence_count"] == 1
+    assert out["evidence"][0]["sentence"] == "Gemeente Utrecht gunt chatbot-contract."
+    assert abs(sum(out["posterior"]["probabilities"].values()) - 1) < 1e-3
+    total_pull = sum(e["pull_years"] for e in out["evidence"])
+    assert abs(out["prior"]["expected_year"] + total_pull - out["posterior"]["expected_year"]) < 0.02
+
+
+def test_contract_fields_and_determinism(store):
+    b = baseline_store(store)
+    b.doc(date(2021, 2, 1), [("technology", "drones", "pilot")], source="x")
+    one = signals.horizons(store, AS_OF, catalogue=CAT)
+    assert one == signals.horizons(store, AS_OF, catalogue=CAT)
+    assert [i["id"] for i in one] == sorted(t for t in CAT.technologies)
+    for item in one:
+        assert {"id", "name", "family", "baseline", "estimate", "previous", "probabilities", "changed",
+                "evidence"} <= set(item)
+        assert set(item["probabilities"]) == set(HORIZONS)
+        assert item["changed"] == (item["estimate"] != item["previous"])

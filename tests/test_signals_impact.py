@@ -1,0 +1,40 @@
+"""Process impact: the baseline 32/25/43 without evidence, re-estimated terms with it."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from signals_fixtures import Builder, catalogue
+
+from scanner import signals
+
+CAT = catalogue()
+
+
+def test_no_evidence_reproduces_baseline(store):
+    out = signals.process_impact(store, "2026-10-31", catalogue=CAT)
+    assert out["shares"] == out["baseline_shares"] == {"immediate": 0.3214, "coming": 0.25, "slow": 0.4286}
+    assert len(out["processes"]) == 56 and all(p["estimate"] == p["baseline"] for p in out["processes"])
+
+
+def test_real_catalogue_baseline(store):
+    try:
+        from scanner.catalogue import load_catalogue
+        cat = load_catalogue()
+    except Exception as exc:  # noqa: BLE001 - the lexicon is written in parallel
+        pytest.skip(f"catalogue not loadable yet: {exc}")
+    out = signals.process_impact(store, "2026-10-31", catalogue=cat)
+    assert {k: round(v * 100) for k, v in out["shares"].items()} == {"immediate": 32, "coming": 25, "slow": 43}
+
+
+def test_adopted_technology_pulls_a_slow_process_earlier(store):
+    b = Builder(store)
+    for month in range(1, 13):
+        for k in range(4):
+            b.doc(date(2021, month, 2 + k), [("technology", "chatbots", "adoption"), ("process", "p50", "none")],
+                  source=f"gem{k}", source_type="government")
+    out = signals.process_impact(store, "2021-12-31", catalogue=CAT)
+    p50 = [p for p in out["processes"] if p["id"] == "p50"][0]
+    assert p50["baseline"] == "slow" and p50["estimate"] in ("immediate", "coming")
+    assert p50["technologies"][0]["id"] == "chatbots" and p50["technologies"][0]["documents"] == 48
+    assert out["shares"]["slow"] < out["baseline_shares"]["slow"]
