@@ -122,8 +122,8 @@ def test_risers_bursts_emerging_decisions_sources(built):
     assert "anna" in decisions and "Uitspraak rechtbank bevestigd" in decisions and "21 oktober 2026" in decisions
     method = html.split('id="method"')[1].split("</section>")[0]
     assert "kapotte-bron" in method and "HTTP 500" in method
-    assert "government" in method and "horizon.half_life_months" in method
-    assert re.search(r"<th scope=\"row\">en</th><td class=\"num\">3</td>", method)
+    assert "overheid" in method and "horizon.half_life_months" in method
+    assert re.search(r"<th scope=\"row\">Engels</th><td class=\"num\">3</td>", method)
 
 
 def test_impact_section_and_gamechanger_quadrant(built):
@@ -246,6 +246,7 @@ def _scanner(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_bad_month_is_one_line_exit_2(tmp_path):
     result = _scanner("--db", str(tmp_path / "x.db"), "digest", "--month", "2026-13", cwd=tmp_path)
     assert result.returncode == 2
@@ -253,6 +254,7 @@ def test_cli_bad_month_is_one_line_exit_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_prints_the_path(tmp_path):
     out = tmp_path / "out"
     result = _scanner("--db", str(tmp_path / "x.db"), "digest", "--month", "2020-01", "--out", str(out),

@@ -1,6 +1,7 @@
 """Render the fixture digest in headless Chromium to a PNG (kept in tmp_path, never in git)."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -46,3 +47,7 @@ def test_digest_renders_in_headless_chromium(page, tmp_path, size):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 30_000
     width = int.from_bytes(data[16:20], "big")
     assert width == int(size.split(",")[0])
+    keep = os.environ.get("SCANNER_SCREENSHOT_DIR")  # e.g. docs/screenshots (git-ignored) for the README
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(png, Path(keep) / png.name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -147,7 +148,7 @@ def _technologies(store: Store, catalogue: Any, api: Any, horizon_items: list[di
             "family": getattr(cat, "family", None) or h.get("family") or tr.get("family") or "",
             "baseline": h.get("baseline"), "estimate": est, "previous": prev,
             "changed": bool(h.get("changed", est != prev)), "moved": _direction(prev, est),
-            "probabilities": h.get("probabilities") or {}, "prev_probabilities": previous.get(tid),
+            "probabilities": h.get("probabilities") or {}, "prev_probabilities": _matching(previous.get(tid), prev),
             "evidence": int(h.get("evidence") or 0), "expected_year": h.get("expected_year"),
             "overridden": bool(h.get("overridden")), "override_reason": h.get("override_reason") or "",
             "docs": [_evidence_doc(e) for e in (h.get("top_evidence") or [])[:n_docs]],
@@ -173,12 +174,17 @@ def _evidence_doc(e: dict[str, Any]) -> dict[str, Any]:
             "sentence": e.get("sentence") or "", "stage": e.get("stage") or "none"}
 
 
-def _previous_probabilities(store: Store, month: str) -> dict[str, dict[str, float]]:
-    """Last month's stored horizon probabilities (horizon_history), when signals stored that month."""
+def _previous_probabilities(store: Store, month: str) -> dict[str, tuple[str, dict[str, float]]]:
+    """Last month's stored (estimate, probabilities) from horizon_history, when signals stored that month."""
     if not _table_exists(store, "horizon_history"):
         return {}
-    rows = store.conn.execute("SELECT tech, probabilities FROM horizon_history WHERE month = ?", (month,))
-    return {tech: _loads(p, None) for tech, p in rows if _loads(p, None)}
+    rows = store.conn.execute("SELECT tech, estimate, probabilities FROM horizon_history WHERE month = ?", (month,))
+    return {tech: (est, _loads(p, None)) for tech, est, p in rows if _loads(p, None)}
+
+
+def _matching(stored: tuple[str, dict[str, float]] | None, previous: str) -> dict[str, float] | None:
+    """Stored probabilities only when their estimate is the computed previous one (else they are stale)."""
+    return stored[1] if stored and stored[0] == previous else None
 
 
 def _families(catalogue: Any, techs: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
@@ -272,8 +278,6 @@ def _reaching(items: list[Any]) -> dict[str, int]:
 
 def _scatter(techs: list[dict[str, Any]], impact: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
     """Impact = breadth of processes and domains reached; certainty = probability and evidence volume."""
-    import math
-
     reach: dict[str, set[str]] = {}
     doms: dict[str, set[str]] = {}
     for dom in impact["domains"]:
@@ -335,12 +339,22 @@ def _sources(store: Store, month: str) -> dict[str, Any]:
         f"SELECT COALESCE(t.language, d.language, '?') AS language, count(*) AS count FROM documents d "
         f"LEFT JOIN doc_tags t ON t.document_id = d.id WHERE {where} GROUP BY 1 ORDER BY count DESC, language",
         (start, end))
+    names = _source_names(store)
+    for r in by_source:
+        r["name"] = names.get(r["source"]) or r["source"]
     share = (lambda n: n / total if total else 0.0)
     return {"total": total, "n_sources": len({r["source"] for r in by_source}), "by_source": by_source,
             "by_type": [{"type": k, "count": v, "share": share(v)}
                         for k, v in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))],
             "languages": [{**r, "share": share(r["count"])} for r in langs],
             "failed": _failed_sources(store, start, end)}
+
+
+def _source_names(store: Store) -> dict[str, str]:
+    """Display names from the harvest engineer's sources table when it exists."""
+    if not _table_exists(store, "sources"):
+        return {}
+    return {sid: name for sid, name in store.conn.execute("SELECT id, name FROM sources") if name}
 
 
 def _failed_sources(store: Store, start: str, end: str) -> list[dict[str, Any]]:
@@ -351,7 +365,8 @@ def _failed_sources(store: Store, start: str, end: str) -> list[dict[str, Any]]:
         "SELECT COALESCE(source_id, '?') AS source, count(*) AS count, max(COALESCE(error, 'HTTP ' || status)) "
         "AS error FROM fetch_log WHERE fetched_at >= ? AND fetched_at < ? AND (error IS NOT NULL OR status >= 400) "
         "GROUP BY 1 ORDER BY count DESC, source LIMIT 50", (start, end))
-    return rows
+    names = _source_names(store)
+    return [{**r, "name": names.get(r["source"]) or r["source"]} for r in rows]
 
 
 def _parameters(config: dict[str, Any], cfg: dict[str, Any]) -> list[dict[str, str]]:

@@ -54,6 +54,18 @@ DOMAINS = {
            "handhaving-toezicht": "Enforcement and supervision", "bestuur-participatie": "Governance and participation"},
 }
 
+SOURCE_TYPES = {
+    "nl": {"research": "onderzoek", "consultancy": "advies", "trade-press": "vakpers", "government": "overheid",
+           "news": "nieuws", "local": "lokaal", "?": "onbekend"},
+    "en": {"research": "research", "consultancy": "consultancy", "trade-press": "trade press",
+           "government": "government", "news": "news", "local": "local", "?": "unknown"},
+}
+
+LANGUAGES = {
+    "nl": {"nl": "Nederlands", "en": "Engels", "other": "overig", "?": "onbekend"},
+    "en": {"nl": "Dutch", "en": "English", "other": "other", "?": "unknown"},
+}
+
 STATUSES = {
     "nl": {"open": "nog te beoordelen", "accepted": "geaccepteerd", "rejected": "afgewezen", "snoozed": "uitgesteld",
            "new": "nieuw"},

@@ -79,6 +79,8 @@ def _filters(lang: str) -> dict[str, Any]:
         "impact_short": lambda v: i18n.label(i18n.IMPACTS_SHORT, v, lang),
         "stage": lambda v: i18n.label(i18n.STAGES, v, lang),
         "status": lambda v: i18n.label(i18n.STATUSES, v, lang),
+        "stype": lambda v: i18n.label(i18n.SOURCE_TYPES, v, lang),
+        "language": lambda v: i18n.label(i18n.LANGUAGES, v, lang),
         "safe_url": safe_url,
     }
 

@@ -29,7 +29,8 @@ def default_tagger(catalogue: Any = None) -> Any:
 
 def versions(tagger: Any, catalogue: Any) -> tuple[str, str]:
     """(lexicon_version, model_version) stamped on every row."""
-    lexicon = str(getattr(catalogue, "version", "") or getattr(tagger, "version", ""))
+    lexicon = str(getattr(tagger, "lexicon_version", None) or getattr(catalogue, "version", "")
+                  or getattr(tagger, "version", ""))
     model = getattr(tagger, "model_version", None)
     if model is None:
         full = str(getattr(tagger, "version", ""))

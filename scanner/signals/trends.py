@@ -76,12 +76,12 @@ def momentum(g: float, slope12: float, mean12: float, burst_recent: bool, source
 
 
 def week_bursts(counts: np.ndarray, totals: np.ndarray, weeks: list[str], ids: list[str],
-                cfg: dict[str, Any]) -> dict[str, list[dict]]:
+                cfg: dict[str, Any], as_of: date) -> dict[str, list[dict]]:
     found = burstlib.detect(counts, totals, cfg["burst_scale"], cfg["burst_gamma"],
                             cfg["burst_min_weeks"], cfg["burst_min_strength"])
     out: dict[str, list[dict]] = {}
     for tid, rows in zip(ids, found):
-        out[tid] = [{"start": weeks[a], "end": (date.fromisoformat(weeks[b]) + timedelta(days=6)).isoformat(),
+        out[tid] = [{"start": weeks[a], "end": min(date.fromisoformat(weeks[b]) + timedelta(days=6), as_of).isoformat(),
                      "strength": s} for a, b, s in rows]
     return out
 
@@ -126,7 +126,7 @@ def compute(store, as_of: date, techs: list[TechInfo], cfg: dict[str, Any]) -> T
     grow = growth(docs_m, totals, cfg["growth_trailing_months"], cfg["growth_pseudo_count"])
     srcs = matrix(tm, ids, months, "month", "sources")
     mix = stage_mix(ments, as_of, cfg["stage_mix_months"])
-    bursts = week_bursts(matrix(tw, ids, weeks, "week", "documents"), week_totals, weeks, ids, cfg)
+    bursts = week_bursts(matrix(tw, ids, weeks, "week", "documents"), week_totals, weeks, ids, cfg, as_of)
     recent = (as_of - timedelta(weeks=cfg["momentum_burst_recent_weeks"])).isoformat()
     mention_totals = tm.groupby("target")["mentions"].sum().to_dict() if not tm.empty else {}
     items, monthly = [], []

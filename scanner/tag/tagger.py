@@ -16,6 +16,8 @@ from scanner.util import chunked
 log = logging.getLogger(__name__)
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# control and invisible format characters: blanked (same length) for matching, kept in the output
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _LAST_SPACE = re.compile(r"\s\S*$")
 DEFAULTS: dict[str, Any] = {
     "max_chars": 1_000_000, "batch_size": 64, "langid_chars": 600, "use_stage_model": True,
@@ -59,6 +61,10 @@ class Prepared:
 def _clean(text: str) -> str:
     """Lone surrogates (from JSON escapes) become U+FFFD: same length, so offsets stay valid."""
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def _blank_invisible(text: str) -> str:
+    return _INVISIBLE.sub(" ", text) if _INVISIBLE.search(text) else text
 
 
 def _cap(text: str, max_chars: int) -> tuple[str, str | None]:
@@ -172,16 +178,16 @@ class Tagger:
 
         def docs() -> Iterator[Any]:
             for item in items:
-                doc = nlp.make_doc(item.text)
+                matchable = _blank_invisible(item.text)
+                doc = nlp.make_doc(matchable)
                 doc._.title_end = item.title_end
-                doc._.hs_text = item.text
+                doc._.hs_text = matchable
                 yield doc
 
         return nlp.pipe(docs(), batch_size=size)
 
-    def _mention(self, doc: Any, hit: Hit, sent_index: dict[int, int],
+    def _mention(self, doc: Any, text: str, hit: Hit, sent_index: dict[int, int],
                  fallback: list[dict[str, Any]]) -> dict[str, Any]:
-        text = doc._.hs_text
         index = sent_index[hit.start]
         s_start, s_end = doc._.hs_sents[index]
         if s_end - s_start > int(self.config["sentence_max_chars"]):
@@ -205,8 +211,10 @@ class Tagger:
         sent_index = {h.start: sentence_of(starts, h.start) for h in hits}
         result = {
             "id": item.id, "language": item.language,
-            "technologies": [self._mention(doc, h, sent_index, fallback) for h in doc._.technologies],
-            "processes": [self._mention(doc, h, sent_index, fallback) for h in doc._.processes],
+            "technologies": [self._mention(doc, item.text, h, sent_index, fallback)
+                             for h in doc._.technologies],
+            "processes": [self._mention(doc, item.text, h, sent_index, fallback)
+                          for h in doc._.processes],
             "domains": list(doc._.domains), "stage": doc._.stage, "stage_scores": dict(doc._.stage_scores),
             "municipal": bool(doc._.municipal), "candidates": list(doc._.candidates),
             "factors": list(doc._.factors), "municipal_score": doc._.municipal_score,

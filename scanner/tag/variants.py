@@ -56,7 +56,8 @@ def inflect(phrase: str) -> set[str]:
     phrase = normalise(phrase)
     forms = {phrase}
     head, _, last = phrase.rpartition(" ")
-    if len(last) >= MIN_INFLECT and last[-1].isalpha() and not last.endswith(("'s", "s", "en", "es", "ie", "ing")):
+    min_len = 3 if head else MIN_INFLECT  # inside a phrase a short last word is safe to inflect
+    if len(last) >= min_len and last[-1].isalpha() and not last.endswith(("'s", "s", "en", "es", "ie", "ing")):
         prefix = head + " " if head else ""
         forms |= {prefix + f for f in _nl_forms(last) | _en_forms(last)}
     out: set[str] = set()

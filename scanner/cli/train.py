@@ -1,0 +1,87 @@
+"""`scanner train [--eval]`: train the stage and relevance classifiers and compare them with the rules."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from scanner.cli import common
+
+
+def _store_if_present() -> Any:
+    """The selected database when it exists (for analyst relabels); training never creates one."""
+    return common.get_store() if common.db_path().exists() else None
+
+
+def _table(task: str, section: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    systems = section["systems"]
+    table = Table(title=f"{task}: held-out test split (selected: {section.get('selected')})")
+    table.add_column("label")
+    for name in systems:
+        table.add_column(f"{name} P/R/F1", justify="right")
+    labels = sorted({label for s in systems.values() for label in s["labels"]},
+                    key=lambda label: list(next(iter(systems.values()))["labels"]).index(label)
+                    if label in next(iter(systems.values()))["labels"] else 99)
+    for label in labels:
+        cells = []
+        for s in systems.values():
+            v = s["labels"].get(label)
+            cells.append(f"{v['precision']:.2f} {v['recall']:.2f} {v['f1']:.2f}" if v else "-")
+        table.add_row(label, *cells)
+    key = "macro_f1" if task == "stage" else "municipal_accuracy"
+    table.add_row(f"[bold]{key}[/bold]", *[f"[bold]{s.get(key, 0):.3f}[/bold]" for s in systems.values()])
+    if task == "relevance":
+        table.add_row("factor micro-F1", *[f"{s['factor_micro']['f1']:.3f}" for s in systems.values()])
+    table.add_row("hand-written only", *[f"{s['hand_written']:.3f}" if "hand_written" in s else "-"
+                                         for s in systems.values()])
+    table.add_row("dev (selection)", *[f"{s['dev']:.3f}" if "dev" in s else "-" for s in systems.values()])
+    common.console.print(table)
+    if section.get("version"):
+        common.console.print(f"{task} model {section['version']} -> {section.get('path')}")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("train")
+    def train_cmd(
+        evaluate: bool = typer.Option(False, "--eval", help="Only evaluate the shipped models on the test split."),
+        out: Optional[Path] = typer.Option(None, "--out", help="Model directory (default scanner/models)."),
+        data: Optional[Path] = typer.Option(None, "--data", help="Annotation directory (default data/annotations)."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
+        no_rules: bool = typer.Option(False, "--no-rules", help="Skip the cue-rule baseline."),
+        seed: Optional[int] = typer.Option(None, "--seed", help="Override [train] seed."),
+    ) -> None:
+        """Train (seeded) and keep the best stage/relevance models; `--eval` scores the shipped ones.
+
+        Example: scanner train --out /tmp/models --json
+        """
+        from scanner.errors import ScannerError
+        from scanner.train.models import models_dir, train_settings
+        from scanner.train.run import evaluate_shipped, train_all
+
+        settings = train_settings()
+        if seed is not None:
+            settings["seed"] = seed
+        model_dir = out or (Path(os.environ["SCANNER_MODEL_DIR"]) if os.environ.get("SCANNER_MODEL_DIR")
+                            else models_dir())
+        if data is not None and not data.is_dir():
+            raise ScannerError(f"annotation directory not found: {data}")
+        if evaluate:
+            report = evaluate_shipped(settings, model_dir, data, with_rules=not no_rules)
+        else:
+            model_dir.mkdir(parents=True, exist_ok=True)
+            report = train_all(settings, model_dir, _store_if_present(), data, with_rules=not no_rules)
+        if as_json:
+            typer.echo(json.dumps(report, ensure_ascii=False))
+            return
+        common.console.print(f"data: {report['data']}")
+        for task in ("stage", "relevance"):
+            section = report.get(task) or {}
+            if "error" in section:
+                common.err_console.print(f"{task}: {section['error']}")
+            elif section:
+                _table(task, section)

@@ -1,0 +1,94 @@
+"""`scanner train`: train all candidates, report them beside the cue rules, keep the best; or evaluate."""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from scanner.train import evaluate as ev
+from scanner.train.data import Example, load_examples, merge_relabels, relabel_examples
+from scanner.train.models import TASKS, Candidate, models_dir, save, select, shipped_predictor, train_candidates
+
+log = logging.getLogger(__name__)
+
+
+def split(examples: list[Example]) -> tuple[list[Example], list[Example], list[Example]]:
+    return ([e for e in examples if e.split == "train"], [e for e in examples if e.split == "dev"],
+            [e for e in examples if e.split == "test"])
+
+
+def rules_report(task: str, test: list[Example], threshold: float) -> dict[str, Any] | None:
+    """The cue-rule baseline on the test split (None when the tagger's rules are not available)."""
+    if task == "stage":
+        stages = ev.rule_stages(test)
+        return None if stages is None else ev.stage_report([e.stage for e in test], stages)
+    scores = ev.rule_relevance(test)
+    return None if scores is None else ev.relevance_report(test, scores, threshold)
+
+
+def train_all(settings: dict[str, Any], out_dir: Path | None = None, store: Any = None,
+              data_dir: Path | None = None, tasks: tuple[str, ...] = TASKS, with_rules: bool = True,
+              save_models: bool = True) -> dict[str, Any]:
+    """Train every task's candidates, save the dev-best under out_dir; returns the JSON report."""
+    out_dir = out_dir or models_dir()
+    examples = load_examples(data_dir)
+    relabels = relabel_examples(store) if store is not None else []
+    train, dev, test = split(merge_relabels(examples, relabels))
+    report: dict[str, Any] = {"data": {"train": len(train), "dev": len(dev), "test": len(test),
+                                       "relabels": len(relabels)}, "seed": settings["seed"]}
+    for task in tasks:
+        started = time.perf_counter()
+        candidates = train_candidates(task, train, dev, test, settings)
+        best = select(task, candidates)
+        section = _section(task, candidates, test, settings, with_rules)
+        section["selected"] = best.name
+        section["train_s"] = round(time.perf_counter() - started, 1)
+        if save_models:
+            path = save(task, best, out_dir, train, settings)
+            section["path"], section["version"] = str(path), best.nlp.meta["version"]
+        report[task] = section
+    return report
+
+
+def _section(task: str, candidates: list[Candidate], test: list[Example], settings: dict[str, Any],
+             with_rules: bool) -> dict[str, Any]:
+    systems: dict[str, Any] = {}
+    if with_rules:
+        rules = rules_report(task, test, float(settings["threshold"]))
+        if rules is not None:
+            systems["rules"] = rules
+    for cand in candidates:
+        systems[cand.name] = {**cand.test, "dev": _dev_headline(task, cand.dev)}
+    return {"systems": systems}
+
+
+def _dev_headline(task: str, dev: dict[str, Any]) -> float:
+    return dev["macro_f1"] if task == "stage" else round(ev.relevance_score(dev), 4)
+
+
+def evaluate_shipped(settings: dict[str, Any], model_dir: Path | None = None, data_dir: Path | None = None,
+                     with_rules: bool = True) -> dict[str, Any]:
+    """Scores of the installed models (and the rules) on the held-out test split; no training."""
+    import json
+
+    model_dir = model_dir or models_dir()
+    _, _, test = split(load_examples(data_dir))
+    threshold = float(settings["threshold"])
+    report: dict[str, Any] = {"data": {"test": len(test)}}
+    for task in TASKS:
+        if not (model_dir / task / "meta.json").exists():
+            report[task] = {"error": f"no model at {model_dir / task}"}
+            continue
+        meta = json.loads((model_dir / task / "meta.json").read_text(encoding="utf-8"))
+        scores = shipped_predictor(task, model_dir)([e.text for e in test])
+        kind = meta.get("horizonscan", {}).get("kind", "model")
+        systems: dict[str, Any] = {}
+        if with_rules and (rules := rules_report(task, test, threshold)) is not None:
+            systems["rules"] = rules
+        systems[kind] = ev.stage_report([e.stage for e in test], [ev.argmax(s) for s in scores]) \
+            if task == "stage" else ev.relevance_report(test, scores, threshold)
+        systems[kind]["hand_written"] = ev.hand_written(task, test, scores, threshold)
+        report[task] = {"systems": systems, "selected": kind, "version": meta.get("version"),
+                        "path": str(model_dir / task)}
+    return report
