@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from scanner.digest.build import build_digest
+from scanner.digest.i18n import HORIZONS, format_percent
 from scanner.digest.context import gather
 from scanner.digest.months import default_month, month_end, parse_month
 from scanner.errors import ScannerError
@@ -30,7 +31,10 @@ def built(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("digest")
     nl = build_digest(store, MONTH, root / "nl", "nl", catalogue=catalogue())
     en = build_digest(store, MONTH, root / "en", "en", catalogue=catalogue())
-    yield {"store": store, "nl": nl, "en": en, "root": root,
+    face = {h["id"]: h for h in api.horizons(store, month_end(MONTH), catalogue=catalogue())}["gezichtsherkenning"]
+    yield {"store": store, "nl": nl, "en": en, "root": root, "face": face,
+           "move_nl": f"{HORIZONS['nl'][face['previous']]} → {HORIZONS['nl'][face['estimate']]}".replace(">", "&gt;"),
+           "move_en": f"{HORIZONS['en'][face['previous']]} → {HORIZONS['en'][face['estimate']]}".replace(">", "&gt;"),
            "html": nl.read_text(encoding="utf-8"), "md": (nl.parent / "digest.md").read_text(encoding="utf-8"),
            "html_en": en.read_text(encoding="utf-8")}
     store.close()
@@ -84,15 +88,18 @@ def test_headlines_link_to_sections(built):
     anchors = re.findall(r'href="#([^"]+)"', block)
     assert 3 <= len(anchors) <= 6
     assert set(anchors) <= set(SECTION_IDS)
-    assert "Gezichtsherkenning" in block and "in gebruik → 0-3 jaar" in block
+    assert "Gezichtsherkenning" in block and built["move_nl"] in block
 
 
 def test_mover_shows_old_and_new_estimate_with_evidence(built):
     html = built["html"]
+    face = built["face"]
     card = html.split('id="mover-gezichtsherkenning"')[1].split("</article>")[0]
-    assert "in gebruik → 0-3 jaar" in card
-    assert re.search(r'prob top">in gebruik 92%', card), "old estimate's probability"
-    assert re.search(r'prob top">0-3 jaar 58%', card), "new estimate's probability"
+    assert built["move_nl"] in card
+    old = HORIZONS["nl"]["in-use"]
+    assert re.search(rf'<b>Was</b>{old} <span class="probs">.*?prob top">{old} \d+%', card), "old + probability"
+    new = HORIZONS["nl"][face["estimate"]].replace(">", "&gt;")
+    assert f'prob top">{new} {format_percent(face["probabilities"][face["estimate"]], "nl")}' in card
     assert "8 documenten als bewijs" in card
     shown = [t for t in SETBACK_TITLES if t != XSS_TITLE and t in card]
     assert len(shown) == 4 and "&lt;script&gt;" in card
@@ -106,7 +113,8 @@ def test_only_the_moved_technology_is_a_mover(built):
     ctx = gather(built["store"], MONTH, "nl", catalogue())
     assert [m["id"] for m in ctx["movers"]] == ["gezichtsherkenning"]
     mover = ctx["movers"][0]
-    assert (mover["previous"], mover["estimate"], mover["moved"]) == ("in-use", "0-3", 1)
+    assert (mover["previous"], mover["moved"]) == ("in-use", 1), "setbacks move it to a later ring"
+    assert mover["estimate"] == built["face"]["estimate"] != "in-use"
     assert len(mover["docs"]) == 5
 
 
@@ -163,7 +171,7 @@ def test_harvested_markup_and_javascript_links_are_inert(built):
 def test_markdown_carries_the_same_facts(built):
     md = built["md"]
     assert md.startswith("# Trenddigest technologie oktober 2026")
-    for text in ("### Gezichtsherkenning: in gebruik → 0-3 jaar",
+    for text in ("### Gezichtsherkenning: " + built["move_nl"],
                  "[Rechter stopt gezichtsherkenning in gemeente 6](https://nieuws.example.org/gezicht/6)",
                  "generatieve ai", "anna", "kapotte-bron", "32% (18)"):
         assert text in md, text
@@ -201,7 +209,7 @@ def test_radar_places_every_technology_exactly_once(built):
 def test_english_digest(built):
     html = built["html_en"]
     assert '<html lang="en">' in html and "Technology trend digest October 2026" in html
-    assert "Facial recognition" in html and "in use → 0-3 years" in html
+    assert "Facial recognition" in html and built["move_en"] in html
     assert "awaiting review" in html
 
 
@@ -270,3 +278,31 @@ def test_process_impact_matches_the_public_api(built):
     store, cat, as_of = built["store"], catalogue(), month_end(MONTH)
     fast = _process_impact(store, api, as_of, cat, api.horizons(store, as_of, catalogue=cat))
     assert fast == api.process_impact(store, as_of, catalogue=cat)
+
+
+def test_stale_stored_probabilities_are_not_shown():
+    from scanner.digest.context import _matching
+
+    stored = ("in-use", {"in-use": 0.9, "0-3": 0.1})
+    assert _matching(stored, "in-use") == {"in-use": 0.9, "0-3": 0.1}
+    assert _matching(stored, "0-3") is None and _matching(None, "0-3") is None
+
+
+def test_risers_link_their_latest_document(built):
+    risers = built["html"].split('id="risers"')[1].split("Uitbarstingen")[0]
+    row = risers.split('<th scope="row">Blockchain</th>')[1].split("</tr>")[0]
+    assert 'href="https://example.org/' in row and "Blockchain uitgerold 7" in row and "10 oktober 2026" in row
+
+
+def test_process_impact_fast_path_does_not_fall_back(built, monkeypatch):
+    """Signals' impact pieces still fit; if their signature drifts this fails (the digest would run slower)."""
+    from scanner.digest.context import _process_impact
+
+    store, cat, as_of = built["store"], catalogue(), month_end(MONTH)
+    horizons = api.horizons(store, as_of, catalogue=cat)
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("fell back to api.process_impact")
+
+    monkeypatch.setattr(api, "process_impact", refuse)
+    assert _process_impact(store, api, as_of, cat, horizons)["shares"]

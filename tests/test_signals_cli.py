@@ -61,3 +61,22 @@ def test_bad_as_of_is_a_usage_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "scanner", "--db", str(tmp_path / "x.db"), "trends", "--as-of",
                            "yesterday"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "--as-of" in proc.stderr
+
+
+def test_classify_command_is_incremental(tmp_path, monkeypatch):
+    from signals_fixtures import StubTagger
+
+    import importlib
+
+    classify_mod = importlib.import_module("scanner.signals.classify")
+    monkeypatch.setattr(classify_mod, "default_tagger", lambda catalogue=None: StubTagger())
+    path = tmp_path / "c.db"
+    store = Store(path)
+    store.conn.execute("INSERT INTO documents(uid, title, text) VALUES ('a', 'A', 'De gemeente test een chatbot.')")
+    store.close()
+    first = json.loads(run(str(path), "classify").strip().splitlines()[-1])
+    assert first["documents"] == 1 and first["mentions"] == 1
+    again = json.loads(run(str(path), "classify").strip().splitlines()[-1])
+    assert again["documents"] == 0
+    bad = CliRunner().invoke(app, ["--db", str(path), "classify", "--task-runner", "spark"])
+    assert bad.exit_code != 0

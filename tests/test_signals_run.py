@@ -8,7 +8,7 @@ from signals_fixtures import Builder, catalogue
 from scanner import signals
 
 CAT = catalogue()
-TABLES = ["trend_monthly", "bursts", "horizon_history", "emerging_terms", "process_impact"]
+TABLES = ["trend_monthly", "trend_weekly", "bursts", "horizon_history", "emerging_terms", "process_impact"]
 
 
 def dump(store) -> dict[str, list]:
@@ -42,6 +42,8 @@ def test_stable_background_no_change_no_flag(store):
     months = store.query("SELECT DISTINCT estimate FROM horizon_history WHERE tech = 'cameras' AND month >= '2022-06'")
     assert months == [{"estimate": "in-use"}]
     assert store.query("SELECT COUNT(DISTINCT month) AS n FROM horizon_history")[0]["n"] == 36
+    weekly = store.query("SELECT COUNT(DISTINCT week) AS weeks, SUM(documents) AS docs FROM trend_weekly WHERE tech = 'cameras'")
+    assert weekly[0]["weeks"] >= 156 and weekly[0]["docs"] == 216
 
 
 def test_rerun_identical_and_flags_not_duplicated(store):

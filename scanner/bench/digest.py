@@ -32,5 +32,5 @@ def run(cache_dir: Path, n_docs: int = 200_000, per_doc: int = 5, lang: str = "n
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         size = _size(page.parent)
     store.close()
-    return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "documents": n_docs, "mentions": n_docs * per_doc, "month": MONTH,
-            "size_bytes": size, "generate_s": round(generate_s, 3)}
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "documents": n_docs,
+            "mentions": n_docs * per_doc, "month": MONTH, "size_bytes": size, "generate_s": round(generate_s, 3)}

@@ -86,7 +86,8 @@ def _texts(rng: np.random.Generator, days: np.ndarray) -> tuple[list[str], list[
 def generate(path: Path, n_docs: int, n_mentions: int, catalogue: Any, seed: int = 7) -> Store:
     """Write the bench store (or reuse it when it already holds this size)."""
     store = Store(path)
-    if store.meta_get("bench.signals.size") == f"{n_docs}:{n_mentions}":
+    stamp = f"{n_docs}:{n_mentions}:{seed}:{catalogue.version}"
+    if store.meta_get("bench.signals.size") == stamp:
         return store
     rng = np.random.default_rng(seed)
     days = _month_start_days(rng, n_docs)
@@ -119,7 +120,7 @@ def generate(path: Path, n_docs: int, n_mentions: int, catalogue: Any, seed: int
         conn.executemany('INSERT INTO mentions(document_id, kind, target, text, start, "end", sentence, stage, '
                          "stage_score, municipal, lexicon_version, model_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                          ments)
-    store.meta_set("bench.signals.size", f"{n_docs}:{n_mentions}")
+    store.meta_set("bench.signals.size", stamp)
     store.conn.execute("ANALYZE")
     return store
 

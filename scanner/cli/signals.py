@@ -17,10 +17,26 @@ def _print_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False))
 
 
+def _classify_flow(reclassify: bool, task_runner: str, dask_address: Optional[str], workers: int,
+                   batch_size: int) -> dict[str, Any]:
+    """The same work through flows/classify.py (Prefect; Dask when asked), imported only here."""
+    from flows import runtime
+
+    with common.console.status("Starting or reusing the local Prefect server ..."):
+        runtime.prepare()
+    from flows.classify import run_classify
+
+    return run_classify(str(common.db_path()), reclassify=reclassify, task_runner=task_runner,
+                        dask_address=dask_address, workers=max(workers, 2), batch_size=batch_size)
+
+
 def classify_cmd(
     reclassify: bool = typer.Option(False, "--reclassify", help="Re-tag every document, not only new ones."),
     workers: int = typer.Option(1, "--workers", min=1, help="Tagging processes."),
     batch_size: int = typer.Option(256, "--batch-size", min=1, help="Documents per batch and transaction."),
+    task_runner: Optional[str] = typer.Option(None, "--task-runner",
+                                              help="Run as the Prefect classify flow: threads or dask."),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Dask scheduler (with --task-runner dask)."),
 ) -> None:
     """Tag every document not yet tagged by the current lexicon and model version.
 
@@ -30,8 +46,15 @@ def classify_cmd(
     """
     from rich.progress import Progress
 
+    from scanner.errors import ScannerError
     from scanner.signals import classify
 
+    if task_runner is not None:
+        if task_runner not in ("threads", "dask"):
+            raise ScannerError(f"--task-runner must be threads or dask, not {task_runner!r}")
+        summary = _classify_flow(reclassify, task_runner, dask_address, workers, batch_size)
+        _print_json(summary)
+        raise typer.Exit(1 if summary.get("errors") else 0)
     with Progress(console=common.err_console, transient=True) as bar:
         task = bar.add_task("classify", total=None)
         summary = classify(common.get_store(), reclassify=reclassify, workers=workers, batch_size=batch_size,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -128,8 +129,15 @@ def write_outputs(out: Path, ctx: dict[str, Any], files: dict[str, str]) -> None
         if files:
             charts.mkdir(exist_ok=True)
         for name, svg in files.items():
-            (charts / name).write_text(svg + "\n", encoding="utf-8")
-        (out / "index.html").write_text(render_html(ctx), encoding="utf-8")
-        (out / "digest.md").write_text(render_markdown(ctx), encoding="utf-8")
+            _write(charts / name, svg + "\n")
+        _write(out / "index.html", render_html(ctx))
+        _write(out / "digest.md", render_markdown(ctx))
     except OSError as exc:
         raise ScannerError(f"cannot write the digest to {out}: {exc}") from None
+
+
+def _write(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a page."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

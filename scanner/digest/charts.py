@@ -44,7 +44,7 @@ def _mpl():
     import matplotlib.pyplot as plt
 
     matplotlib.rcParams.update({
-        "svg.hashsalt": "horizonscan-digest", "svg.fonttype": "none",
+        "svg.hashsalt": "horizonscan-digest", "svg.fonttype": "none", "text.parse_math": False,
         "font.family": "DejaVu Sans", "font.size": 10, "axes.edgecolor": MUTED,
         "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK,
         "axes.spines.top": False, "axes.spines.right": False,

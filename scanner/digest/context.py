@@ -101,6 +101,7 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) ->
     ctx.update(empty=False, technologies=techs, families=_families(catalogue, techs, lang))
     ctx["movers"] = sorted((t for t in techs if t["changed"]), key=lambda t: (t["moved"], t["name"].lower()))
     ctx["risers"], ctx["fallers"] = _risers_fallers(techs, int(cfg.get("risers_top", 10)))
+    _attach_examples(store, month, ctx["risers"] + ctx["fallers"])
     ctx["bursts"] = _bursts(techs, month)
     ctx["emerging"] = _emerging(store, api, as_of, int(cfg.get("emerging_top", 10)), catalogue)
     ctx["impact"] = _impact(catalogue, _process_impact(store, api, as_of, catalogue, horizons), techs, lang,
@@ -110,7 +111,7 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) ->
     ctx["sources"] = _sources(store, month)
     ctx["parameters"] = _parameters(load_config(), cfg)
     ctx["limitations"] = i18n.LIMITATIONS[lang]
-    _attach_factors(store, ctx["movers"])
+    _attach_factors(store, ctx["movers"], _factor_names(catalogue, lang))
     return ctx
 
 
@@ -120,13 +121,16 @@ def _process_impact(store: Store, api: Any, as_of: date, catalogue: Any, horizon
     Falls back to the public call when those pieces change shape.
     """
     try:
+        import inspect
+
         from scanner.signals import catalog, impact
 
         cfg = load_config()["signals"]
+        extra = (as_of,) if "as_of" in inspect.signature(impact.estimate).parameters else ()
         touch = impact.touching(store, as_of, cfg["process_min_documents"])
-        return impact.estimate(catalog.processes(catalogue), horizons, touch, cfg)
+        return impact.estimate(catalog.processes(catalogue), horizons, touch, cfg, *extra)
     except (ImportError, AttributeError, KeyError, TypeError) as exc:
-        log.info("process impact through the public API: %s", exc)
+        log.warning("process impact through the public API (slower): %s", exc)
         return api.process_impact(store, as_of, catalogue=catalogue)
 
 
@@ -205,6 +209,25 @@ def _risers_fallers(techs: list[dict[str, Any]], top: int) -> tuple[list[dict], 
     return risers, fallers[:top]
 
 
+def _attach_examples(store: Store, month: str, techs: list[dict[str, Any]]) -> None:
+    """Each technology's latest document this month (title, url, source), so its count traces to a source."""
+    ids = sorted({t["id"] for t in techs})
+    found: dict[str, dict[str, Any]] = {}
+    if ids:
+        start, end = month_bounds(month)
+        marks = ",".join("?" * len(ids))
+        rows = store.query(
+            "SELECT m.target AS tech, d.title, d.url, d.source_id AS source, d.published FROM mentions m "
+            "JOIN documents d ON d.id = m.document_id WHERE m.kind = 'technology' AND m.target IN "
+            f"({marks}) AND d.published >= ? AND d.published < ? AND d.duplicate_of IS NULL "
+            "ORDER BY m.target, d.published DESC, d.id DESC", (*ids, start, end))
+        names = _source_names(store)
+        for r in rows:
+            found.setdefault(r["tech"], {**r, "source": names.get(r["source"]) or r["source"]})
+    for t in techs:
+        t["example"] = found.get(t["id"])
+
+
 def _bursts(techs: list[dict[str, Any]], month: str) -> list[dict[str, Any]]:
     """Bursts whose first week falls in the month (a week starting in the last days before it counts)."""
     first = (month_start(month) - timedelta(days=6)).isoformat()
@@ -243,26 +266,32 @@ def _top_reach(reach: dict[str, int], names: dict[str, str], top: int, more: str
 def _impact(catalogue: Any, result: dict[str, Any], techs: list[dict[str, Any]], lang: str,
             top: int = 6) -> dict[str, Any]:
     """Shares per impact term (now and baseline, with counts) and processes grouped by domain."""
-    names = {t["id"]: t["name"] for t in techs}
     procs = result.get("processes") or []
-    cat_procs = getattr(catalogue, "processes", {}) or {}
-    shares = []
-    for term in IMPACT_TERMS:
-        shares.append({"term": term, "now": float(result.get("shares", {}).get(term, 0.0)),
-                       "baseline": float(result.get("baseline_shares", {}).get(term, 0.0)),
-                       "now_n": sum(p.get("estimate") == term for p in procs),
-                       "baseline_n": sum(p.get("baseline") == term for p in procs)})
-    domains: dict[str, list[dict[str, Any]]] = {}
-    for p in procs:
-        cat = cat_procs.get(p["id"])
-        reach = _reaching(p.get("technologies") or [])
-        domains.setdefault(p.get("domain") or "", []).append({
-            "id": p["id"], "name": _tech_name(cat, p.get("name") or p["id"], lang), "baseline": p.get("baseline"),
-            "estimate": p.get("estimate"), "tech_ids": sorted(reach), "technologies": _top_reach(reach, names, top, i18n.TEXT["more"][lang])})
-    ordered = [d for d in i18n.DOMAINS["nl"] if d in domains] + sorted(d for d in domains if d not in i18n.DOMAINS["nl"])
+    shares = [{"term": term, "now": float(result.get("shares", {}).get(term, 0.0)),
+               "baseline": float(result.get("baseline_shares", {}).get(term, 0.0)),
+               "now_n": sum(p.get("estimate") == term for p in procs),
+               "baseline_n": sum(p.get("baseline") == term for p in procs)} for term in IMPACT_TERMS]
+    domains = _process_rows(catalogue, procs, {t["id"]: t["name"] for t in techs}, lang, top)
+    known = list(i18n.DOMAINS["nl"])
+    ordered = [d for d in known if d in domains] + sorted(d for d in domains if d not in known)
     return {"total": len(procs), "shares": shares,
             "domains": [{"id": d, "name": i18n.label(i18n.DOMAINS, d, lang),
                          "processes": sorted(domains[d], key=lambda p: p["name"].lower())} for d in ordered]}
+
+
+def _process_rows(catalogue: Any, procs: list[dict[str, Any]], names: dict[str, str], lang: str,
+                  top: int) -> dict[str, list[dict[str, Any]]]:
+    """Process rows (name in lang, terms, reaching technologies) keyed by domain."""
+    cat_procs = getattr(catalogue, "processes", {}) or {}
+    more = i18n.TEXT["more"][lang]
+    domains: dict[str, list[dict[str, Any]]] = {}
+    for p in procs:
+        reach = _reaching(p.get("technologies") or [])
+        domains.setdefault(p.get("domain") or "", []).append({
+            "id": p["id"], "name": _tech_name(cat_procs.get(p["id"]), p.get("name") or p["id"], lang),
+            "baseline": p.get("baseline"), "estimate": p.get("estimate"), "tech_ids": sorted(reach),
+            "technologies": _top_reach(reach, names, top, more)})
+    return domains
 
 
 def _reaching(items: list[Any]) -> dict[str, int]:
@@ -386,7 +415,16 @@ def _flatten(prefix: str, values: dict[str, Any], out: list[dict[str, str]]) -> 
         out.append({"key": f"{prefix}.{key}", "value": text})
 
 
-def _attach_factors(store: Store, movers: list[dict[str, Any]]) -> None:
+def _factor_names(catalogue: Any, lang: str) -> dict[str, str]:
+    """Factor/function id -> display name from the catalogue's factors.yaml (ids when it has none)."""
+    raw = getattr(catalogue, "factors", None) or {}
+    entries = [e for group in raw.values() if isinstance(group, list) for e in group] if isinstance(raw, dict) else []
+    key = "name_en" if lang == "en" else "name"
+    return {str(e["id"]): str(e.get(key) or e.get("name") or e["id"]) for e in entries
+            if isinstance(e, dict) and e.get("id")}
+
+
+def _attach_factors(store: Store, movers: list[dict[str, Any]], names: dict[str, str]) -> None:
     """Drivers and barriers named in the movers' evidence documents (doc_tags.factors), when tagged."""
     for m in movers:
         ids = [d["document_id"] for d in m["docs"] if d.get("document_id") is not None]
@@ -398,6 +436,6 @@ def _attach_factors(store: Store, movers: list[dict[str, Any]]) -> None:
                     if isinstance(f, dict) and f.get("factor"):
                         key = (str(f["factor"]), str(f.get("polarity") or "driver"))
                         counts[key] = counts.get(key, 0) + 1
-        m["factors"] = [{"factor": k[0], "polarity": k[1], "count": v}
-                        for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        m["factors"] = [{"factor": names.get(k[0], k[0]), "polarity": k[1], "count": v}
+                        for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:6]
 

@@ -51,7 +51,8 @@ DOMAINS = {
            "handhaving-toezicht": "Handhaving en toezicht", "bestuur-participatie": "Bestuur en participatie"},
     "en": {"dienstverlening": "Service delivery", "bedrijfsvoering": "Business operations",
            "ruimtelijk-fysiek": "Spatial and physical", "sociaal-domein": "Social domain",
-           "handhaving-toezicht": "Enforcement and supervision", "bestuur-participatie": "Governance and participation"},
+           "handhaving-toezicht": "Enforcement and supervision",
+           "bestuur-participatie": "Governance and participation"},
 }
 
 SOURCE_TYPES = {
@@ -173,11 +174,13 @@ TEXT: dict[str, dict[str, str]] = {
     "fallers_h": {"nl": "Dalers", "en": "Fallers"},
     "docs_month": {"nl": "Documenten deze maand", "en": "Documents this month"},
     "trend": {"nl": "Trend (24 mnd)", "en": "Trend (24 mo)"},
+    "latest": {"nl": "Laatste document deze maand", "en": "Latest document this month"},
     "more": {"nl": "+{n} andere", "en": "+{n} more"},
     "none_yet": {"nl": "Geen technologieën in deze lijst.", "en": "No technologies in this list."},
     "process_table": {"nl": "Processen per domein", "en": "Processes by domain"},
     "bursts_h": {"nl": "Uitbarstingen die deze maand begonnen", "en": "Bursts that started this month"},
-    "no_bursts": {"nl": "Geen nieuwe uitbarstingen van aandacht deze maand.", "en": "No new bursts of attention this month."},
+    "no_bursts": {"nl": "Geen nieuwe uitbarstingen van aandacht deze maand.",
+                  "en": "No new bursts of attention this month."},
     "start": {"nl": "Begin", "en": "Start"},
     "end": {"nl": "Einde", "en": "End"},
     "strength": {"nl": "Sterkte", "en": "Strength"},
@@ -187,7 +190,8 @@ TEXT: dict[str, dict[str, str]] = {
     "first_seen": {"nl": "Eerst gezien", "en": "First seen"},
     "examples": {"nl": "Voorbeeld", "en": "Example"},
     "status": {"nl": "Status", "en": "Status"},
-    "no_emerging": {"nl": "Geen nieuwe kandidaat-technologieën gevonden.", "en": "No new candidate technologies found."},
+    "no_emerging": {"nl": "Geen nieuwe kandidaat-technologieën gevonden.",
+                    "en": "No new candidate technologies found."},
     "impact_intro": {"nl": "Aandeel van de {n} gemeentelijke processen per impacttermijn, nu tegenover de "
                            "basislijn uit 2019 (32/25/43%).",
                      "en": "Share of the {n} municipal processes per impact term, now versus the 2019 "
@@ -215,7 +219,8 @@ TEXT: dict[str, dict[str, str]] = {
     "domains_n": {"nl": "Domeinen", "en": "Domains"},
     "impact_score": {"nl": "Impact", "en": "Impact"},
     "certainty_score": {"nl": "Zekerheid", "en": "Certainty"},
-    "no_decisions": {"nl": "Deze maand zijn geen besluiten vastgelegd.", "en": "No decisions were recorded this month."},
+    "no_decisions": {"nl": "Deze maand zijn geen besluiten vastgelegd.",
+                     "en": "No decisions were recorded this month."},
     "who": {"nl": "Wie", "en": "Who"},
     "what": {"nl": "Wat", "en": "What"},
     "why": {"nl": "Waarom", "en": "Why"},

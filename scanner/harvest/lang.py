@@ -24,15 +24,22 @@ def _fallback() -> Callable[[str], str]:
 
 def _get() -> Callable[[str], str]:
     global _detector
+    if _detector is not None:
+        return _detector
     with _lock:
         if _detector is None:
             try:
-                from scanner.tag.language import detect_language
-                _detector = detect_language
+                from scanner.tag.language import detect_language as found
             except ImportError:
-                _detector = _fallback()
-            _detector("warm-up: load the model once, not in every harvest thread at the same time")
+                found = _fallback()
+            found("warm-up: load the model once, not in every harvest thread at the same time")
+            _detector = found  # published only once loaded, so the lock-free path never races the load
         return _detector
+
+
+def warm_up() -> None:
+    """Load the language model now (harvest threads would otherwise all wait for the first load)."""
+    _get()
 
 
 def language_of(text: str, default: str | None = None) -> str:

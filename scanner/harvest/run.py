@@ -17,6 +17,7 @@ from scanner.harvest.canonical import canonical_url
 from scanner.harvest.items import apply_pdf, base_document, finish
 from scanner.harvest.pdf import PdfError
 from scanner.harvest.save import SaveResult, known_uids, save_documents, store_lock
+from scanner.harvest.lang import warm_up
 from scanner.harvest.sources import Source
 from scanner.harvest.workers import extraction_pool
 from scanner.store import Store
@@ -281,6 +282,7 @@ def harvest(store: Store, sources: Iterable[Source], config: dict[str, Any],
     chosen = select_sources(sources, only)
     summary = HarvestSummary(run_id=_start_run(store))
     stop = threading.Event()  # an interrupt in one worker stops sources not yet started
+    warm_up()
     processes = int(cfg.get("extract_processes", 0)) if any(s.full_text or s.kind == "page" for s in chosen) else 0
     with make_fetcher(store, cfg) as fetcher, extraction_pool(processes):
         robots = RobotsCache(fetcher) if cfg.get("robots", True) else None

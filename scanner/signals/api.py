@@ -60,7 +60,7 @@ def process_impact(store: Store, as_of: AsOf = None, catalogue: Any = None, conf
     techs = catalog.technologies(cat)
     items = horizon_mod.estimate_all(store, techs, day, cfg["horizon"], with_evidence=False)[0]
     touch = impact.touching(store, day, cfg["signals"]["process_min_documents"])
-    return impact.estimate(catalog.processes(cat), items, touch, cfg["signals"])
+    return impact.estimate(catalog.processes(cat), items, touch, cfg["signals"], day)
 
 
 def run_signals(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> dict:

@@ -55,11 +55,11 @@ def write(store, flags: list[Flag]) -> int:
     return created
 
 
-def horizon_flags(items: list[dict[str, Any]], drift: dict[str, bool], month: str) -> list[Flag]:
-    """A changed estimate, unless the prior alone (elapsed time, no evidence) made the same move."""
+def horizon_flags(items: list[dict[str, Any]], skip: dict[str, bool], month: str) -> list[Flag]:
+    """A changed estimate, unless `skip` says it is not news (prior ageing alone, too little evidence)."""
     out = []
     for h in items:
-        if not h["changed"] or drift.get(h["id"], False):
+        if not h["changed"] or skip.get(h["id"], False):
             continue
         moved = f"{h['previous']} -> {h['estimate']}"
         out.append(Flag(

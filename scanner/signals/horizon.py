@@ -16,7 +16,7 @@ from scipy.stats import norm
 
 from scanner.signals import frames
 from scanner.signals.catalog import TechInfo
-from scanner.signals.periods import EPOCH, add_months, decimal_year, month_to_decimal
+from scanner.signals.periods import EPOCH, add_months, decimal_year, month_end, month_to_decimal
 
 HORIZONS = ["in-use", "0-3", "3-7", ">7"]
 DAYS_PER_MONTH = 30.436875
@@ -32,9 +32,17 @@ class Evidence:
     obs_year: np.ndarray
     type_weight: np.ndarray
     offset: np.ndarray
+    push: np.ndarray            # years a setback-like row pushes later (0 for target-style rows)
     precision: np.ndarray       # strength / sd^2 of the row's stage
     n_tech: int
     n_pair: int
+
+
+def lookup(values: pd.Series, fn: Any) -> np.ndarray:
+    """fn applied once per distinct value, spread back over the rows as floats."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    table = np.array([float(fn(u)) for u in uniques], dtype=float)
+    return table[codes] if len(codes) else np.zeros(0)
 
 
 def load_evidence(store, as_of: date, techs: list[TechInfo], cfg: dict[str, Any]) -> Evidence:
@@ -53,17 +61,20 @@ def load_evidence(store, as_of: date, techs: list[TechInfo], cfg: dict[str, Any]
     pair_code, uniques = pd.factorize(pair_code, sort=True)
     day = df["epoch_day"].to_numpy(dtype=np.int64)
     types = cfg["source_type"]
-    type_weight = df["source_type"].astype(str).map(types).fillna(types["default"]).to_numpy(float)
-    stage = df["stage"].astype(str)
-    offset = stage.map({k: v["offset"] for k, v in stages.items()}).to_numpy(float)
-    precision = stage.map({k: v["strength"] / v["sd"] ** 2 for k, v in stages.items()}).to_numpy(float)
+    type_weight = lookup(df["source_type"], lambda t: types.get(t, types["default"]))
+    offset = lookup(df["stage"], lambda k: stages[k].get("offset", 0.0))
+    push = lookup(df["stage"], lambda k: stages[k].get("push", 0.0))
+    precision = lookup(df["stage"], lambda k: stages[k]["strength"] / stages[k]["sd"] ** 2)
     return Evidence(df, tech_code, np.asarray(pair_code), day, 1970.0 + day / 365.2425, type_weight,
-                    offset, precision, len(ids), len(uniques))
+                    offset, push, precision, len(ids), len(uniques))
 
 
-def prior(tech: TechInfo, cfg: dict[str, Any]) -> tuple[float, float]:
+def prior(tech: TechInfo, cfg: dict[str, Any], as_of: date | None = None) -> tuple[float, float]:
+    """Mean and sd of the baseline forecast; the sd widens as the forecast ages (sd_growth_per_year)."""
     offset, sd = cfg["prior"].get(tech.baseline, cfg["prior"]["0-3"])
-    return month_to_decimal(tech.baseline_date) + float(offset), float(sd)
+    base = month_to_decimal(tech.baseline_date)
+    age = max(0.0, decimal_year(as_of) - base) if as_of else 0.0
+    return base + float(offset), float(sd) + cfg["prior_sd_growth_per_year"] * age
 
 
 def row_precisions(ev: Evidence, as_of: date, cfg: dict[str, Any]) -> np.ndarray:
@@ -79,12 +90,22 @@ def row_precisions(ev: Evidence, as_of: date, cfg: dict[str, Any]) -> np.ndarray
     return raw * factor[ev.pair_code] * ev.precision
 
 
-def posterior(ev: Evidence, lam: np.ndarray, mu0: np.ndarray, sd0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def posterior(ev: Evidence, lam: np.ndarray, mu0: np.ndarray, sd0: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(mean, sd, precision without push rows): conjugate update by target rows, then the bounded push.
+
+    Target rows (offset) pull the mean towards observed date + offset; push rows (setbacks) then move it
+    later by push x their share of the total precision, so a lone setback cannot fling a technology
+    a decade out while a sustained run of them approaches the full push.
+    """
     prec0 = 1.0 / sd0 ** 2
-    lam_sum = np.bincount(ev.tech_code, weights=lam, minlength=ev.n_tech).astype(float)
-    pull = np.bincount(ev.tech_code, weights=lam * (ev.obs_year + ev.offset), minlength=ev.n_tech).astype(float)
-    prec = prec0 + lam_sum
-    return (prec0 * mu0 + pull) / prec, 1.0 / np.sqrt(prec)
+    is_push = ev.push > 0
+    lam_t, lam_p = np.where(is_push, 0.0, lam), np.where(is_push, lam, 0.0)
+    prec1 = prec0 + np.bincount(ev.tech_code, weights=lam_t, minlength=ev.n_tech).astype(float)
+    pull = np.bincount(ev.tech_code, weights=lam_t * (ev.obs_year + ev.offset), minlength=ev.n_tech).astype(float)
+    mu1 = (prec0 * mu0 + pull) / prec1
+    push = np.bincount(ev.tech_code, weights=lam_p * ev.push, minlength=ev.n_tech).astype(float)
+    prec = prec1 + np.bincount(ev.tech_code, weights=lam_p, minlength=ev.n_tech).astype(float)
+    return mu1 + push / prec, 1.0 / np.sqrt(prec), prec1
 
 
 def probabilities(mu: np.ndarray, sd: np.ndarray, as_of: date) -> np.ndarray:
@@ -111,20 +132,71 @@ class Snapshot:
     counts: np.ndarray
     lam: np.ndarray
     mu0: np.ndarray
+    prec1: np.ndarray
     overrides: dict[str, dict[str, Any]]
 
 
-def snapshot(store, ev: Evidence, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> Snapshot:
-    """Posterior, probabilities and estimate of every technology at one as-of date."""
-    priors = np.array([prior(t, cfg) for t in techs]).reshape(-1, 2)
+def probs_at(ev: Evidence, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> tuple[np.ndarray, ...]:
+    """(row precisions, posterior mean, sd, bin probabilities) at one date."""
+    priors = priors_of(techs, cfg, as_of)
     lam = row_precisions(ev, as_of, cfg)
-    mu, sd = posterior(ev, lam, priors[:, 0], priors[:, 1])
-    probs = probabilities(mu, sd, as_of)
+    mu, sd, prec1 = posterior(ev, lam, priors[:, 0], priors[:, 1])
+    return lam, mu, sd, probabilities(mu, sd, as_of), prec1
+
+
+def step(previous: np.ndarray | None, probs: np.ndarray, margin: float) -> np.ndarray:
+    """Hysteresis: move to the most probable bin only when it beats the current one by `margin`."""
+    best = probs.argmax(axis=1)
+    if previous is None:
+        return best
+    rows = np.arange(len(best))
+    return np.where(probs[rows, best] - probs[rows, previous] > margin, best, previous)
+
+
+class MonthChain:
+    """Estimates at successive month ends from the first document month, each stepping from the last.
+
+    estimate(d) = step(state at the end of the month before d, P(d)): a pure function of the store and d,
+    so `previous` (the estimate one month before) is the same as a separate run at that date.
+    """
+
+    def __init__(self, ev: Evidence, techs: list[TechInfo], first_month: str | None, cfg: dict[str, Any]) -> None:
+        self.ev, self.techs, self.cfg = ev, techs, cfg
+        self.start = month_end(add_months(date.fromisoformat(first_month + "-01"), -1)) if first_month else None
+        self.states: dict[date, np.ndarray] = {}
+
+    def state_at_month_end(self, end: date) -> np.ndarray | None:
+        if self.start is None or end < self.start:
+            return None
+        if end not in self.states:
+            before = None if end == self.start else self.state_at_month_end(month_end(add_months(end, -1)))
+            probs = probs_at(self.ev, self.techs, end, self.cfg)[3]
+            self.states[end] = step(before, probs, self.cfg["hysteresis"])
+        return self.states[end]
+
+    def estimate(self, day: date, probs: np.ndarray) -> np.ndarray:
+        before = self.state_at_month_end(month_end(add_months(date(day.year, day.month, 1), -1)))
+        return step(before, probs, self.cfg["hysteresis"])
+
+
+def priors_of(techs: list[TechInfo], cfg: dict[str, Any], as_of: date) -> np.ndarray:
+    return np.array([prior(t, cfg, as_of) for t in techs]).reshape(-1, 2)
+
+
+def snapshot(store, ev: Evidence, techs: list[TechInfo], as_of: date, cfg: dict[str, Any],
+             chain: MonthChain) -> Snapshot:
+    """Posterior, probabilities and estimate of every technology at one as-of date."""
+    priors = priors_of(techs, cfg, as_of)
+    lam, mu, sd, probs, prec1 = probs_at(ev, techs, as_of, cfg)
     overrides = active_overrides(store, as_of)
-    estimates = [overrides[t.id]["estimate"] if t.id in overrides else HORIZONS[int(np.argmax(p))]
-                 for t, p in zip(techs, probs)]
+    bins = chain.estimate(as_of, probs)
+    estimates = [overrides[t.id]["estimate"] if t.id in overrides else HORIZONS[int(b)] for t, b in zip(techs, bins)]
     counts = np.bincount(ev.tech_code, weights=(lam > 0).astype(float), minlength=ev.n_tech)
-    return Snapshot(as_of, mu, sd, probs, estimates, counts.astype(int), lam, priors[:, 0], overrides)
+    return Snapshot(as_of, mu, sd, probs, estimates, counts.astype(int), lam, priors[:, 0], prec1, overrides)
+
+
+def make_chain(store, ev: Evidence, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> MonthChain:
+    return MonthChain(ev, techs, frames.first_month(store, as_of), cfg)
 
 
 def top_rows(ev: Evidence, snap: Snapshot, row: int, limit: int) -> pd.DataFrame:
@@ -134,9 +206,11 @@ def top_rows(ev: Evidence, snap: Snapshot, row: int, limit: int) -> pd.DataFrame
         return pd.DataFrame(columns=["document_id", "mention_id", "stage", "weight", "pull_years"])
     prec = 1.0 / snap.sd[row] ** 2
     sub = ev.frame.iloc[sel][["document_id", "mention_id", "stage", "day", "source_id", "source_type"]].copy()
-    sub["weight"] = snap.lam[sel] / prec
-    sub["target_year"] = ev.obs_year[sel] + ev.offset[sel]
-    sub["pull_years"] = sub["weight"] * (sub["target_year"] - snap.mu0[row])
+    lam, push = snap.lam[sel], ev.push[sel]
+    sub["weight"] = lam / prec
+    sub["target_year"] = np.where(push > 0, snap.mu[row] + push, ev.obs_year[sel] + ev.offset[sel])
+    sub["pull_years"] = np.where(push > 0, push * lam / prec,
+                                 lam / snap.prec1[row] * (ev.obs_year[sel] + ev.offset[sel] - snap.mu0[row]))
     return sub.sort_values(["weight", "document_id"], ascending=[False, True]).head(limit)
 
 
@@ -157,11 +231,12 @@ def evidence_details(store, rows: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def estimate_all(store, techs: list[TechInfo], as_of: date, cfg: dict[str, Any],
-                 with_evidence: bool = True) -> tuple[list[dict[str, Any]], Snapshot, Evidence]:
+                 with_evidence: bool = True) -> tuple[list[dict[str, Any]], Snapshot, Evidence, MonthChain]:
     """Contract `scanner horizon --json` objects plus extras, for every technology."""
     ev = load_evidence(store, as_of, techs, cfg)
-    now = snapshot(store, ev, techs, as_of, cfg)
-    prev = snapshot(store, ev, techs, add_months(as_of, -1), cfg)
+    chain = make_chain(store, ev, techs, as_of, cfg)
+    now = snapshot(store, ev, techs, as_of, cfg, chain)
+    prev = snapshot(store, ev, techs, add_months(as_of, -1), cfg, chain)
     out = []
     for row, tech in enumerate(techs):
         over = now.overrides.get(tech.id)
@@ -177,15 +252,15 @@ def estimate_all(store, techs: list[TechInfo], as_of: date, cfg: dict[str, Any],
         if with_evidence and now.counts[row] > 0:
             item["top_evidence"] = evidence_details(store, top_rows(ev, now, row, cfg["top_evidence"]))
         out.append(item)
-    return out, now, ev
+    return out, now, ev, chain
 
 
 def explain(store, tech: TechInfo, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> dict[str, Any]:
     """Prior, every contributing document with its weight and pull, and the posterior."""
     ev = load_evidence(store, as_of, techs, cfg)
-    now = snapshot(store, ev, techs, as_of, cfg)
+    now = snapshot(store, ev, techs, as_of, cfg, make_chain(store, ev, techs, as_of, cfg))
     row = [t.id for t in techs].index(tech.id)
-    mu0, sd0 = prior(tech, cfg)
+    mu0, sd0 = prior(tech, cfg, as_of)
     p0 = probabilities(np.array([mu0]), np.array([sd0]), as_of)[0]
     rows = top_rows(ev, now, row, cfg["top_evidence"])
     over = now.overrides.get(tech.id)

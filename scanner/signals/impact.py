@@ -9,7 +9,7 @@ import pandas as pd
 
 from scanner.signals import frames
 from scanner.signals.catalog import ProcessInfo
-from scanner.signals.periods import add_months, month_key
+from scanner.signals.periods import add_months, decimal_year, month_key
 
 TERMS = ["immediate", "coming", "slow"]
 
@@ -32,12 +32,13 @@ def term_of(years: float) -> str:
 
 
 def estimate(procs: list[ProcessInfo], horizons: list[dict[str, Any]], touch: pd.DataFrame,
-             cfg: dict[str, Any], baseline_year: float = 2019.42) -> dict[str, Any]:
+             cfg: dict[str, Any], as_of: date) -> dict[str, Any]:
     """Shares per impact term and per-process detail; baseline terms where nothing touches a process.
 
-    A process's years-after-baseline = the document-weighted mean of its baseline term's centre
-    (weight process_baseline_weight) and the expected adoption years of the technologies touching it.
+    A process's years-from-now = the document-weighted mean of its baseline term's centre (weight
+    process_baseline_weight) and the years until the expected adoption of each technology touching it.
     """
+    now = decimal_year(as_of)
     by_tech = {h["id"]: h for h in horizons}
     centers, w0 = cfg["process_center"], float(cfg["process_baseline_weight"])
     rows = []
@@ -49,12 +50,11 @@ def estimate(procs: list[ProcessInfo], horizons: list[dict[str, Any]], touch: pd
         est, years = proc.baseline, None
         if techs:
             weights = np.array([w0] + [t["documents"] for t in techs], dtype=float)
-            values = [centers.get(proc.baseline, centers["slow"])] + [t["expected_year"] - baseline_year
-                                                                        for t in techs]
+            values = [centers.get(proc.baseline, centers["slow"])] + [t["expected_year"] - now for t in techs]
             years = float(np.dot(weights, values) / weights.sum())
             est = term_of(years)
         rows.append({"id": proc.id, "name": proc.name, "domain": proc.domain, "baseline": proc.baseline,
-                     "estimate": est, "years_after_baseline": None if years is None else round(years, 2),
+                     "estimate": est, "years_from_now": None if years is None else round(years, 2),
                      "technologies": techs})
     return {"shares": shares([r["estimate"] for r in rows]),
             "baseline_shares": shares([p.baseline for p in procs]), "processes": rows}

@@ -5,7 +5,6 @@ import logging
 from datetime import date, timedelta
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from scanner.signals import emerging, flags, frames, horizon, impact, trends
@@ -16,36 +15,31 @@ from scanner.util import dumps
 log = logging.getLogger(__name__)
 
 
-def history(store, ev: horizon.Evidence, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> list[tuple]:
+def history(store, ev: horizon.Evidence, chain: horizon.MonthChain, techs: list[TechInfo], as_of: date,
+            cfg: dict[str, Any]) -> list[tuple]:
     """horizon_history rows for every month from the first document to as_of (month ends, as_of last)."""
     first = frames.first_month(store, as_of)
     if first is None:
         return []
-    months = months_between(first, month_key(as_of))
-    ends = [min(month_end(date.fromisoformat(m + "-01")), as_of) for m in months]
-    prev_snap = horizon.snapshot(store, ev, techs, add_months(ends[0], -1), cfg)
-    rows = []
-    for month, end in zip(months, ends):
-        snap = horizon.snapshot(store, ev, techs, end, cfg)
-        if end == as_of:
-            prev_snap = horizon.snapshot(store, ev, techs, add_months(as_of, -1), cfg)
+    rows, prev = [], None
+    for month in months_between(first, month_key(as_of)):
+        end = min(month_end(date.fromisoformat(month + "-01")), as_of)
+        snap = horizon.snapshot(store, ev, techs, end, cfg, chain)
+        if prev is None or end == as_of:
+            prev = horizon.snapshot(store, ev, techs, add_months(end, -1), cfg, chain)
         for i, tech in enumerate(techs):
             probs = dict(zip(horizon.HORIZONS, [round(float(p), 4) for p in snap.probs[i]]))
-            rows.append((tech.id, month, snap.estimates[i], prev_snap.estimates[i], dumps(probs),
+            rows.append((tech.id, month, snap.estimates[i], prev.estimates[i], dumps(probs),
                          round(float(snap.mu[i]), 3), int(snap.counts[i]), int(tech.id in snap.overrides),
                          dumps({"sd_years": round(float(snap.sd[i]), 3), "as_of": end.isoformat()}),
                          as_of.isoformat()))
-        prev_snap = snap
+        prev = snap
     return rows
 
 
-def prior_drift(techs: list[TechInfo], as_of: date, cfg: dict[str, Any], items: list[dict]) -> dict[str, bool]:
-    """True where the prior alone (no evidence) makes the same move between the two dates."""
-    pri = np.array([horizon.prior(t, cfg) for t in techs]).reshape(-1, 2)
-    now = horizon.probabilities(pri[:, 0], pri[:, 1], as_of).argmax(axis=1)
-    prev = horizon.probabilities(pri[:, 0], pri[:, 1], add_months(as_of, -1)).argmax(axis=1)
-    return {t.id: (horizon.HORIZONS[p], horizon.HORIZONS[n]) == (h["previous"], h["estimate"])
-            for t, p, n, h in zip(techs, prev, now, items)}
+def not_news(items: list[dict], min_evidence: int) -> dict[str, bool]:
+    """Changes not worth a flag: no evidence (the 2019 prior ageing) or too little to trust."""
+    return {h["id"]: h["evidence"] < max(min_evidence, 1) for h in items}
 
 
 def store_trends(conn, result: trends.TrendResult, as_of: date) -> None:
@@ -57,6 +51,11 @@ def store_trends(conn, result: trends.TrendResult, as_of: date) -> None:
         rows = [tuple(_py(v) for v in r) + (as_of.isoformat(),) for r in df[cols].itertuples(index=False)]
         conn.execute("DELETE FROM trend_monthly WHERE month <= ?", (month_key(as_of),))
         conn.executemany(f"INSERT INTO trend_monthly({', '.join(cols)}, as_of) VALUES ({', '.join('?' * 13)})", rows)
+    if not result.weekly.empty:
+        conn.execute("DELETE FROM trend_weekly WHERE week <= ?", (as_of.isoformat(),))
+        conn.executemany("INSERT INTO trend_weekly(tech, week, documents, share_of_voice, as_of) VALUES (?,?,?,?,?)",
+                         [(t, w, int(d), float(v), as_of.isoformat()) for t, w, d, v in
+                          result.weekly[["tech", "week", "documents", "share_of_voice"]].itertuples(index=False)])
     conn.execute("DELETE FROM bursts")
     conn.executemany('INSERT INTO bursts(tech, start, "end", strength, as_of) VALUES (?,?,?,?,?)',
                      [(b["tech"], b["start"], b["end"], b["strength"], as_of.isoformat()) for b in result.bursts])
@@ -89,11 +88,11 @@ def run(store, as_of: date, techs: list[TechInfo], procs: list[ProcessInfo], cat
     """Compute trends, horizons (+ monthly history), emerging terms and process impact; store; flag."""
     scfg, hcfg, ecfg = config["signals"], config["horizon"], config["emerging"]
     trend = trends.compute(store, as_of, techs, scfg)
-    items, _, ev = horizon.estimate_all(store, techs, as_of, hcfg)
-    hist = history(store, ev, techs, as_of, hcfg)
+    items, _, ev, chain = horizon.estimate_all(store, techs, as_of, hcfg)
+    hist = history(store, ev, chain, techs, as_of, hcfg)
     terms = emerging.find(store, as_of, catalogue, ecfg, ecfg["top"])
     touch = impact.touching(store, as_of, scfg["process_min_documents"])
-    proc_impact = impact.estimate(procs, items, touch, scfg)
+    proc_impact = impact.estimate(procs, items, touch, scfg, as_of)
     with store.transaction() as conn:
         store_trends(conn, trend, as_of)
         conn.executemany(
@@ -109,7 +108,7 @@ def run(store, as_of: date, techs: list[TechInfo], procs: list[ProcessInfo], cat
     pairs = [{"tech": r.tech, "process": r.process, "process_name": proc_names.get(r.process, r.process),
               "documents": r.documents, "reach_month": r.reach_month}
              for r in reach.itertuples(index=False) if r.tech in names and r.process in proc_names]
-    new = flags.write(store, flags.horizon_flags(items, prior_drift(techs, as_of, hcfg, items), month)
+    new = flags.write(store, flags.horizon_flags(items, not_news(items, hcfg["flag_min_evidence"]), month)
                       + flags.burst_flags(trend.bursts, names, since, month)
                       + flags.emerging_flags(terms, ecfg["flag_top"], month)
                       + flags.reach_flags(pairs, names, month))

@@ -126,7 +126,8 @@ def compute(store, as_of: date, techs: list[TechInfo], cfg: dict[str, Any]) -> T
     grow = growth(docs_m, totals, cfg["growth_trailing_months"], cfg["growth_pseudo_count"])
     srcs = matrix(tm, ids, months, "month", "sources")
     mix = stage_mix(ments, as_of, cfg["stage_mix_months"])
-    bursts = week_bursts(matrix(tw, ids, weeks, "week", "documents"), week_totals, weeks, ids, cfg, as_of)
+    week_docs = matrix(tw, ids, weeks, "week", "documents")
+    bursts = week_bursts(week_docs, week_totals, weeks, ids, cfg, as_of)
     recent = (as_of - timedelta(weeks=cfg["momentum_burst_recent_weeks"])).isoformat()
     mention_totals = tm.groupby("target")["mentions"].sum().to_dict() if not tm.empty else {}
     items, monthly = [], []
@@ -153,7 +154,10 @@ def compute(store, as_of: date, techs: list[TechInfo], cfg: dict[str, Any]) -> T
             item["slope_12"], item["slope_24"], item["momentum"]]
         monthly_df.loc[sel, "stage_mix"] = _dumps(item["stage_mix"])
     burst_rows = [{"tech": tid, **b} for tid in ids for b in bursts[tid]]
-    return TrendResult(items=items, monthly=monthly_df, bursts=burst_rows)
+    weekly_df = pd.DataFrame({"tech": np.repeat(ids, len(weeks)), "week": np.tile(weeks, len(ids)),
+                              "documents": week_docs.astype(int).ravel(),
+                              "share_of_voice": np.round(shares(week_docs, week_totals), 6).ravel()})
+    return TrendResult(items=items, monthly=monthly_df, weekly=weekly_df, bursts=burst_rows)
 
 
 def _dumps(value: Any) -> str:

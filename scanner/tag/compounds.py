@@ -12,7 +12,7 @@ from scanner.tag.rules import Target, TagRules
 from scanner.tag.trie import trie_pattern
 
 _WORD_BACK = re.compile(r"[^\W_]+$")  # letters/digits directly before a head
-_JOINER = re.compile(r"(?<=[^\W_])[-/](?=[^\W_])")
+_JOINER = re.compile(r"[-/](?=[^\W_])")  # the letter before is checked in Python (fast literal scan)
 _PART_BACK = re.compile(r"[\w'.:@/-]+$")
 _PART_FWD = re.compile(r"[\w'.:@/-]+")
 
@@ -59,6 +59,8 @@ class CompoundFinder:
         hits: list[Hit] = []
         seen: set[int] = set()
         for joint in _JOINER.finditer(text):
+            if not joint.start() or not text[joint.start() - 1].isalnum():
+                continue
             back = _PART_BACK.search(text, max(0, joint.start() - 60), joint.start())
             word_start = back.start() if back else joint.start()
             if word_start in seen:

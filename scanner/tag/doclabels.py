@@ -11,8 +11,8 @@ from scanner.tag.stage import best_stage, stage_scores
 
 
 def stage_labels(stage_hits: Sequence[tuple[int, Cue]], sent_starts: Sequence[int], title_end: int,
-                 rules: TagRules, none_prior: float, title_weight: float) -> tuple[str, dict, dict]:
-    """(doc stage, doc scores, {sentence index: (stage, score)}) from (char offset, cue) hits."""
+                 none_prior: float, title_weight: float, order: tuple[str, ...]) -> tuple[str, dict, dict]:
+    """(doc stage, doc scores, {sentence index: cue weights}) from (char offset, cue) hits."""
     doc_w: dict[str, float] = {}
     per_sent: dict[int, dict[str, float]] = {}
     for start, cue in stage_hits:
@@ -21,12 +21,14 @@ def stage_labels(stage_hits: Sequence[tuple[int, Cue]], sent_starts: Sequence[in
         sent_w = per_sent.setdefault(sentence_of(sent_starts, start), {})
         sent_w[cue.key] = sent_w.get(cue.key, 0.0) + cue.weight
     scores = stage_scores(doc_w, none_prior)
-    sents = {}
-    for index, weights in per_sent.items():
-        s_scores = stage_scores(weights, none_prior)
-        label = best_stage(s_scores, rules.stage_order)
-        sents[index] = (label, s_scores[label])
-    return best_stage(scores, rules.stage_order), scores, sents
+    return best_stage(scores, order), scores, per_sent
+
+
+def sentence_stage(weights: dict[str, float], none_prior: float, order: tuple[str, ...]) -> tuple[str, float]:
+    """(stage, score) of one sentence from its cue weights."""
+    scores = stage_scores(weights, none_prior)
+    label = best_stage(scores, order)
+    return label, scores[label]
 
 
 def municipal_score(cues: Iterable[Cue], names: set[str], name_weight: float) -> float:

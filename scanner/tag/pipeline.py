@@ -1,8 +1,8 @@
 """spaCy pipelines (blank nl/en + sentencizer + horizonscan components) and their Doc extensions.
 
 Components (registered with @Language.factory, configured by a key into RULES):
-  hs_newlines   a line break starts a sentence (titles, list items)
-  sentencizer   spaCy's rule-based sentence splitter
+  sentencizer   hs_sentencizer: regex sentence splitter (punctuation + line breaks), a fast drop-in
+                for spaCy's token-walking `sentencizer`
   hs_lexicon    PhraseMatcher (LOWER) over all terms of both languages + generated forms + cue phrases,
                 PhraseMatcher (ORTH) over abbreviations and municipality names, compound-head regex
   hs_resolve    negative senses removed, overlaps resolved -> doc._.technologies / doc._.processes
@@ -15,6 +15,8 @@ import logging
 import re
 from typing import Any
 
+import numpy as np
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -29,11 +31,14 @@ from scanner.tag.variants import safe_lower
 
 log = logging.getLogger(__name__)
 
+_NOT_START = np.uint64(2**64 - 1)  # SENT_START = -1 as spaCy stores it in uint64 arrays
 RULES: dict[str, TagRules] = {}  # rules_key -> rules (components are configured by key)
-_NEWLINE = re.compile(r"\n\s*(?=\S)")
+_OPENERS = "A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ\"'“‘‚(\\["
+_BOUNDARY = re.compile(rf"[.!?…]+[\"'”’)\]]*\s+(?=[{_OPENERS}])")
+_BOUNDARY_NL = re.compile(rf"[.!?…]+[\"'”’)\]]*\s+(?=[{_OPENERS}])|\n\s*(?=\S)")
 
 EXTENSIONS: dict[str, Any] = {
-    "hs_text": None, "hs_lower": None, "hs_hits": None, "hs_cues": None, "hs_negative": None, "hs_names": None, "hs_sents": None,
+    "hs_text": None, "hs_bounds": None, "hs_offsets": None, "hs_lower": None, "hs_hits": None, "hs_cues": None, "hs_negative": None, "hs_names": None, "hs_sents": None,
     "title_end": 0, "technologies": None, "processes": None, "stage": "none", "stage_scores": None,
     "sent_stages": None, "municipal": False, "municipal_score": 0.0, "domains": None, "factors": None,
     "candidates": None,
@@ -57,12 +62,21 @@ def doc_text(doc: Doc) -> str:
     return doc._.hs_text
 
 
+def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """(start char, end char) of every token as two lists, from one array read (no Token objects)."""
+    if doc._.hs_offsets is None:
+        arr = doc.to_array([IDX, LENGTH])
+        starts = arr[:, 0]
+        doc._.hs_offsets = (starts.tolist(), (starts + arr[:, 1]).tolist())
+    return doc._.hs_offsets
+
+
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) char offsets per sentence, surrounding whitespace trimmed."""
     text = doc_text(doc)
+    bounds = doc._.hs_bounds or [s.start_char for s in doc.sents]
     out = []
-    for sent in doc.sents:
-        start, end = sent.start_char, sent.end_char
+    for start, end in zip(bounds, bounds[1:] + [len(text)]):
         chunk = text[start:end]
         stripped = chunk.strip()
         if stripped:
@@ -71,16 +85,30 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
     return out or [(0, len(text))]
 
 
-@Language.factory("hs_newlines")
-def make_newlines(nlp: Language, name: str) -> Any:
-    def newlines(doc: Doc) -> Doc:
-        for match in _NEWLINE.finditer(doc_text(doc)):
-            span = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
-            if span is not None and len(span) and span[0].i > 0:
-                span[0].is_sent_start = True
+@Language.factory("hs_sentencizer", default_config={"split_newlines": True})
+def make_sentencizer(nlp: Language, name: str, split_newlines: bool) -> Any:
+    """Drop-in for spaCy's `sentencizer` (which walks every token in Python): one regex over the text.
+
+    A sentence ends after . ! ? or … (plus closing quotes/brackets) followed by whitespace and an
+    upper-case letter, digit or opening quote/bracket, and - for titles and list items - at a line break.
+    """
+    pattern = _BOUNDARY_NL if split_newlines else _BOUNDARY
+
+    def sentencizer(doc: Doc) -> Doc:
+        if not len(doc):
+            doc._.hs_bounds = [0]
+            return doc
+        starts = np.asarray(token_offsets(doc)[0], dtype="uint64")
+        chars = [match.end() for match in pattern.finditer(doc_text(doc))]
+        tokens = np.unique(np.searchsorted(starts, [0, *chars]))
+        tokens = tokens[tokens < len(doc)]
+        flags = np.full(len(doc), _NOT_START, dtype="uint64")
+        flags[tokens] = 1
+        doc.from_array([SENT_START], flags.reshape(-1, 1))  # one array write: the setter is O(n) per call
+        doc._.hs_bounds = starts[tokens].tolist()
         return doc
 
-    return newlines
+    return sentencizer
 
 
 class LexiconMatcher:
@@ -97,7 +125,9 @@ class LexiconMatcher:
                 self.cues.setdefault(phrase, []).extend(extra)
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.orth = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._add(nlp, self.lower, set(rules.phrases) | set(self.cues) | set(rules.negative_phrases))
+        lower_keys = set(rules.phrases) | set(self.cues) | set(rules.negative_phrases)
+        self._add(nlp, self.lower, lower_keys)
+        self.actions = self._actions(lower_keys, nlp.vocab)
         self._add(nlp, self.orth, set(rules.abbreviations) | rules.municipalities)
         self.compounds = CompoundFinder(rules, compound_min_prefix, frozenset(compound_stoplist))
 
@@ -112,31 +142,44 @@ class LexiconMatcher:
                 docs.append(nlp.make_doc(phrase + "."))
             matcher.add(phrase, docs)
 
+    def _actions(self, keys: set[str], vocab: Any) -> dict[int, tuple]:
+        """match id -> (phrase, targets, cues, negative ids, whether offsets are needed)."""
+        out = {}
+        for key in keys:
+            targets = tuple(self.rules.phrases.get(key, ()))
+            cues = tuple(self.cues.get(key, ()))
+            negative = self.rules.negative_phrases.get(key)
+            needs = bool(targets or negative or any(c.category == "stage" for c in cues))
+            out[vocab.strings.add(key)] = (key, targets, cues, negative, needs)
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
-        strings, rules = doc.vocab.strings, self.rules
+        rules, text = self.rules, doc_text(doc)
         hits: list[Hit] = []
         cues: list[tuple[int, Cue]] = []
         negative: list[tuple[int, int, set[str]]] = []
+        tok_start, tok_end = token_offsets(doc)
         for match_id, s, e in self.lower(doc):
-            key = strings[match_id]
-            start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
-            if doc[e - 1].text[-1] == "." and not key.endswith("."):
-                end -= 1  # matched through the `app.` tokenizer exception
-            for target in rules.phrases.get(key, ()):
+            key, targets, key_cues, negative_ids, needs = self.actions[match_id]
+            start = end = -1
+            if needs:
+                start, end = tok_start[s], tok_end[e - 1]
+                if text[end - 1] == "." and not key.endswith("."):
+                    end -= 1  # matched through the `app.` tokenizer exception
+            for target in targets:
                 hits.append(Hit(target, start, end, "term"))
-            for cue in self.cues.get(key, ()):
+            for cue in key_cues:
                 cues.append((start, cue))
-            if key in rules.negative_phrases:
-                negative.append((start, end, rules.negative_phrases[key]))
+            if negative_ids:
+                negative.append((start, end, negative_ids))
         names = set()
+        strings = doc.vocab.strings
         for match_id, s, e in self.orth(doc):
             key = strings[match_id]
-            start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
             for target in rules.abbreviations.get(key, ()):
-                hits.append(Hit(target, start, end, "abbreviation"))
+                hits.append(Hit(target, tok_start[s], tok_end[e - 1], "abbreviation"))
             if key in rules.municipalities:
                 names.add(key)
-        text = doc_text(doc)
         doc._.hs_lower = low = safe_lower(text)
         hits.extend(self.compounds.compounds(text, low))
         hits.extend(self.compounds.parts(text))
@@ -180,7 +223,7 @@ def make_labels(nlp: Language, name: str, rules_key: str, none_prior: float, tit
             by_cat.setdefault(cue.category, []).append((start, cue))
         starts = [s for s, _ in doc._.hs_sents]
         doc._.stage, doc._.stage_scores, doc._.sent_stages = stage_labels(
-            by_cat["stage"], starts, doc._.title_end, rules, none_prior, title_weight)
+            by_cat["stage"], starts, doc._.title_end, none_prior, title_weight, rules.stage_order)
         score = municipal_score((c for _, c in by_cat["municipal"]), doc._.hs_names, municipal_name_weight)
         doc._.municipal_score, doc._.municipal = score, score >= municipal_threshold
         doc._.domains = domains_of(doc._.processes, (c for _, c in by_cat["domain"]), rules,
@@ -220,8 +263,7 @@ def build_nlp(lang: str, catalogue: Any = None, config: dict[str, Any] | None = 
     key = register_rules(rules)
     nlp = spacy.blank(lang if lang in LANGS else "nl")
     nlp.max_length = max(nlp.max_length, int(config.get("max_chars", 1_000_000)) + 10)
-    nlp.add_pipe("hs_newlines")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("hs_sentencizer", name="sentencizer")
     nlp.add_pipe("hs_lexicon", config={"rules_key": key,
                                        "compound_min_prefix": int(config.get("compound_min_prefix", 3)),
                                        "compound_stoplist": list(config.get("compound_stoplist", []))})

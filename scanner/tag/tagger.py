@@ -9,7 +9,9 @@ from typing import Any, Iterable, Iterator
 
 from scanner.tag.compounds import Hit
 from scanner.tag.language import detect
+from scanner.tag.resolve import sentence_of
 from scanner.tag.rules import TagRules, build_rules
+from scanner.tag.doclabels import sentence_stage
 from scanner.tag.stage import LABELS, StageModel, best_stage, load_stage_model, rules_version
 from scanner.util import chunked
 
@@ -20,7 +22,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _LAST_SPACE = re.compile(r"\s\S*$")
 DEFAULTS: dict[str, Any] = {
-    "max_chars": 1_000_000, "batch_size": 64, "langid_chars": 600, "use_stage_model": True,
+    "max_chars": 1_000_000, "batch_size": 64, "langid_chars": 400, "use_stage_model": True,
     "stage_model_chars": 5000, "sentence_max_chars": 1000,
 }
 
@@ -86,6 +88,7 @@ class Tagger:
         self._nlp: dict[str, Any] = {}
         self._model: StageModel | None = stage_model
         self._model_loaded = stage_model is not None or not self.config.get("use_stage_model", True)
+        self._none_prior = float(self.config.get("none_prior", 0.5))
 
     @property
     def catalogue(self) -> Any:
@@ -186,38 +189,18 @@ class Tagger:
 
         return nlp.pipe(docs(), batch_size=size)
 
-    def _mention(self, doc: Any, text: str, hit: Hit, sent_index: dict[int, int],
-                 fallback: list[dict[str, Any]]) -> dict[str, Any]:
-        index = sent_index[hit.start]
-        s_start, s_end = doc._.hs_sents[index]
-        if s_end - s_start > int(self.config["sentence_max_chars"]):
-            s_start, s_end = max(s_start, hit.start - 300), min(s_end, hit.end + 300)
-        stage = doc._.sent_stages.get(index)
-        label, score = stage if stage else (doc._.stage, doc._.stage_scores.get(doc._.stage, 1.0))
-        out = {"id": hit.target.id, "text": text[hit.start : hit.end], "start": hit.start, "end": hit.end,
-               "sentence": text[s_start:s_end], "sent_start": s_start, "sent_end": s_end,
-               "stage": label, "stage_score": score}
-        if hit.target.kind == "process":
-            out = {"id": hit.target.id, "domain": self.rules.process_domain.get(hit.target.id, ""), **out}
-        if not stage:
-            fallback.append(out)  # follows the document stage (which a trained model may replace)
-        return out
-
     def _result(self, item: Prepared, doc: Any, fallback: list[dict[str, Any]]) -> dict[str, Any]:
-        from scanner.tag.resolve import sentence_of
-
-        starts = [s for s, _ in doc._.hs_sents]
-        hits = doc._.technologies + doc._.processes
-        sent_index = {h.start: sentence_of(starts, h.start) for h in hits}
+        ext = doc._  # every doc._ access builds an object: read each extension once
+        technologies, processes, stage, scores = ext.technologies, ext.processes, ext.stage, ext.stage_scores
+        builder = MentionBuilder(item.text, ext.hs_sents, ext.sent_stages, (stage, scores.get(stage, 1.0)),
+                                 self, fallback)
         result = {
             "id": item.id, "language": item.language,
-            "technologies": [self._mention(doc, item.text, h, sent_index, fallback)
-                             for h in doc._.technologies],
-            "processes": [self._mention(doc, item.text, h, sent_index, fallback)
-                          for h in doc._.processes],
-            "domains": list(doc._.domains), "stage": doc._.stage, "stage_scores": dict(doc._.stage_scores),
-            "municipal": bool(doc._.municipal), "candidates": list(doc._.candidates),
-            "factors": list(doc._.factors), "municipal_score": doc._.municipal_score,
+            "technologies": [builder.mention(h) for h in technologies],
+            "processes": [builder.mention(h) for h in processes],
+            "domains": list(ext.domains), "stage": stage, "stage_scores": dict(scores),
+            "municipal": bool(ext.municipal), "candidates": list(ext.candidates),
+            "factors": list(ext.factors), "municipal_score": ext.municipal_score,
         }
         if item.note:
             result["note"] = item.note
@@ -238,3 +221,43 @@ class Tagger:
             result["stage_scores"], result["stage"] = scores, best_stage(scores, self.rules.stage_order)
             for mention in fallback.get(item.index, []):
                 mention["stage"], mention["stage_score"] = result["stage"], scores[result["stage"]]
+
+
+class MentionBuilder:
+    """Mention dicts of one document: offsets, sentence, and the sentence's (or document's) stage."""
+
+    def __init__(self, text: str, sents: list[tuple[int, int]], sent_weights: dict[int, dict[str, float]],
+                 doc_stage: tuple[str, float], tagger: Tagger, fallback: list[dict[str, Any]]) -> None:
+        self.text, self.sents, self.sent_weights, self.doc_stage = text, sents, sent_weights, doc_stage
+        self.starts = [start for start, _ in sents]
+        self.max_chars = int(tagger.config["sentence_max_chars"])
+        self.none_prior, self.order = tagger._none_prior, tagger.rules.stage_order
+        self.domains = tagger.rules.process_domain
+        self.fallback = fallback
+        self.cache: dict[int, tuple[str, float]] = {}
+
+    def _stage(self, index: int) -> tuple[str, float] | None:
+        weights = self.sent_weights.get(index)
+        if not weights:
+            return None
+        if index not in self.cache:
+            self.cache[index] = sentence_stage(weights, self.none_prior, self.order)
+        return self.cache[index]
+
+    def mention(self, hit: Hit) -> dict[str, Any]:
+        index = sentence_of(self.starts, hit.start)
+        s_start, s_end = self.sents[index]
+        if s_end - s_start > self.max_chars:
+            s_start, s_end = max(s_start, hit.start - 300), min(s_end, hit.end + 300)
+        stage = self._stage(index)
+        label, score = stage or self.doc_stage
+        target = hit.target
+        out = {"id": target.id}
+        if target.kind == "process":
+            out["domain"] = self.domains.get(target.id, "")
+        out.update(text=self.text[hit.start : hit.end], start=hit.start, end=hit.end,
+                   sentence=self.text[s_start:s_end], sent_start=s_start, sent_end=s_end,
+                   stage=label, stage_score=score)
+        if stage is None:
+            self.fallback.append(out)  # follows the document stage (which a trained model may replace)
+        return out

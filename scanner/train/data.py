@@ -17,7 +17,8 @@ DOMAINS = ("dienstverlening", "bedrijfsvoering", "ruimtelijk-fysiek", "sociaal-d
            "bestuur-participatie")
 FACTORS = ("product-performance", "price", "production-system", "complementary-products", "network-formation",
            "customers", "institutional-aspects", "knowledge-of-technology", "knowledge-of-application",
-           "workers-and-resources", "financial-means", "macro-economic-strategic", "socio-cultural-aspects", "accidents-unexpected-events")
+           "workers-and-resources", "financial-means", "macro-economic-strategic", "socio-cultural-aspects",
+           "accidents-unexpected-events")  # the ids of lexicon/factors.yaml
 POLARITIES = ("driver", "barrier")
 FACTOR_LABELS = tuple(f"{f}:{p}" for f in FACTORS for p in POLARITIES)
 MUNICIPAL = "municipal"
@@ -42,6 +43,20 @@ class Example:
 
 def data_dir() -> Path:
     return repo_root() / "data" / "annotations"
+
+
+def municipality_names(lexicon_dir: Path | None = None) -> list[str]:
+    """Last word of each Dutch municipality name and alias in lexicon/municipal.yaml, minus ambiguous ones."""
+    import yaml
+
+    path = (lexicon_dir or repo_root() / "lexicon") / "municipal.yaml"
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    ambiguous = set(data.get("ambiguous_municipalities") or [])
+    names = [str(n) for n in (data.get("municipalities") or []) + list(data.get("aliases") or {})]
+    words = {re.findall(r"\w+", n)[-1] for n in names if n not in ambiguous and re.findall(r"\w+", n)}
+    return sorted(w for w in words if len(w) > 2 and w[0].isupper())
 
 
 def read_rows(directory: Path | None = None) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ import numpy as np
 
 TOKEN = re.compile(r"\w+")
 FORMAT = "horizonscan-linear-1"
+NAME_FEATURE = "__municipality__"  # one feature for every Dutch municipality name, so unseen towns count too
 
 
 def word_ngrams(word: str, low: int, high: int) -> list[str]:
@@ -30,10 +31,11 @@ def word_ngrams(word: str, low: int, high: int) -> list[str]:
     return out
 
 
-def analyse(text: str, char_low: int = 3, char_high: int = 5) -> list[str]:
+def analyse(text: str, char_low: int = 3, char_high: int = 5, names: frozenset[str] = frozenset()) -> list[str]:
     """Every feature string of a text (the scikit-learn analyzer used at training time)."""
     tokens = TOKEN.findall(text.lower())
     out = list(tokens) + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    out += [NAME_FEATURE for t in TOKEN.findall(text) if t in names]
     for token in tokens:
         out += word_ngrams(token, char_low, char_high)
     return out
@@ -51,6 +53,7 @@ class LinearTextModel:
     intercept: np.ndarray  # (n_labels,)
     char_low: int = 3
     char_high: int = 5
+    names: frozenset[str] = frozenset()
     cache_size: int = 50_000
     _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
 
@@ -73,6 +76,9 @@ class LinearTextModel:
         parts = [self._word_ids(t) for t in tokens]
         parts.append(np.fromiter((i for a, b in zip(tokens, tokens[1:]) if (i := vocab.get(f"{a} {b}")) is not None),
                                  dtype=np.int64))
+        name_id = vocab.get(NAME_FEATURE)
+        if name_id is not None and self.names:
+            parts.append(np.full(sum(t in self.names for t in TOKEN.findall(text)), name_id, dtype=np.int64))
         counts = np.bincount(np.concatenate(parts), minlength=len(self.idf))
         ids = np.flatnonzero(counts)
         values = (1.0 + np.log(counts[ids])) * self.idf[ids]
@@ -96,7 +102,8 @@ class LinearTextModel:
         path.mkdir(parents=True, exist_ok=True)
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
         meta = {"format": FORMAT, "labels": self.labels, "exclusive": self.exclusive,
-                "char_low": self.char_low, "char_high": self.char_high, "terms": terms}
+                "char_low": self.char_low, "char_high": self.char_high, "names": sorted(self.names),
+                "terms": terms}
         (path / "linear.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         np.save(path / "idf.npy", self.idf.astype(np.float32))
         np.save(path / "coef.npy", self.coef.astype(np.float32))
@@ -112,7 +119,7 @@ class LinearTextModel:
                    idf=np.load(path / "idf.npy").astype(np.float64),
                    coef=np.load(path / "coef.npy").astype(np.float64),
                    intercept=np.load(path / "intercept.npy").astype(np.float64),
-                   char_low=meta["char_low"], char_high=meta["char_high"])
+                   char_low=meta["char_low"], char_high=meta["char_high"], names=frozenset(meta.get("names", ())))
 
 
 def _vectorizer(settings: dict[str, Any]) -> Any:
@@ -121,7 +128,8 @@ def _vectorizer(settings: dict[str, Any]) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     low, high = settings.get("char_ngrams", [3, 5])
-    return TfidfVectorizer(analyzer=partial(analyse, char_low=low, char_high=high), sublinear_tf=True,
+    names = frozenset(settings.get("names", ()))
+    return TfidfVectorizer(analyzer=partial(analyse, char_low=low, char_high=high, names=names), sublinear_tf=True,
                            min_df=settings.get("min_df", 1))
 
 
@@ -130,7 +138,8 @@ def _export(vectorizer: Any, labels: list[str], exclusive: bool, coef: np.ndarra
     low, high = settings.get("char_ngrams", [3, 5])
     vocab = {str(t): int(i) for t, i in vectorizer.vocabulary_.items()}
     return LinearTextModel(labels=labels, exclusive=exclusive, vocab=vocab, idf=np.asarray(vectorizer.idf_),
-                           coef=np.asarray(coef), intercept=np.asarray(intercept), char_low=low, char_high=high)
+                           coef=np.asarray(coef), intercept=np.asarray(intercept), char_low=low, char_high=high,
+                           names=frozenset(settings.get("names", ())))
 
 
 def fit_exclusive(texts: list[str], labels: list[str], label_set: Iterable[str], settings: dict[str, Any],

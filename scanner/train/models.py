@@ -34,7 +34,9 @@ def train_settings(config: dict[str, Any] | None = None) -> dict[str, Any]:
         from scanner.config import load_config
 
         config = load_config()
-    return {**DEFAULTS, **(config.get("train") or {})}
+    from scanner.train.data import municipality_names
+
+    return {**DEFAULTS, **(config.get("train") or {}), "names": municipality_names()}
 
 
 @dataclass
@@ -94,7 +96,7 @@ def _fit_linear(task: str, train: list[Example], settings: dict[str, Any]) -> An
     rows = [e for e in train if e.municipal is not None]
     targets = {MUNICIPAL: [int(bool(e.municipal)) for e in rows]}
     targets.update({label: [int(label in e.factors) for e in rows] for label in FACTOR_LABELS})
-    return fit_multilabel([e.text for e in rows], targets, settings, seed, balanced=FACTOR_LABELS)
+    return fit_multilabel([e.text for e in rows], targets, settings, seed, balanced=(MUNICIPAL, *FACTOR_LABELS))
 
 
 def train_candidates(task: str, train: list[Example], dev: list[Example], test: list[Example],
@@ -148,7 +150,7 @@ def save(task: str, cand: Candidate, out_dir: Path, train: list[Example], settin
                  "description": f"horizonscan {task} classifier ({cand.name}); see data/annotations/README.md",
                  "license": "EUPL-1.2", "horizonscan": {
                      "task": task, "kind": cand.name, "train_examples": len(train), "dev": cand.dev,
-                     "test": cand.test, "settings": settings}})
+                     "test": cand.test, "settings": {k: v for k, v in settings.items() if k != "names"}}})
     cand.nlp.meta.update(meta)
     target = out_dir / task
     tmp = out_dir / f".{task}.tmp"

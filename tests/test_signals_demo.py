@@ -1,0 +1,65 @@
+"""End to end on the bundled demo corpus: harvest on loopback, classify with the real tagger, signals.
+
+The corpus plants: digital twins rising (earlier), a drone burst 2026-03-02..2026-05-31, a run of
+facial-recognition setbacks (later), generative-AI terms (emerging) and a stable background.
+"""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+AS_OF = "2026-10-31"
+GENAI = ("generatieve ai", "generative ai", "taalmodel", "large language model", "llm", "ai-agent", "agentic ai",
+         "ai agent", "ai agents", "ai-agents", "gpt", "large language models", "taalmodellen")
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    try:
+        from scanner.config import load_config
+        from scanner.demo.server import DEMO_SITE, demo_sources, serve_directory, stop
+        from scanner.harvest.run import harvest
+        from scanner.harvest.sources import parse_sources
+        from scanner.tag.tagger import Tagger  # noqa: F401
+    except ImportError as exc:
+        pytest.skip(f"harvest/tagger not available: {exc}")
+    from scanner import signals
+    from scanner.store import Store
+
+    store = Store(tmp_path_factory.mktemp("demo") / "demo.db")
+    server, base = serve_directory(DEMO_SITE, latency=0.0)
+    try:
+        harvest(store, parse_sources({"source": demo_sources(base)}), load_config())
+    finally:
+        stop(server)
+    signals.classify(store)
+    signals.run_signals(store, AS_OF)
+    yield store
+    store.close()
+
+
+def test_generative_ai_terms_rank_top_ten(demo_store):
+    from scanner import signals
+
+    top = [t["term"] for t in signals.emerging(demo_store, AS_OF, top=10)]
+    assert sum(t in GENAI for t in top) >= 5, top
+    assert top[0] in GENAI
+
+
+def test_planted_horizon_moves_and_stable_background(demo_store):
+    from scanner import signals
+
+    items = {h["id"]: h for h in signals.horizons(demo_store, AS_OF)}
+    assert items["digital-twins"]["estimate"] in ("in-use", "0-3")
+    assert items["gezichtsherkenning"]["estimate"] == ">7"
+    for tech in ("cloud", "zaaksystemen", "social-media"):
+        assert not items[tech]["changed"], tech
+    flags = demo_store.query("SELECT subject FROM flags WHERE type = 'horizon-change'")
+    assert not {"cloud", "zaaksystemen", "social-media"} & {f["subject"] for f in flags}
+
+
+def test_drone_burst_in_the_planted_weeks(demo_store):
+    from scanner import signals
+
+    drones = {t["id"]: t for t in signals.trends(demo_store, AS_OF)}["drones"]
+    assert any(b["start"] == "2026-03-02" and b["end"] == "2026-05-31" for b in drones["bursts"]), drones["bursts"]
