@@ -60,7 +60,7 @@ def harvest_flow(db: str, sources_file: str | None = None, only: list[str] | Non
     config = load_config()
     store = open_store(db)
     chosen = harvest_run.select_sources(_sources(sources_file, sources), only)
-    summary = harvest_run.HarvestSummary(run_id=harvest_run._start_run(store))
+    summary = harvest_run.HarvestSummary(run_id=harvest_run.start_run(store))
     rows: list[dict[str, Any]] = []
     with harvest_run.make_fetcher(store, harvest_run.section(config)) as fetcher:
         robots = RobotsCache(fetcher) if harvest_run.section(config).get("robots", True) else None
@@ -72,7 +72,7 @@ def harvest_flow(db: str, sources_file: str | None = None, only: list[str] | Non
     summary.results = [harvest_run.SourceResult(r["source"], ok=r["ok"], status=r["status"], items=r["items"],
                                                 new_documents=r["new_documents"], duplicates=r["duplicates"],
                                                 error=r["error"]) for r in rows]
-    harvest_run._finish_run(store, summary.run_id, summary)
+    harvest_run.finish_run(store, summary.run_id, summary)
     totals = summary.as_dict()
     logger.info("harvest: %s", totals)
     return {**totals, "sources": rows}

@@ -156,3 +156,36 @@ def test_allow_private_permits_loopback_but_never_metadata():
         check_url("http://169.254.169.254/", allow_private=True)
     with pytest.raises(BlockedURL):
         check_url("file:///etc/passwd", allow_private=True)
+
+
+def test_brotli_and_deflate_bodies_are_decoded(httpserver, fetcher):
+    import zlib
+
+    import brotli
+
+    httpserver.expect_request("/br").respond_with_data(brotli.compress(b"<feed/>"), headers={"Content-Encoding": "br"})
+    httpserver.expect_request("/df").respond_with_data(zlib.compress(b"<rdf/>"), headers={"Content-Encoding": "deflate"})
+    assert fetcher.fetch(httpserver.url_for("/br"), allow_private=True).body == b"<feed/>"
+    assert fetcher.fetch(httpserver.url_for("/df"), allow_private=True).body == b"<rdf/>"
+
+
+def test_brotli_bomb_is_capped(httpserver):
+    import brotli
+
+    httpserver.expect_request("/brb").respond_with_data(brotli.compress(b"\0" * 5_000_000), headers={"Content-Encoding": "br"})
+    fetcher = Fetcher(fast_config(max_bytes=100_000))
+    result = fetcher.fetch(httpserver.url_for("/brb"), allow_private=True)
+    fetcher.close()
+    assert not result.ok and "over the cap" in result.error
+
+
+def test_connected_address_is_checked_too(httpserver, monkeypatch):
+    """If DNS answers differently at connect time (rebinding), the connected peer is still refused."""
+    import scanner.harvest.fetch as fetch_module
+
+    httpserver.expect_request("/r").respond_with_data("internal")
+    monkeypatch.setattr(fetch_module, "check_url", lambda url, allow_private=False: None)
+    fetcher = Fetcher(fast_config())
+    result = fetcher.fetch(httpserver.url_for("/r"), allow_private=False)
+    fetcher.close()
+    assert not result.ok and "connected address" in result.error and result.body is None

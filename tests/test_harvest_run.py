@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from typing import Any, Callable
 
 import pytest
@@ -228,3 +229,28 @@ def test_cli_harvest_prints_lines_and_contract_json(tmp_path, site):
     assert result.exit_code == 1, result.output
     assert lines[0].startswith("c: ok") and lines[1].startswith("gone: FAILED")
     assert json.loads(lines[-1]) == {"sources_ok": 1, "sources_failed": 1, "new_documents": 2, "duplicates": 0}
+
+
+def test_missing_date_falls_back_to_fetch_time_flagged_estimated(store, site):
+    site.routes["/nodate.xml"] = rss([{"title": "Zonder datum", "link": "http://x.example.invalid/1",
+                                       "description": "Tekst zonder datum.", "date": False}])
+    harvest(store, [src("nd", site.url("/nodate.xml"))], fast_config())
+    doc = store.query("SELECT published, published_estimated, fetched_at FROM documents")[0]
+    assert doc["published_estimated"] == 1 and doc["published"] == doc["fetched_at"]
+    assert doc["published"].endswith("+00:00")
+
+
+def test_a_storage_failure_is_reported_per_source(store, site, monkeypatch):
+    feed_with_articles(site, "p", 1)
+    feed_with_articles(site, "q", 1, seed=5)
+    real = save_module.save_documents
+    import scanner.harvest.run as run_module
+
+    def flaky(store_, docs, config=None):
+        if docs and docs[0]["source_id"] == "p":
+            raise sqlite3.OperationalError("database is locked")
+        return real(store_, docs, config)
+    monkeypatch.setattr(run_module, "save_documents", flaky)
+    summary = harvest(store, [src("p", site.url("/p.xml")), src("q", site.url("/q.xml"))], fast_config())
+    assert summary.as_dict()["sources_failed"] == 1 and summary.new_documents == 1
+    assert "database is locked" in summary.results[0].error

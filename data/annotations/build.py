@@ -1,8 +1,9 @@
 """Build train/dev/test JSONL from the hand-written src/*.txt and the seeded templates (generate.py).
 
-Usage: python data/annotations/build.py   (deterministic; rewrites train.jsonl, dev.jsonl, test.jsonl)
-The split is stratified by origin x language x stage with a fixed seed; a sentence keeps its split
-as long as its text and the set of sentences in its stratum do not change.
+Usage: python data/annotations/build.py [--resplit]   (deterministic; rewrites train/dev/test.jsonl)
+The split is stratified by origin x language x stage with a fixed seed. Sentences already in the JSONL
+files keep their split (so a test sentence never leaks into training); only new ones are assigned.
+--resplit ignores the current files and splits everything afresh.
 """
 from __future__ import annotations
 
@@ -77,8 +78,20 @@ def with_ids(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def assign_splits(rows: list[dict], seed: int = SEED) -> None:
-    """Stratified by origin x lang x stage: ~20% test, ~10% dev, rest train."""
+def existing_splits() -> dict[str, str]:
+    """id -> split of the current JSONL files, so a sentence never changes split once assigned."""
+    out = {}
+    for split in ("train", "dev", "test"):
+        path = HERE / f"{split}.jsonl"
+        if path.exists():
+            out.update({json.loads(line)["id"]: split for line in path.read_text(encoding="utf-8").splitlines()})
+    return out
+
+
+def assign_splits(rows: list[dict], seed: int = SEED, keep: dict[str, str] | None = None) -> None:
+    """Stratified by origin x lang x stage (~20% test, ~10% dev); kept ids keep their split, new ones
+    (in seeded random order) go to whichever split is furthest below its share in their stratum."""
+    keep = keep or {}
     strata: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
         strata[(row["origin"], row["lang"], row["stage"])].append(row)
@@ -86,15 +99,22 @@ def assign_splits(rows: list[dict], seed: int = SEED) -> None:
     for key in sorted(strata):
         group = sorted(strata[key], key=lambda r: r["id"])
         rng.shuffle(group)
-        n_test = round(len(group) * SHARES["test"])
-        n_dev = round(len(group) * SHARES["dev"])
-        for i, row in enumerate(group):
-            row["split"] = "test" if i < n_test else "dev" if i < n_test + n_dev else "train"
+        counts = {"train": 0, "dev": 0, "test": 0}
+        for row in group:
+            if row["id"] in keep:
+                row["split"] = keep[row["id"]]
+                counts[row["split"]] += 1
+        for row in (r for r in group if r["id"] not in keep):
+            total = sum(counts.values()) + 1
+            need = {s: SHARES.get(s, 1 - sum(SHARES.values())) * total - counts[s] for s in ("test", "dev", "train")}
+            row["split"] = max(need, key=lambda s: (need[s], s == "train"))
+            counts[row["split"]] += 1
 
 
 def main() -> None:
-    rows = with_ids(read_hand(HERE / "src") + list(generate()))
-    assign_splits(rows)
+    templates = [dict(r, style=STYLES[r["style"]]) for r in generate()]
+    rows = with_ids(read_hand(HERE / "src") + templates)
+    assign_splits(rows, keep={} if "--resplit" in sys.argv else existing_splits())
     fields = ["id", "text", "lang", "stage", "municipal", "factors", "technology", "domain", "style",
               "origin", "split"]
     for split in ("train", "dev", "test"):

@@ -70,33 +70,39 @@ def demo(
     Example: scanner --db data/demo.db demo
     """
     from scanner.config import push_override
-    from scanner.demo.server import DEMO_DIR, DEMO_SITE, demo_sources, serve_directory, stop
-    from scanner.digest.build import resolve_month
-    from scanner.pipeline import last_month_with_data, run_library
-
+    from scanner.demo.server import DEMO_DIR, DEMO_SITE, PLACEHOLDER, demo_sources, serve_directory, stop
+    from scanner.harvest.canonical import origin_aliases
     started = time.perf_counter()
     push_override(DEMO_DIR / "config.toml")
     server, base = serve_directory(DEMO_SITE, latency=latency)
     console.print(f"Serving the demo corpus at {base}", highlight=False)
     try:
         sources = demo_sources(base)
-        if no_prefect:
-            store = get_store()
-            result = run_library(store, sources, lang=lang)
-            month = last_month_with_data(store, resolve_month(None))
-            path = _digest(store, month, lang)
-            summary = {"harvest": result["harvest"], "classify": result["classify"],
-                       "signals": {"new_flags": result["signals"].get("new_flags", 0)}, "digest": path}
-        else:
-            monitor = _flows()
-            summary = monitor.monitor_flow(db=str(db_path()), sources=sources, with_digest=False)
-            month = last_month_with_data(get_store(), resolve_month(None))
-            summary["digest"] = _digest_flow(month, lang)
+        with origin_aliases({base: PLACEHOLDER}):  # stable URLs and uids whatever the port
+            summary = _demo_pipeline(sources, no_prefect, lang)
     finally:
         stop(server)
     _print_summary(summary)
     console.print(f"demo finished in {time.perf_counter() - started:.1f} s; open {summary.get('digest')}",
                   highlight=False)
+
+
+def _demo_pipeline(sources: list[dict[str, Any]], no_prefect: bool, lang: str) -> dict[str, Any]:
+    from scanner.digest.build import resolve_month
+    from scanner.pipeline import last_month_with_data, run_library
+
+    if no_prefect:
+        store = get_store()
+        result = run_library(store, sources, lang=lang)
+        month = last_month_with_data(store, resolve_month(None))
+        return {"harvest": result["harvest"], "classify": result["classify"],
+                "signals": {"new_flags": result["signals"].get("new_flags", 0)},
+                "digest": _digest(store, month, lang)}
+    monitor = _flows()
+    summary = monitor.monitor_flow(db=str(db_path()), sources=sources, with_digest=False)
+    month = last_month_with_data(get_store(), resolve_month(None))
+    summary["digest"] = _digest_flow(month, lang)
+    return summary
 
 
 def _digest(store: Any, month: str | None, lang: str) -> str | None:

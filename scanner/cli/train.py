@@ -17,30 +17,31 @@ def _store_if_present() -> Any:
 
 
 def _table(task: str, section: dict[str, Any]) -> None:
+    from rich.console import Console
     from rich.table import Table
 
     systems = section["systems"]
-    table = Table(title=f"{task}: held-out test split (selected: {section.get('selected')})")
-    table.add_column("label")
+    table = Table(title=f"{task}: held-out test split, precision/recall/F1 (selected: {section.get('selected')})")
+    table.add_column("label", no_wrap=True)
     for name in systems:
-        table.add_column(f"{name} P/R/F1", justify="right")
-    labels = sorted({label for s in systems.values() for label in s["labels"]},
-                    key=lambda label: list(next(iter(systems.values()))["labels"]).index(label)
-                    if label in next(iter(systems.values()))["labels"] else 99)
-    for label in labels:
-        cells = []
-        for s in systems.values():
-            v = s["labels"].get(label)
-            cells.append(f"{v['precision']:.2f} {v['recall']:.2f} {v['f1']:.2f}" if v else "-")
+        table.add_column(name, justify="right", no_wrap=True)
+    order: list[str] = []
+    for s in systems.values():
+        order += [label for label in s["labels"] if label not in order]
+    for label in order:
+        cells = [(f"{v['precision']:.2f}/{v['recall']:.2f}/{v['f1']:.2f}" if (v := s["labels"].get(label)) else "-")
+                 for s in systems.values()]
         table.add_row(label, *cells)
     key = "macro_f1" if task == "stage" else "municipal_accuracy"
     table.add_row(f"[bold]{key}[/bold]", *[f"[bold]{s.get(key, 0):.3f}[/bold]" for s in systems.values()])
     if task == "relevance":
         table.add_row("factor micro-F1", *[f"{s['factor_micro']['f1']:.3f}" for s in systems.values()])
-    table.add_row("hand-written only", *[f"{s['hand_written']:.3f}" if "hand_written" in s else "-"
-                                         for s in systems.values()])
-    table.add_row("dev (selection)", *[f"{s['dev']:.3f}" if "dev" in s else "-" for s in systems.values()])
-    common.console.print(table)
+    extra = (("hand-written only", "hand_written", "{:.3f}"), ("dev (selection)", "dev", "{:.3f}"),
+             ("docs/s (600 words)", "docs_per_s", "{:.0f}"))
+    for title, field, fmt in extra:
+        if any(field in s for s in systems.values()):
+            table.add_row(title, *[fmt.format(s[field]) if field in s else "-" for s in systems.values()])
+    Console(width=max(common.console.width, 150)).print(table)
     if section.get("version"):
         common.console.print(f"{task} model {section['version']} -> {section.get('path')}")
 

@@ -1,11 +1,42 @@
 """Canonical URLs: one spelling per article, so the same link from two feeds is recognised."""
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+from typing import Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PREFIXES = ("utm_",)
 TRACKING_KEYS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_hsenc", "_hsmi"}
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+_aliases: dict[str, str] = {}
+_alias_lock = threading.Lock()
+
+
+@contextmanager
+def origin_aliases(mapping: dict[str, str]) -> Iterator[None]:
+    """While open, URLs starting with a key are identified as if they started with its value.
+
+    The demo corpus is served on a random loopback port each run; aliasing that origin to the fixed
+    placeholder keeps canonical URLs and document uids stable between runs.
+    """
+    with _alias_lock:
+        _aliases.update(mapping)
+    try:
+        yield
+    finally:
+        with _alias_lock:
+            for key in mapping:
+                _aliases.pop(key, None)
+
+
+def unalias(text: str) -> str:
+    for origin, alias in list(_aliases.items()):
+        if text.startswith(origin):
+            return alias + text[len(origin):]
+    return text
 
 
 def _is_tracking(key: str) -> bool:
@@ -19,7 +50,7 @@ def canonical_url(url: str) -> str:
     >>> canonical_url("HTTPS://Example.NL:443/a/b/?utm_source=x&id=2#top")
     'https://example.nl/a/b?id=2'
     """
-    url = (url or "").strip()
+    url = unalias((url or "").strip())
     try:
         parts = urlsplit(url)
         port = parts.port

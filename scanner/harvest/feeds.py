@@ -27,7 +27,7 @@ class ParsedFeed:
 
 def _published(entry: Any) -> str | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        value = dict.get(entry, key)  # plain lookup: no feedparser key-mapping deprecation warnings
         if isinstance(value, time.struct_time):
             try:
                 return iso(datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc))

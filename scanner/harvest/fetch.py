@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import logging
 import random
 import time
@@ -14,7 +15,7 @@ import httpx
 
 from scanner import __version__
 from scanner.harvest.decode import BodyTooLarge, DecodeFailed, make_decoder
-from scanner.harvest.netguard import BlockedURL, check_url
+from scanner.harvest.netguard import BlockedURL, address_problem, check_url
 from scanner.harvest.politeness import HostLimiter
 from scanner.util import iso, sha256, utcnow
 
@@ -166,14 +167,18 @@ class Fetcher:
             return result
         with self.limiter.slot(urlsplit(current).netloc.lower()):
             started = time.monotonic()
-            self._request(result, current, headers)
+            self._request(result, current, headers, allow_private)
         elapsed = time.monotonic() - started
         result.log.append(_log_entry(current, result.status, len(result.body or b""), elapsed, result.error))
         return result
 
-    def _request(self, result: FetchResult, url: str, headers: dict[str, str]) -> None:
+    def _request(self, result: FetchResult, url: str, headers: dict[str, str], allow_private: bool) -> None:
         try:
             with self.client.stream("GET", url, headers=headers) as resp:
+                problem = _peer_problem(resp, allow_private)
+                if problem:  # DNS changed between our check and the connection (rebinding)
+                    result.error = f"refused connected address: {problem}"
+                    return
                 result.status = resp.status_code
                 result.headers = {k.lower(): v for k, v in resp.headers.items()}
                 if resp.status_code == 429 or resp.status_code >= 500:
@@ -219,6 +224,22 @@ class Fetcher:
             if time.monotonic() > deadline:
                 raise httpx.ReadTimeout("total response time exceeded")
         return b"".join(chunks)
+
+
+def _peer_problem(resp: httpx.Response, allow_private: bool) -> str | None:
+    """Check the address actually connected to, not only what DNS said a moment earlier."""
+    stream = resp.extensions.get("network_stream")
+    try:
+        peer = stream.get_extra_info("server_addr") if stream is not None else None
+        addr = ipaddress.ip_address(peer[0].split("%", 1)[0]) if peer else None
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return None
+    if addr is None:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    problem = address_problem(addr, allow_private)
+    return f"{addr}: {problem}" if problem else None
 
 
 def _log_entry(url: str, status: int, nbytes: int, elapsed: float, error: str | None) -> dict[str, Any]:

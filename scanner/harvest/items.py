@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from scanner.harvest.canonical import canonical_url
+from scanner.harvest.canonical import canonical_url, unalias
 from scanner.harvest.workers import extract as extract_article
 from scanner.harvest.fetch import FetchResult, Fetcher
 from scanner.harvest.lang import language_of
@@ -22,7 +22,7 @@ def make_uid(source_id: str, key: str) -> str:
 
 def item_uid(source: Source, item: dict[str, Any]) -> str:
     key = item.get("guid") or item.get("canonical_url") or f"{item.get('title')}\n{item.get('summary')}"
-    return make_uid(source.id, key)
+    return make_uid(source.id, unalias(key))
 
 
 def base_document(source: Source, uid: str, kind: str, url: str | None) -> dict[str, Any]:

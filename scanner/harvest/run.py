@@ -25,7 +25,8 @@ from scanner.util import dumps, iso, utcnow
 
 log = logging.getLogger(__name__)
 
-__all__ = ["harvest", "harvest_source", "save_documents", "HarvestSummary", "SourceResult", "make_fetcher"]
+__all__ = ["harvest", "harvest_source", "save_documents", "HarvestSummary", "SourceResult", "SourceFailed",
+           "make_fetcher", "select_sources", "section", "start_run", "finish_run"]
 
 
 class SourceFailed(Exception):
@@ -198,6 +199,7 @@ def harvest_source(store: Store, source: Source, config: dict[str, Any], client:
                    robots: RobotsCache | None = None, run_id: int | None = None) -> SourceResult:
     """Fetch, parse and store one source; everything it yields commits in one transaction."""
     cfg = section(config)
+    warm_up()
     fetcher = client or make_fetcher(store, cfg)
     if robots is None and cfg.get("robots", True):
         robots = RobotsCache(fetcher)
@@ -216,7 +218,12 @@ def harvest_source(store: Store, source: Source, config: dict[str, Any], client:
             fetcher.close()
     if not result.ok:
         got.docs, got.cache = [], []
-    _commit(store, source, cfg, got, result, run_id)
+    try:
+        _commit(store, source, cfg, got, result, run_id)
+    except Exception as exc:  # e.g. a locked or full database: report it, keep the other sources going
+        log.exception("cannot store results of %s", source.id)
+        result.ok, result.status, result.new_documents, result.duplicates = False, "failed", 0, 0
+        result.error = f"cannot store results: {type(exc).__name__}: {exc}"[:300]
     return result
 
 
@@ -272,6 +279,9 @@ def _finish_run(store: Store, run_id: int, summary: HarvestSummary) -> None:
             "duplicates = ?, summary = ? WHERE id = ?",
             (iso(utcnow()), counts["sources_ok"], counts["sources_failed"], counts["new_documents"],
              counts["duplicates"], dumps([r.line() for r in summary.results]), run_id))
+
+
+start_run, finish_run = _start_run, _finish_run  # public names for callers that run sources one by one (flows)
 
 
 def harvest(store: Store, sources: Iterable[Source], config: dict[str, Any],

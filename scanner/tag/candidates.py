@@ -116,26 +116,27 @@ class CandidateFinder:
                 self.kinds.setdefault(word, set()).add(kind)
         self.trigger = re.compile(trie_pattern(self.kinds, " "))
 
-    def _expand(self, low: str, match: re.Match[str]) -> tuple[int, int] | None:
-        """The full candidate span around a trigger hit, or None when it is not one."""
+    def _expand(self, low: str, match: re.Match[str]) -> tuple[int, int, str] | None:
+        """(start, end, kind) of the full candidate around a trigger hit, or None when it is not one."""
         start, end = match.span()
         kinds = self.kinds.get(match.group(), set())
         before = low[start - 1] if start else " "
         after = low[end] if end < len(low) else " "
         if kinds & {"pre", "mod"} and not (before.isalnum() or before in "-_"):
             word = _NEXT_WORD.match(low, end)
-            if word and word.group() not in GENERIC_SECOND and (len(word.group()) >= 4 or word.group() in self.short_heads):
-                return start, word.end()
+            if word and word.group() not in GENERIC_SECOND and (len(word.group()) >= 4
+                                                               or word.group() in self.short_heads):
+                return start, word.end(), "pre" if "pre" in kinds else "mod"
         if after.isalnum() or after in "-_":
             return None
         if "strong" in kinds and before.isalpha():
             back = _PREV_LETTERS.search(low, max(0, start - 40), start)
             if back and start - back.start() >= 3:
-                return back.start(), end
+                return back.start(), end, "strong"
         if kinds & {"head", "ai"} and before == " ":
             back = (_PREV_ADJ if "ai" in kinds else _PREV_WORD).search(low, max(0, start - 41), start - 1)
             if back:
-                return back.start(), end
+                return back.start(), end, "head"
         return None
 
     def _ok(self, term: str, seed: bool) -> bool:
@@ -151,34 +152,45 @@ class CandidateFinder:
         return not (len(words) > 1 and (words[0] in self.stopwords or words[-1] in self.stopwords))
 
     def find(self, text: str, covered: Sequence[tuple[int, int]] = ()) -> list[str]:
-        """Seed-pattern hits unless one catalogue mention spans them; heuristic hits unless any overlaps."""
+        """Candidates in text order. A catalogue mention spanning a candidate removes it; for modifier +
+        noun (`slimme camera's`) any overlap does, since the noun is then a known technology."""
         spans = sorted(covered)
         starts = [s for s, _ in spans]
         max_end = list(accumulate((e for _, e in spans), max))
-        found: list[tuple[int, str]] = []
+
+        def inside(start: int, end: int) -> bool:
+            return any(s <= start and end <= e for s, e in spans[: bisect_left(starts, start + 1)])
+
+        found: list[tuple[int, int, str, bool]] = []
         low = safe_lower(text)
         for regex, literals in self.seeds:
             if literals is not None and not any(lit in low for lit in literals):
                 continue  # a literal the pattern needs is absent: skip the regex scan
             for match in regex.finditer(low):
                 start, end = match.span()
-                if start and (low[start - 1].isalnum() or low[start - 1] in "-_"):
-                    continue
-                if not any(s <= start and end <= e for s, e in spans[: bisect_left(starts, start + 1)]):
-                    found.append((start, normalise(match.group()) + "\x00"))
+                if not (start and (low[start - 1].isalnum() or low[start - 1] in "-_")) and not inside(start, end):
+                    found.append((start, end, normalise(match.group()), True))
         for match in self.trigger.finditer(low):
-            span = self._expand(low, match)
-            if span is None:
+            hit = self._expand(low, match)
+            if hit is None:
                 continue
-            start, end = span
+            start, end, kind = hit
             i = bisect_left(starts, end)
-            if not (i and max_end[i - 1] > start):  # no catalogue mention touches it
-                found.append((start, normalise(low[start:end])))
+            touched = bool(i and max_end[i - 1] > start)
+            if not (touched if kind == "mod" else inside(start, end)):
+                found.append((start, end, normalise(low[start:end]), False))
+        return self._select(found)
+
+    def _select(self, found: list[tuple[int, int, str, bool]]) -> list[str]:
+        """Longest first among overlapping hits (`grote taalmodellen` over `taalmodellen`), then text order."""
+        taken: list[tuple[int, int, str]] = []
+        for start, end, term, seed in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+            if any(s < end and start < e for s, e, _ in taken) or not self._ok(term, seed):
+                continue
+            taken.append((start, end, term))
         out: list[str] = []
-        for _, term in sorted(found):
-            seed = term.endswith("\x00")
-            term = term.rstrip("\x00")
-            if term not in out and self._ok(term, seed):
+        for _, _, term in sorted(taken):
+            if term not in out:
                 out.append(term)
         return out
 

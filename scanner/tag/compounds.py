@@ -9,9 +9,7 @@ import re
 from dataclasses import dataclass
 
 from scanner.tag.rules import Target, TagRules
-from scanner.tag.trie import trie_pattern
 
-_WORD_BACK = re.compile(r"[^\W_]+$")  # letters/digits directly before a head
 _JOINER = re.compile(r"[-/](?=[^\W_])")  # the letter before is checked in Python (fast literal scan)
 _PART_BACK = re.compile(r"[\w'.:@/-]+$")
 _PART_FWD = re.compile(r"[\w'.:@/-]+")
@@ -32,26 +30,31 @@ class CompoundFinder:
         self.rules = rules
         self.min_prefix = min_prefix
         self.stoplist = stoplist
-        heads = [h for h in rules.heads if len(h) >= 3]
-        self.head_re = re.compile(f"(?:{trie_pattern(heads, ' ')})(?![\\w'])") if heads else None
+        heads = sorted((h for h in rules.heads if len(h) >= 3), key=len, reverse=True)
+        self.by_tail: dict[str, list[str]] = {}  # last 3 letters -> heads ending so, longest first
+        for head in heads:
+            self.by_tail.setdefault(head[-3:], []).append(head)
+        shortest = min((len(h) for h in heads), default=3)
+        self.word_re = re.compile(rf"[^\W\d_]{{{shortest + min_prefix},}}(?:'s)?")
 
     def compounds(self, text: str, low: str) -> list[Hit]:
-        """Words longer than a head that end in it; `low` is safe_lower(text) (same offsets)."""
-        if self.head_re is None:
-            return []
+        """Words longer than a head that end in it; `low` is safe_lower(text) (same offsets).
+
+        One regex pass yields the long words; a dict on their last three letters rejects almost all
+        of them at once, so only real candidates reach the suffix test.
+        """
         hits = []
-        for match in self.head_re.finditer(low):
+        by_tail, phrases = self.by_tail, self.rules.phrases
+        for match in self.word_re.finditer(low):
+            word = match.group()
+            heads = by_tail.get(word[-3:])
+            if not heads or word in phrases or word in self.stoplist:
+                continue
             start = match.start()
-            if start == 0 or not (text[start - 1].isalpha() or text[start - 1].isdigit()):
-                continue
-            before = _WORD_BACK.search(text, max(0, start - 60), start)
-            if before is None or start - before.start() < self.min_prefix:
-                continue
-            word = text[before.start() : match.end()]
-            if word.lower() in self.stoplist or word.lower() in self.rules.phrases:
-                continue  # the phrase matcher already has exact terms
-            for target in self.rules.heads.get(match.group().lower(), []):
-                hits.append(Hit(target, before.start(), match.end(), "compound"))
+            for head in heads:
+                if word.endswith(head) and len(word) - len(head) >= self.min_prefix:
+                    hits.extend(Hit(t, start, match.end(), "compound") for t in self.rules.heads[head])
+                    break
         return hits
 
     def parts(self, text: str) -> list[Hit]:

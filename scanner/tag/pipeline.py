@@ -211,7 +211,7 @@ def make_resolve(nlp: Language, name: str, rules_key: str) -> Any:
 
 @Language.factory("hs_labels", default_config={
     "rules_key": "", "none_prior": 0.5, "title_weight": 2.0, "municipal_name_weight": 0.4,
-    "municipal_threshold": 0.5, "domain_process_weight": 2.0, "domain_min_cue_weight": 1.0})
+    "municipal_threshold": 0.5, "domain_process_weight": 2.0, "domain_min_cue_weight": 2.0})
 def make_labels(nlp: Language, name: str, rules_key: str, none_prior: float, title_weight: float,
                 municipal_name_weight: float, municipal_threshold: float, domain_process_weight: float,
                 domain_min_cue_weight: float) -> Any:

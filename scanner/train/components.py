@@ -10,10 +10,47 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import registry
+from spacy.vocab import Vocab
 
 from scanner.train.linear import LinearTextModel
 
 FACTORY = "horizonscan_linear_cats"
+TOKENIZER = "horizonscan.whole_text_tokenizer.v1"
+
+
+class WholeTextTokenizer:
+    """One token per text: the linear model reads doc.text, so word tokens would only cost time."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        return Doc(self.vocab, words=[text], spaces=[False]) if text else Doc(self.vocab)
+
+    def pipe(self, texts: Any, batch_size: int = 1000) -> Any:
+        for text in texts:
+            yield self(text)
+
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> "WholeTextTokenizer":
+        return self
+
+    def to_disk(self, path: Path, **kwargs: Any) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path: Path, **kwargs: Any) -> "WholeTextTokenizer":
+        return self
+
+
+@registry.tokenizers(TOKENIZER)
+def create_whole_text_tokenizer() -> Any:
+    def make(nlp: Language) -> WholeTextTokenizer:
+        return WholeTextTokenizer(nlp.vocab)
+
+    return make
 
 
 class LinearCats:

@@ -33,9 +33,10 @@ def word_ngrams(word: str, low: int, high: int) -> list[str]:
 
 def analyse(text: str, char_low: int = 3, char_high: int = 5, names: frozenset[str] = frozenset()) -> list[str]:
     """Every feature string of a text (the scikit-learn analyzer used at training time)."""
-    tokens = TOKEN.findall(text.lower())
-    out = list(tokens) + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
-    out += [NAME_FEATURE for t in TOKEN.findall(text) if t in names]
+    raw = TOKEN.findall(text)
+    tokens = [t.lower() for t in raw]
+    out = tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    out += [NAME_FEATURE for t in raw if t in names]
     for token in tokens:
         out += word_ngrams(token, char_low, char_high)
     return out
@@ -71,14 +72,15 @@ class LinearTextModel:
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(feature ids, l2-normalised sublinear tf-idf values) of one text; no BLAS (thread-free)."""
-        tokens = TOKEN.findall(text.lower())
+        raw = TOKEN.findall(text)
+        tokens = [t.lower() for t in raw]
         vocab = self.vocab
         parts = [self._word_ids(t) for t in tokens]
         parts.append(np.fromiter((i for a, b in zip(tokens, tokens[1:]) if (i := vocab.get(f"{a} {b}")) is not None),
                                  dtype=np.int64))
         name_id = vocab.get(NAME_FEATURE)
         if name_id is not None and self.names:
-            parts.append(np.full(sum(t in self.names for t in TOKEN.findall(text)), name_id, dtype=np.int64))
+            parts.append(np.full(sum(t in self.names for t in raw), name_id, dtype=np.int64))
         counts = np.bincount(np.concatenate(parts), minlength=len(self.idf))
         ids = np.flatnonzero(counts)
         values = (1.0 + np.log(counts[ids])) * self.idf[ids]

@@ -21,7 +21,7 @@ TASKS = ("stage", "relevance")
 MODEL_NAMES = {"stage": "horizonscan_stage", "relevance": "horizonscan_relevance"}
 PREFERENCE = ("sklearn", "spacy", "ensemble")  # tie-break: the simpler, faster model first
 DEFAULTS: dict[str, Any] = {"seed": 42, "C": 10.0, "char_ngrams": [3, 5], "min_df": 1, "ensemble_mix": 0.5,
-                            "threshold": 0.5, "spacy_max_epochs": 25}
+                            "threshold": 0.5, "spacy_max_epochs": 25, "ship_kinds": list(PREFERENCE)}
 
 
 def models_dir() -> Path:
@@ -63,9 +63,9 @@ def predict(nlp: "Language", texts: list[str]) -> list[dict[str, float]]:
 def _linear_pipeline(model: Any, mix: float = 1.0, base: "Language | None" = None) -> "Language":
     import spacy
 
-    from scanner.train.components import FACTORY
+    from scanner.train.components import FACTORY, TOKENIZER
 
-    nlp = base if base is not None else spacy.blank("xx")
+    nlp = base if base is not None else spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     nlp.add_pipe(FACTORY, config={"mix": mix}).model = model
     return nlp
 
@@ -109,17 +109,44 @@ def train_candidates(task: str, train: list[Example], dev: list[Example], test: 
     spacy_nlp = train_spacy(task, train, dev, seed=int(settings["seed"]),
                             overrides={"training.max_epochs": int(settings["spacy_max_epochs"])})
     candidates = [Candidate("sklearn", _linear_pipeline(linear)), Candidate("spacy", spacy_nlp)]
+    docs = bench_docs(train, int(settings["seed"]))
     for cand in candidates:
         _evaluate(task, cand, dev, test, threshold)
+        cand.test["docs_per_s"] = throughput(cand.nlp, docs)
     ensemble = Candidate("ensemble", _linear_pipeline(linear, float(settings["ensemble_mix"]), base=spacy_nlp))
     _evaluate(task, ensemble, dev, test, threshold)
+    ensemble.test["docs_per_s"] = throughput(ensemble.nlp, docs)
     candidates[1].nlp = None  # type: ignore[assignment]  (its pipeline now belongs to the ensemble)
     return candidates + [ensemble]
 
 
-def select(task: str, candidates: list[Candidate]) -> Candidate:
-    """Best on the dev split (never the test split); ties go to the simpler model."""
-    usable = [c for c in candidates if c.nlp is not None or c.name == "spacy"]
+def bench_docs(examples: list[Example], seed: int, n: int = 100, words: int = 600) -> list[str]:
+    """n pseudo-documents of `words` words stitched from annotated sentences (seeded)."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        tokens: list[str] = []
+        while len(tokens) < words:
+            tokens += rng.choice(examples).text.split()
+        out.append(" ".join(tokens[:words]))
+    return out
+
+
+def throughput(nlp: "Language", docs: list[str]) -> float:
+    """Documents per second through the whole pipeline (informational: machine load makes it noisy)."""
+    import time
+
+    predict(nlp, docs[:5])
+    started = time.perf_counter()
+    predict(nlp, docs)
+    return round(len(docs) / (time.perf_counter() - started), 1)
+
+
+def select(task: str, candidates: list[Candidate], kinds: tuple[str, ...] = PREFERENCE) -> Candidate:
+    """Best on the dev split (never the test split) among the shippable kinds; ties go to the simpler."""
+    usable = [c for c in candidates if c.name in kinds] or candidates
     best = max(usable, key=lambda c: (_headline(task, c.dev), -PREFERENCE.index(c.name)))
     if best.nlp is None:  # spaCy alone won: rebuild it from the ensemble by removing the linear pipe
         ensemble = next(c for c in candidates if c.name == "ensemble")
@@ -153,6 +180,7 @@ def save(task: str, cand: Candidate, out_dir: Path, train: list[Example], settin
                      "test": cand.test, "settings": {k: v for k, v in settings.items() if k != "names"}}})
     cand.nlp.meta.update(meta)
     target = out_dir / task
+    out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / f".{task}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     cand.nlp.to_disk(tmp)

@@ -40,7 +40,7 @@ def train_all(settings: dict[str, Any], out_dir: Path | None = None, store: Any 
     for task in tasks:
         started = time.perf_counter()
         candidates = train_candidates(task, train, dev, test, settings)
-        best = select(task, candidates)
+        best = select(task, candidates, tuple(settings["ship_kinds"]))
         section = _section(task, candidates, test, settings, with_rules)
         section["selected"] = best.name
         section["train_s"] = round(time.perf_counter() - started, 1)
