@@ -5,7 +5,6 @@ With `task_runner="dask"` the batches are tagged on a Dask cluster (a LocalClust
 """
 from __future__ import annotations
 
-import importlib
 from collections import deque
 from typing import Any
 
@@ -13,12 +12,10 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
 from scanner.config import load_config
+from scanner.signals import classify as lib
 from scanner.signals import lexdiff
 from scanner.store import open_store
 from scanner.util import chunked
-
-# the package re-exports a classify() function under the module's name, so import the module by path
-lib = importlib.import_module("scanner.signals.classify")
 
 
 @task(name="tag-batch", cache_policy=NONE, retries=1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from signals_fixtures import FakeCatalogue, StubTagger, stub_factory
 
-from scanner import signals
+from scanner.signals import api as signals
 
 
 def add_docs(store, n: int = 10) -> None:

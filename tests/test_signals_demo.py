@@ -23,7 +23,7 @@ def demo_store(tmp_path_factory):
         from scanner.tag.tagger import Tagger  # noqa: F401
     except ImportError as exc:
         pytest.skip(f"harvest/tagger not available: {exc}")
-    from scanner import signals
+    from scanner.signals import api as signals
     from scanner.store import Store
 
     store = Store(tmp_path_factory.mktemp("demo") / "demo.db")
@@ -41,7 +41,7 @@ def demo_store(tmp_path_factory):
 
 
 def test_generative_ai_terms_rank_top_ten(demo_store):
-    from scanner import signals
+    from scanner.signals import api as signals
 
     top = [t["term"] for t in signals.emerging(demo_store, AS_OF, top=10)]
     assert sum(t in GENAI for t in top) >= 5, top
@@ -49,7 +49,7 @@ def test_generative_ai_terms_rank_top_ten(demo_store):
 
 
 def test_planted_horizon_moves_and_stable_background(demo_store):
-    from scanner import signals
+    from scanner.signals import api as signals
 
     items = {h["id"]: h for h in signals.horizons(demo_store, AS_OF)}
     assert items["digital-twins"]["estimate"] in ("in-use", "0-3")
@@ -61,7 +61,7 @@ def test_planted_horizon_moves_and_stable_background(demo_store):
 
 
 def test_drone_burst_in_the_planted_weeks(demo_store):
-    from scanner import signals
+    from scanner.signals import api as signals
 
     drones = {t["id"]: t for t in signals.trends(demo_store, AS_OF)}["drones"]
     assert any(b["start"] == "2026-03-02" and b["end"] == "2026-05-31" for b in drones["bursts"]), drones["bursts"]

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from signals_fixtures import Builder, catalogue
 
-from scanner import signals
+from scanner.signals import api as signals
 
 CAT = catalogue()
 ORDINARY = "De gemeenteraad vergaderde over de begroting en het nieuwe parkeerbeleid in de binnenstad."

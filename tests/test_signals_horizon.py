@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from signals_fixtures import Builder, catalogue
 
-from scanner import signals
+from scanner.signals import api as signals
 from scanner.signals.horizon import HORIZONS
 
 CAT = catalogue()

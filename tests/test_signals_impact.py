@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from signals_fixtures import Builder, catalogue
 
-from scanner import signals
+from scanner.signals import api as signals
 
 CAT = catalogue()
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from signals_fixtures import Builder, catalogue
 
-from scanner import signals
+from scanner.signals import api as signals
 
 CAT = catalogue()
 TABLES = ["trend_monthly", "trend_weekly", "bursts", "horizon_history", "emerging_terms", "process_impact"]
@@ -48,12 +48,12 @@ def test_stable_background_no_change_no_flag(store):
 
 def test_rerun_identical_and_flags_not_duplicated(store):
     b = stable(store)
-    for k in range(6):  # a burst of procurement news on digital twins in the last weeks
+    for k in range(6):  # a burst of setbacks for face recognition in the last weeks
         for d in range(0, 28, 3):
-            b.doc(date(2024, 12, 1) + timedelta(days=d), [("technology", "digital-twins", "procurement"),
+            b.doc(date(2024, 12, 1) + timedelta(days=d), [("technology", "gezichtsherkenning", "setback"),
                                                           ("process", "p50", "none")],
                   source=f"gem{k}", source_type="government", candidates=["generatieve ai"],
-                  text="De gemeente gunt een contract voor een digital twin met generatieve ai.")
+                  text="De rechter verbiedt gezichtsherkenning met generatieve ai bij de gemeente.")
     first = signals.run_signals(store, "2024-12-31", catalogue=CAT)
     tables, made = dump(store), flags(store)
     assert first["new_flags"] == len(made) > 0

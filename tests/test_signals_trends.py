@@ -7,7 +7,7 @@ import numpy as np
 
 from signals_fixtures import Builder, catalogue
 
-from scanner import signals
+from scanner.signals import api as signals
 from scanner.signals import bursts
 
 CAT = catalogue()
@@ -37,6 +37,7 @@ def test_contract_shape_and_counts(store):
                         "sources", "stage_mix", "growth", "slope_12", "slope_24", "documents_total"}
     assert len(cam["documents"]) == 24 and cam["documents"]["2023-05"] == 4
     assert cam["share_of_voice"]["2023-05"] == 0.2 and cam["stage_mix"] == {"adoption": 1.0}
+    assert cam["sources"] == 4 and cam["mentions"] == cam["documents_total"] == 96
     assert 0 <= cam["momentum"] <= 100 and by_id(items)["drones"]["momentum"] == 0.0
 
 

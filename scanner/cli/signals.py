@@ -36,7 +36,8 @@ def classify_cmd(
     batch_size: int = typer.Option(256, "--batch-size", min=1, help="Documents per batch and transaction."),
     task_runner: Optional[str] = typer.Option(None, "--task-runner",
                                               help="Run as the Prefect classify flow: threads or dask."),
-    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Dask scheduler (with --task-runner dask)."),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address",
+                                               help="Dask scheduler (with --task-runner dask)."),
 ) -> None:
     """Tag every document not yet tagged by the current lexicon and model version.
 
@@ -47,7 +48,7 @@ def classify_cmd(
     from rich.progress import Progress
 
     from scanner.errors import ScannerError
-    from scanner.signals import classify
+    from scanner.signals.api import classify
 
     if task_runner is not None:
         if task_runner not in ("threads", "dask"):
@@ -71,7 +72,7 @@ def signals_cmd(as_of: Optional[str] = AS_OF) -> None:
 
     Example: scanner signals --as-of 2026-10-31
     """
-    from scanner.signals import run_signals
+    from scanner.signals.api import run_signals
 
     summary = run_signals(common.get_store(), as_of)
     shares = summary["process_shares"]
@@ -89,7 +90,7 @@ def trends_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
 
     Example: scanner trends --as-of 2026-10-31 --json
     """
-    from scanner.signals import process_impact, trends
+    from scanner.signals.api import process_impact, trends
 
     store = common.get_store()
     items = trends(store, as_of)
@@ -121,7 +122,7 @@ def horizon_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
 
     Example: scanner horizon --tech chatbots --as-of 2026-10-31
     """
-    from scanner.signals import explain, horizons
+    from scanner.signals.api import explain, horizons
 
     store = common.get_store()
     if tech:
@@ -176,7 +177,7 @@ def emerging_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
 
     Example: scanner emerging --top 10 --json
     """
-    from scanner.signals import emerging
+    from scanner.signals.api import emerging
 
     items = emerging(common.get_store(), as_of, top=top)
     if as_json:

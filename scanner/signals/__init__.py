@@ -1,12 +1,7 @@
-"""Trend signals: classify the store, measure momentum, re-estimate horizons, discover new terms."""
-from scanner.signals.api import (  # noqa: F401
-    classify, classify_batch, emerging, explain, horizons, process_impact, run_signals, trends, write_rows,
-)
+"""Trend signals: classify the store, measure momentum, re-estimate horizons, discover new terms.
 
-# ARCHITECTURE.md names
-compute_trends = trends
-estimate_horizons = horizons
-find_emerging = emerging
-
-__all__ = ["classify", "classify_batch", "write_rows", "trends", "horizons", "explain", "emerging",
-           "process_impact", "run_signals", "compute_trends", "estimate_horizons", "find_emerging"]
+The public functions live in `scanner.signals.api` (classify, trends, horizons, explain, emerging,
+process_impact, run_signals). This package module stays empty on purpose: opening a Store imports
+`scanner.signals.schema`, which must not pull in pandas, scipy and scikit-learn, and several
+submodules share their names with API functions (`trends`, `emerging`, `classify`).
+"""

@@ -33,6 +33,7 @@ class Evidence:
     type_weight: np.ndarray
     offset: np.ndarray
     push: np.ndarray            # years a setback-like row pushes later (0 for target-style rows)
+    one_sided: np.ndarray       # True: the row only bounds adoption from above (adoption, procurement)
     precision: np.ndarray       # strength / sd^2 of the row's stage
     n_tech: int
     n_pair: int
@@ -64,17 +65,40 @@ def load_evidence(store, as_of: date, techs: list[TechInfo], cfg: dict[str, Any]
     type_weight = lookup(df["source_type"], lambda t: types.get(t, types["default"]))
     offset = lookup(df["stage"], lambda k: stages[k].get("offset", 0.0))
     push = lookup(df["stage"], lambda k: stages[k].get("push", 0.0))
+    one_sided = lookup(df["stage"], lambda k: stages[k].get("one_sided", False)) > 0
     precision = lookup(df["stage"], lambda k: stages[k]["strength"] / stages[k]["sd"] ** 2)
     return Evidence(df, tech_code, np.asarray(pair_code), day, 1970.0 + day / 365.2425, type_weight,
-                    offset, push, precision, len(ids), len(uniques))
+                    offset, push, one_sided, precision, len(ids), len(uniques))
 
 
 def prior(tech: TechInfo, cfg: dict[str, Any], as_of: date | None = None) -> tuple[float, float]:
-    """Mean and sd of the baseline forecast; the sd widens as the forecast ages (sd_growth_per_year)."""
+    """Mean and sd of the baseline forecast; the sd widens as the forecast ages (sd_growth_per_year).
+
+    An `in-use` baseline is an observed state, not a forecast (`prior_fixed`): its sd does not grow.
+    """
     offset, sd = cfg["prior"].get(tech.baseline, cfg["prior"]["0-3"])
     base = month_to_decimal(tech.baseline_date)
     age = max(0.0, decimal_year(as_of) - base) if as_of else 0.0
-    return base + float(offset), float(sd) + cfg["prior_sd_growth_per_year"] * age
+    growth = 0.0 if tech.baseline in cfg.get("prior_fixed", []) else cfg["prior_sd_growth_per_year"]
+    return base + float(offset), float(sd) + growth * age
+
+
+def censored(ev: Evidence, mu0: np.ndarray) -> np.ndarray:
+    """One-sided rows whose bound the prior already satisfies.
+
+    Adoption or procurement news at date s says mainstream adoption came at or before about s + offset;
+    for a technology the prior already places earlier, it confirms the prior (target = prior mean, with
+    `censored_weight` of its precision) instead of pulling the estimate later.
+    """
+    if not len(ev.offset):
+        return np.zeros(0, dtype=bool)
+    return ev.one_sided & (ev.obs_year + ev.offset > mu0[ev.tech_code])
+
+
+def targets(ev: Evidence, mu0: np.ndarray) -> np.ndarray:
+    """Each row's target year: the observed date plus its stage's offset (the prior mean if censored)."""
+    target = ev.obs_year + ev.offset
+    return np.where(censored(ev, mu0), mu0[ev.tech_code], target) if len(target) else target
 
 
 def row_precisions(ev: Evidence, as_of: date, cfg: dict[str, Any]) -> np.ndarray:
@@ -101,7 +125,7 @@ def posterior(ev: Evidence, lam: np.ndarray, mu0: np.ndarray, sd0: np.ndarray) -
     is_push = ev.push > 0
     lam_t, lam_p = np.where(is_push, 0.0, lam), np.where(is_push, lam, 0.0)
     prec1 = prec0 + np.bincount(ev.tech_code, weights=lam_t, minlength=ev.n_tech).astype(float)
-    pull = np.bincount(ev.tech_code, weights=lam_t * (ev.obs_year + ev.offset), minlength=ev.n_tech).astype(float)
+    pull = np.bincount(ev.tech_code, weights=lam_t * targets(ev, mu0), minlength=ev.n_tech).astype(float)
     mu1 = (prec0 * mu0 + pull) / prec1
     push = np.bincount(ev.tech_code, weights=lam_p * ev.push, minlength=ev.n_tech).astype(float)
     prec = prec1 + np.bincount(ev.tech_code, weights=lam_p, minlength=ev.n_tech).astype(float)
@@ -140,6 +164,7 @@ def probs_at(ev: Evidence, techs: list[TechInfo], as_of: date, cfg: dict[str, An
     """(row precisions, posterior mean, sd, bin probabilities) at one date."""
     priors = priors_of(techs, cfg, as_of)
     lam = row_precisions(ev, as_of, cfg)
+    lam = np.where(censored(ev, priors[:, 0]), lam * cfg.get("censored_weight", 1.0), lam)
     mu, sd, prec1 = posterior(ev, lam, priors[:, 0], priors[:, 1])
     return lam, mu, sd, probabilities(mu, sd, as_of), prec1
 
@@ -207,10 +232,10 @@ def top_rows(ev: Evidence, snap: Snapshot, row: int, limit: int) -> pd.DataFrame
     prec = 1.0 / snap.sd[row] ** 2
     sub = ev.frame.iloc[sel][["document_id", "mention_id", "stage", "day", "source_id", "source_type"]].copy()
     lam, push = snap.lam[sel], ev.push[sel]
+    target = targets(ev, snap.mu0)[sel]
     sub["weight"] = lam / prec
-    sub["target_year"] = np.where(push > 0, snap.mu[row] + push, ev.obs_year[sel] + ev.offset[sel])
-    sub["pull_years"] = np.where(push > 0, push * lam / prec,
-                                 lam / snap.prec1[row] * (ev.obs_year[sel] + ev.offset[sel] - snap.mu0[row]))
+    sub["target_year"] = np.where(push > 0, snap.mu[row] + push, target)
+    sub["pull_years"] = np.where(push > 0, push * lam / prec, lam / snap.prec1[row] * (target - snap.mu0[row]))
     return sub.sort_values(["weight", "document_id"], ascending=[False, True]).head(limit)
 
 

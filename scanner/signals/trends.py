@@ -130,6 +130,8 @@ def compute(store, as_of: date, techs: list[TechInfo], cfg: dict[str, Any]) -> T
     bursts = week_bursts(week_docs, week_totals, weeks, ids, cfg, as_of)
     recent = (as_of - timedelta(weeks=cfg["momentum_burst_recent_weeks"])).isoformat()
     mention_totals = tm.groupby("target")["mentions"].sum().to_dict() if not tm.empty else {}
+    since = month_key(add_months(as_of, -11))
+    recent_sources = ments[ments["month"] >= since].groupby("target", observed=True)["source_id"].nunique().to_dict()
     items, monthly = [], []
     for row, tech in enumerate(techs):
         s12, s24 = robust_slope(share[row, -12:]), robust_slope(share[row, -24:])
@@ -140,7 +142,7 @@ def compute(store, as_of: date, techs: list[TechInfo], cfg: dict[str, Any]) -> T
             float(srcs[row, -3:].max()), cfg)
         extra = {
             "mentions": int(mention_totals.get(tech.id, 0)), "documents_total": int(docs_m[row].sum()),
-            "sources": int(srcs[row, -12:].max()), "stage_mix": mix.get(tech.id, {}),
+            "sources": int(recent_sources.get(tech.id, 0)), "stage_mix": mix.get(tech.id, {}),
             "growth": round(float(grow[row, -1]), 4), "slope_12": s12, "slope_24": s24,
         }
         items.append(_item(tech, dict(zip(months, share[row])), dict(zip(months, docs_m[row])),

@@ -123,7 +123,7 @@ class CandidateFinder:
         before = low[start - 1] if start else " "
         after = low[end] if end < len(low) else " "
         if kinds & {"pre", "mod"} and not (before.isalnum() or before in "-_"):
-            word = _NEXT_WORD.match(low, end)
+            word = _NEXT_WORD.match(low, end, min(len(low), end + 60))
             if word and word.group() not in GENERIC_SECOND and (len(word.group()) >= 4
                                                                or word.group() in self.short_heads):
                 return start, word.end(), "pre" if "pre" in kinds else "mod"

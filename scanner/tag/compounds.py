@@ -69,7 +69,7 @@ class CompoundFinder:
             if word_start in seen:
                 continue
             seen.add(word_start)
-            fwd = _PART_FWD.match(text, word_start)
+            fwd = _PART_FWD.match(text, word_start, min(len(text), joint.end() + 60))
             word_end = fwd.end() if fwd else joint.end()
             word = text[word_start:word_end].rstrip(".:'")
             if "." in word or "@" in word or ":" in word:

@@ -34,8 +34,10 @@ log = logging.getLogger(__name__)
 _NOT_START = np.uint64(2**64 - 1)  # SENT_START = -1 as spaCy stores it in uint64 arrays
 RULES: dict[str, TagRules] = {}  # rules_key -> rules (components are configured by key)
 _OPENERS = "A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ\"'“‘‚(\\["
-_BOUNDARY = re.compile(rf"[.!?…]+[\"'”’)\]]*\s+(?=[{_OPENERS}])")
-_BOUNDARY_NL = re.compile(rf"[.!?…]+[\"'”’)\]]*\s+(?=[{_OPENERS}])|\n\s*(?=\S)")
+# linear even on pathological input: one character per try, the rest in possessive look-aheads;
+# group 1 is the first character of the next sentence
+_BOUNDARY = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))")
+_BOUNDARY_NL = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))|\n(?=[^\S\n]*+(\S))")
 
 EXTENSIONS: dict[str, Any] = {
     "hs_text": None, "hs_bounds": None, "hs_offsets": None, "hs_lower": None, "hs_hits": None, "hs_cues": None, "hs_negative": None, "hs_names": None, "hs_sents": None,
@@ -99,7 +101,7 @@ def make_sentencizer(nlp: Language, name: str, split_newlines: bool) -> Any:
             doc._.hs_bounds = [0]
             return doc
         starts = np.asarray(token_offsets(doc)[0], dtype="uint64")
-        chars = [match.end() for match in pattern.finditer(doc_text(doc))]
+        chars = [match.start(match.lastindex or 0) for match in pattern.finditer(doc_text(doc))]
         tokens = np.unique(np.searchsorted(starts, [0, *chars]))
         tokens = tokens[tokens < len(doc)]
         flags = np.full(len(doc), _NOT_START, dtype="uint64")

@@ -8,6 +8,7 @@ from scanner.tag.compounds import Hit
 from scanner.tag.rules import TagRules
 
 # exact phrase beats abbreviation beats compound beats hyphen part when spans are equally long
+CONTEXT_CHARS = 400  # negative context words count within the sentence, at most this far from the mention
 _PRIORITY = {"term": 0, "abbreviation": 1, "compound": 2, "part": 3}
 
 
@@ -25,9 +26,9 @@ def _cancelled(hit: Hit, text: str, rules: TagRules, sent: tuple[int, int],
     for rule in rules.negatives.get(target.id, ()):
         if rule.context is None or (rule.terms and target.base not in rule.terms and surface not in rule.terms):
             continue
-        sentence = text[sent[0] : sent[1]]
-        for found in rule.context.finditer(sentence):
-            if not (sent[0] + found.start() < hit.end and hit.start < sent[0] + found.end()):
+        lo, hi = max(sent[0], hit.start - CONTEXT_CHARS), min(sent[1], hit.end + CONTEXT_CHARS)
+        for found in rule.context.finditer(text, lo, hi):
+            if not (found.start() < hit.end and hit.start < found.end()):
                 return True  # a context word elsewhere in the sentence (not the mention itself)
     return False
 

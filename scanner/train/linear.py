@@ -57,6 +57,7 @@ class LinearTextModel:
     names: frozenset[str] = frozenset()
     cache_size: int = 50_000
     _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _coef_t: np.ndarray | None = field(default=None, repr=False)
 
     def _word_ids(self, word: str) -> np.ndarray:
         """Feature ids of a word's own unigram and its character n-grams (LRU-cached)."""
@@ -71,7 +72,7 @@ class LinearTextModel:
         return ids
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(feature ids, l2-normalised sublinear tf-idf values) of one text; no BLAS (thread-free)."""
+        """(feature ids, l2-normalised sublinear tf-idf values) of one text."""
         raw = TOKEN.findall(text)
         tokens = [t.lower() for t in raw]
         vocab = self.vocab
@@ -89,7 +90,9 @@ class LinearTextModel:
 
     def scores(self, text: str) -> dict[str, float]:
         ids, values = self.vector(text)
-        logits = np.sum(self.coef[:, ids] * values, axis=1) + self.intercept
+        if self._coef_t is None:
+            self._coef_t = np.ascontiguousarray(self.coef.T)  # row per feature: gathers are contiguous
+        logits = values @ self._coef_t[ids] + self.intercept
         if self.exclusive:
             exp = np.exp(logits - logits.max())
             probs = exp / exp.sum()
