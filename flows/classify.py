@@ -14,14 +14,15 @@ from prefect.cache_policies import NONE
 from scanner.config import load_config
 from scanner.signals import classify as lib
 from scanner.signals import lexdiff
+from scanner.signals.catalog import resolve
 from scanner.store import open_store
 from scanner.util import chunked
 
 
 @task(name="tag-batch", cache_policy=NONE, retries=1)
-def tag_batch(docs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Tag one batch with this process's tagger (built once per worker process)."""
-    return lib.classify_batch(docs)
+def tag_batch(docs: list[dict[str, Any]], catalogue: Any) -> dict[str, Any]:
+    """Tag one batch with this process's tagger (built once per worker process and catalogue version)."""
+    return lib.classify_batch(docs, tagger=lib.default_tagger(catalogue))
 
 
 def task_runner_for(kind: str, dask_address: str | None = None, workers: int = 2) -> Any:
@@ -45,8 +46,8 @@ def classify_flow(db: str, reclassify: bool = False, batch_size: int | None = No
     logger = get_run_logger()
     store = open_store(db)
     size = int(batch_size or load_config()["flows"]["classify_batch_size"])
-    tagger = lib.default_tagger()
-    catalogue = tagger.catalogue
+    catalogue = resolve(store)  # the lexicon plus the analysts' accepted additions
+    tagger = lib.default_tagger(catalogue)
     lexicon, model = lib.versions(tagger, catalogue)
     restamped = 0 if reclassify else lexdiff.restamp_unaffected(store, catalogue, lexicon, model)
     ids = lib.pending_ids(store, lexicon, model, reclassify)
@@ -60,7 +61,7 @@ def classify_flow(db: str, reclassify: bool = False, batch_size: int | None = No
         counts["errors"] += rows["errors"]
 
     for batch in chunked(ids, size):
-        pending.append(tag_batch.submit(lib.load_docs(store, batch)))
+        pending.append(tag_batch.submit(lib.load_docs(store, batch), catalogue))
         if len(pending) >= in_flight:
             drain_one()
     while pending:

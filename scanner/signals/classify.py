@@ -9,6 +9,7 @@ import logging
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator
 
+from scanner.review.actions import reapply_relabels
 from scanner.signals import lexdiff
 from scanner.util import chunked, dumps, iso, utcnow
 
@@ -18,12 +19,14 @@ _TAGGER: dict[str, Any] = {}
 
 
 def default_tagger(catalogue: Any = None) -> Any:
-    """The real tagger, built once per process."""
-    if "tagger" not in _TAGGER:
-        from scanner.catalogue import load_catalogue
-        from scanner.tag.tagger import Tagger
+    """The real tagger, built once per process and catalogue version (analyst additions change it)."""
+    from scanner.catalogue import load_catalogue
+    from scanner.tag.tagger import Tagger
 
-        _TAGGER["tagger"] = Tagger(catalogue if catalogue is not None else load_catalogue())
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    key = getattr(catalogue, "version", None)
+    if "tagger" not in _TAGGER or _TAGGER.get("key") != key:
+        _TAGGER["tagger"], _TAGGER["key"] = Tagger(catalogue), key
     return _TAGGER["tagger"]
 
 
@@ -104,6 +107,7 @@ def write_rows(store, rows: dict[str, Any]) -> int:
             'INSERT INTO mentions(document_id, kind, target, text, start, "end", sentence, sent_start, sent_end, '
             "stage, stage_score, municipal, lexicon_version, model_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows["mentions"])
+        reapply_relabels(store, [i for (i,) in ids])  # analysts' corrections survive re-tagging
     return len(ids)
 
 
@@ -111,8 +115,8 @@ def _live_count(store) -> int:
     return store.conn.execute("SELECT COUNT(*) FROM documents WHERE duplicate_of IS NULL").fetchone()[0]
 
 
-def _worker_init(factory: Callable[[], Any] | None) -> None:
-    _TAGGER["tagger"] = factory() if factory else default_tagger()
+def _worker_init(factory: Callable[[], Any] | None, catalogue: Any = None) -> None:
+    _TAGGER["tagger"] = factory() if factory else default_tagger(catalogue)
 
 
 def _worker_batch(docs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -126,7 +130,8 @@ def _tagged_batches(store, ids: list[int], batch_size: int, workers: int, tagger
         for batch in batches:
             yield classify_batch(load_docs(store, batch), tagger=tagger)
         return
-    with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(factory,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_worker_init,
+                             initargs=(factory, getattr(tagger, "catalogue", None))) as pool:
         yield from pool.map(_worker_batch, (load_docs(store, b) for b in batches))
 
 
@@ -135,7 +140,9 @@ def classify(store, catalogue: Any = None, reclassify: bool = False, workers: in
              tagger_factory: Callable[[], Any] | None = None) -> dict[str, Any]:
     """Tag every live document lacking tags of the current versions; returns counts."""
     if tagger is None:
-        tagger = tagger_factory() if tagger_factory else default_tagger(catalogue)
+        from scanner.signals.catalog import resolve
+
+        tagger = tagger_factory() if tagger_factory else default_tagger(resolve(store, catalogue))
     catalogue = catalogue if catalogue is not None else getattr(tagger, "catalogue", None)
     lexicon, model = versions(tagger, catalogue)
     restamped = 0 if reclassify else lexdiff.restamp_unaffected(store, catalogue, lexicon, model)
