@@ -118,3 +118,12 @@ def test_cli_command_exit_code_and_contract_keys(tmp_path) -> None:
             "candidates"}
     assert keys <= set(rows[0]) and "error" in rows[1]
     assert set(rows[0]["technologies"][0]) >= {"id", "text", "start", "end"}
+
+
+def test_symbol_runs_do_not_make_tokenization_quadratic() -> None:
+    start = time.perf_counter()
+    for text in ("🙂" * 30000 + " drones", '"' * 50000 + " chatbot", "ai-" * 50000):
+        result = tag(text)
+        assert "error" not in result
+    assert tag("🙂" * 30000 + " drones")["technologies"][0]["start"] == 30001
+    assert time.perf_counter() - start < 30

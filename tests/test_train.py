@@ -193,7 +193,8 @@ def test_tiny_training_is_fast_and_deterministic(tmp_path):
         report = train_all(settings, tmp_path / run, data_dir=data, tasks=("stage",), with_rules=False)
         nlp = load_model(tmp_path / run / "stage")
         outputs.append((report["stage"]["version"], report["stage"]["selected"],
-                        [doc.cats for doc in nlp.pipe([t for t, _, _ in FIXED])]))
+                        [doc.cats for doc in nlp.pipe([t for t, _, _ in FIXED])],
+                        (tmp_path / run / "stage" / "meta.json").read_text()))
     assert outputs[0] == outputs[1]
     assert report["data"]["train"] == 56 and set(report["stage"]["systems"]) == {"sklearn", "spacy", "ensemble"}
 

@@ -6,7 +6,7 @@ per hit, and hits are rare.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from scanner.tag.rules import Target, TagRules
 
@@ -15,8 +15,12 @@ _PART_BACK = re.compile(r"[\w'.:@/-]+$")
 _PART_FWD = re.compile(r"[\w'.:@/-]+")
 
 
-@dataclass(frozen=True)
-class Hit:
+MAX_WORD = 80  # a hyphenated "word" longer than this is split no further
+
+
+class Hit(NamedTuple):
+    """One raw dictionary hit (a NamedTuple: built ~100 times per document, so it must be cheap)."""
+
     target: Target
     start: int
     end: int
@@ -61,8 +65,9 @@ class CompoundFinder:
         """Terms, heads and abbreviations that are whole parts of `AI-chatbot`, `DigiD/eHerkenning`."""
         hits: list[Hit] = []
         seen: set[int] = set()
+        done = 0  # joints before this offset belong to a word already handled
         for joint in _JOINER.finditer(text):
-            if not joint.start() or not text[joint.start() - 1].isalnum():
+            if joint.start() < done or not joint.start() or not text[joint.start() - 1].isalnum():
                 continue
             back = _PART_BACK.search(text, max(0, joint.start() - 60), joint.start())
             word_start = back.start() if back else joint.start()
@@ -71,9 +76,10 @@ class CompoundFinder:
             seen.add(word_start)
             fwd = _PART_FWD.match(text, word_start, min(len(text), joint.end() + 60))
             word_end = fwd.end() if fwd else joint.end()
+            done = word_end
             word = text[word_start:word_end].rstrip(".:'")
-            if "." in word or "@" in word or ":" in word:
-                continue  # URLs and e-mail addresses are not mentions
+            if "." in word or "@" in word or ":" in word or len(word) > MAX_WORD:
+                continue  # URLs, e-mail addresses and endless runs are not mentions
             hits.extend(self._word_parts(text, word_start, word_end))
         return hits
 

@@ -8,10 +8,10 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from scanner.tag.compounds import Hit
+from scanner.tag.doclabels import sentence_stage
 from scanner.tag.language import detect
 from scanner.tag.resolve import sentence_of
 from scanner.tag.rules import TagRules, build_rules
-from scanner.tag.doclabels import sentence_stage
 from scanner.tag.stage import LABELS, StageModel, best_stage, load_stage_model, rules_version
 from scanner.util import chunked
 
@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # control and invisible format characters: blanked (same length) for matching, kept in the output
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_SYMBOL_RUN = re.compile(r"[^\w\s]{20,}")
 _LAST_SPACE = re.compile(r"\s\S*$")
 DEFAULTS: dict[str, Any] = {
     "max_chars": 1_000_000, "batch_size": 64, "langid_chars": 400, "use_stage_model": True,
@@ -65,8 +66,16 @@ def _clean(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
-def _blank_invisible(text: str) -> str:
-    return _INVISIBLE.sub(" ", text) if _INVISIBLE.search(text) else text
+def _spaces(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
+def matchable_text(text: str) -> str:
+    """The text the pipeline sees, same length: invisible characters blanked, and runs of 20+ symbols
+    blanked (spaCy's affix splitting is quadratic on them: 20,000 emoji in a row take a minute)."""
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub(" ", text)
+    return _SYMBOL_RUN.sub(_spaces, text) if _SYMBOL_RUN.search(text) else text
 
 
 def _cap(text: str, max_chars: int) -> tuple[str, str | None]:
@@ -181,7 +190,7 @@ class Tagger:
 
         def docs() -> Iterator[Any]:
             for item in items:
-                matchable = _blank_invisible(item.text)
+                matchable = matchable_text(item.text)
                 doc = nlp.make_doc(matchable)
                 doc._.title_end = item.title_end
                 doc._.hs_text = matchable

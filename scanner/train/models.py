@@ -45,6 +45,7 @@ class Candidate:
     nlp: "Language"
     dev: dict[str, Any] = field(default_factory=dict)
     test: dict[str, Any] = field(default_factory=dict)
+    docs_per_s: float = 0.0  # reported, never saved (it depends on machine load)
 
 
 def load_model(path: Path) -> "Language":
@@ -112,10 +113,10 @@ def train_candidates(task: str, train: list[Example], dev: list[Example], test: 
     docs = bench_docs(train, int(settings["seed"]))
     for cand in candidates:
         _evaluate(task, cand, dev, test, threshold)
-        cand.test["docs_per_s"] = throughput(cand.nlp, docs)
+        cand.docs_per_s = throughput(cand.nlp, docs)
     ensemble = Candidate("ensemble", _linear_pipeline(linear, float(settings["ensemble_mix"]), base=spacy_nlp))
     _evaluate(task, ensemble, dev, test, threshold)
-    ensemble.test["docs_per_s"] = throughput(ensemble.nlp, docs)
+    ensemble.docs_per_s = throughput(ensemble.nlp, docs)
     candidates[1].nlp = None  # type: ignore[assignment]  (its pipeline now belongs to the ensemble)
     return candidates + [ensemble]
 

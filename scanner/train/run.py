@@ -22,9 +22,18 @@ def rules_report(task: str, test: list[Example], threshold: float) -> dict[str, 
     """The cue-rule baseline on the test split (None when the tagger's rules are not available)."""
     if task == "stage":
         stages = ev.rule_stages(test)
-        return None if stages is None else ev.stage_report([e.stage for e in test], stages)
+        if stages is None:
+            return None
+        report = ev.stage_report([e.stage for e in test], stages)
+        hand = [(e.stage, s) for e, s in zip(test, stages) if e.origin == "hand"]
+        report["hand_written"] = ev.stage_report([g for g, _ in hand], [s for _, s in hand])["macro_f1"]
+        return report
     scores = ev.rule_relevance(test)
-    return None if scores is None else ev.relevance_report(test, scores, threshold)
+    if scores is None:
+        return None
+    report = ev.relevance_report(test, scores, threshold)
+    report["hand_written"] = ev.hand_written(task, test, scores, threshold)
+    return report
 
 
 def train_all(settings: dict[str, Any], out_dir: Path | None = None, store: Any = None,
@@ -59,7 +68,7 @@ def _section(task: str, candidates: list[Candidate], test: list[Example], settin
         if rules is not None:
             systems["rules"] = rules
     for cand in candidates:
-        systems[cand.name] = {**cand.test, "dev": _dev_headline(task, cand.dev)}
+        systems[cand.name] = {**cand.test, "dev": _dev_headline(task, cand.dev), "docs_per_s": cand.docs_per_s}
     return {"systems": systems}
 
 
