@@ -136,6 +136,16 @@ def test_shipped_models_load_offline_with_versions():
 
 
 @needs_models
+def test_shipped_model_does_not_grow_memory_per_document():
+    from scanner.train.models import load_model
+
+    nlp = load_model(MODELS / "stage")
+    before = len(nlp.vocab.strings)
+    list(nlp.pipe([f"De gemeente test drones, bericht {i}." for i in range(50)]))
+    assert len(nlp.vocab.strings) == before
+
+
+@needs_models
 def test_shipped_stage_model_beats_a_trivial_baseline():
     from scanner.train.models import load_model
 

@@ -17,16 +17,20 @@ from scanner.train.linear import LinearTextModel
 
 FACTORY = "horizonscan_linear_cats"
 TOKENIZER = "horizonscan.whole_text_tokenizer.v1"
+TEXT_KEY = "horizonscan_text"
 
 
 class WholeTextTokenizer:
-    """One token per text: the linear model reads doc.text, so word tokens would only cost time."""
+    """No tokens at all: the linear model reads the raw text, so word tokens would only cost time."""
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        return Doc(self.vocab, words=[text], spaces=[False]) if text else Doc(self.vocab)
+        # an empty Doc with the text on the side: a one-token Doc would intern every text in the StringStore
+        doc = Doc(self.vocab)
+        doc.user_data[TEXT_KEY] = text
+        return doc
 
     def pipe(self, texts: Any, batch_size: int = 1000) -> Any:
         for text in texts:
@@ -64,7 +68,7 @@ class LinearCats:
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None:
             raise ValueError(f"{self.name}: no model loaded")
-        scores = self.model.scores(doc.text)
+        scores = self.model.scores(doc.user_data.get(TEXT_KEY, doc.text) if doc.user_data else doc.text)
         if self.mix >= 1.0 or not doc.cats:
             doc.cats = scores
         else:
