@@ -23,11 +23,14 @@ def _result_row(result: harvest_run.SourceResult) -> dict[str, Any]:
 
 
 @task(name="harvest-source", cache_policy=NONE, retries=int(FLOWS["harvest_task_retries"]),
-      retry_delay_seconds=list(FLOWS["harvest_task_retry_delays_s"]), retry_jitter_factor=0.5,
-      timeout_seconds=float(FLOWS["harvest_task_timeout_s"]))
+      retry_delay_seconds=list(FLOWS["harvest_task_retry_delays_s"]), retry_jitter_factor=0.5)
 def harvest_source_task(store: Store, source: Source, config: dict[str, Any], fetcher: Any,
                         robots: RobotsCache | None, run_id: int) -> dict[str, Any]:
-    """Harvest one source; a failure raises so Prefect retries it, and is reported once retries run out."""
+    """Harvest one source; a failure raises so Prefect retries it, and is reported once retries run out.
+
+    The per-source time limit is the library's `[harvest] source_timeout_s`: Prefect's timeout_seconds
+    cannot interrupt a task running in a worker thread.
+    """
     result = harvest_run.harvest_source(store, source, config, fetcher, robots, run_id)
     get_run_logger().info(result.line())
     if not result.ok:

@@ -254,3 +254,13 @@ def test_a_storage_failure_is_reported_per_source(store, site, monkeypatch):
     summary = harvest(store, [src("p", site.url("/p.xml")), src("q", site.url("/q.xml"))], fast_config())
     assert summary.as_dict()["sources_failed"] == 1 and summary.new_documents == 1
     assert "database is locked" in summary.results[0].error
+
+
+def test_source_past_its_time_limit_fails_whole_and_the_next_run_completes(store, site):
+    site.routes["/a.html"] = article_html("Een", words(3, 80))
+    site.routes["/t.xml"] = rss([{"title": "Een", "link": site.url("/a.html"), "description": "Kort."}])
+    first = harvest(store, [src("t", site.url("/t.xml"), full_text=True)], fast_config(source_timeout_s=0.0))
+    assert first.sources_failed == 1 and "timed out" in first.results[0].error
+    assert store.count("documents") == 0
+    again = harvest(store, [src("t", site.url("/t.xml"), full_text=True)], fast_config())
+    assert again.sources_ok == 1 and store.count("documents") == 1

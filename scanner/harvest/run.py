@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -113,11 +114,18 @@ def _source_fetch(fetcher: Fetcher, source: Source, got: _Collected) -> FetchRes
     return None if (result.not_modified or result.unchanged) else result
 
 
-def _parallel(func: Callable[[Any], Any], args: list[Any], workers: int) -> list[Any]:
+def _parallel(func: Callable[[Any], Any], args: list[Any], workers: int,
+              deadline: float | None = None) -> list[Any]:
+    """Map func over args in threads; past the source's deadline the whole source fails (and retries later)."""
+    def timed(arg: Any) -> Any:
+        if deadline is not None and time.monotonic() > deadline:
+            raise SourceFailed("timed out (source_timeout_s); nothing stored, the next run retries")
+        return func(arg)
+
     if workers <= 1 or len(args) <= 1:
-        return [func(a) for a in args]
+        return [timed(a) for a in args]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="harvest-page") as pool:
-        return list(pool.map(func, args))
+        return list(pool.map(timed, args))
 
 
 def _collect_feed(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
@@ -140,7 +148,7 @@ def _collect_feed(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
         return feed_document(source, pair[1], pair[0], fetcher, robots, logs, cfg), logs
 
     workers = int(cfg["per_host"]) if source.full_text else 1
-    for doc, logs in _parallel(build, fresh, workers):
+    for doc, logs in _parallel(build, fresh, workers, cfg.get("deadline")):
         got.docs.append(doc)
         got.logs.extend(logs)
 
@@ -167,7 +175,7 @@ def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
         doc, error = linked_document(source, pair[0], pair[1], fetcher, robots, logs, bool(cfg.get("extract_fast")))
         return doc, error, logs
 
-    for doc, error, logs in _parallel(build, fresh, int(cfg["per_host"])):
+    for doc, error, logs in _parallel(build, fresh, int(cfg["per_host"]), cfg.get("deadline")):
         got.logs.extend(logs)
         if doc is not None:
             got.docs.append(doc)
@@ -199,6 +207,7 @@ def harvest_source(store: Store, source: Source, config: dict[str, Any], client:
                    robots: RobotsCache | None = None, run_id: int | None = None) -> SourceResult:
     """Fetch, parse and store one source; everything it yields commits in one transaction."""
     cfg = section(config)
+    cfg = {**cfg, "deadline": time.monotonic() + float(cfg["source_timeout_s"])}
     warm_up()
     fetcher = client or make_fetcher(store, cfg)
     if robots is None and cfg.get("robots", True):

@@ -103,6 +103,10 @@ class SpacyStageModel:
     def __init__(self, path: Path, max_chars: int = 5000, batch_size: int = 64) -> None:
         import spacy
 
+        try:  # the shipped models use horizonscan components that must be registered before spacy.load
+            import scanner.train.components  # noqa: F401
+        except ImportError:
+            pass
         self.path = path
         self.nlp = spacy.load(path)
         self.max_chars = max_chars
