@@ -138,4 +138,17 @@ def bench_tag(n: int = 2000, words: int = 600, seed: int = 0, batch_size: int = 
     rate, base = len(docs) / tag_s, len(docs) / tok_s
     return {"docs_per_s": round(rate, 1), "tokenizer_only_docs_per_s": round(base, 1),
             "ratio": round(rate / base, 3), "docs": len(docs), "words_per_doc": round(avg_words, 1),
-            "mentions_per_doc": round(mentions / max(len(docs), 1), 1), "stage": tagger.model_version}
+            "mentions_per_doc": round(mentions / max(len(docs), 1), 1), "stage": tagger.model_version,
+            **_with_model(nlps, docs, warm, batch_size)}
+
+
+def _with_model(nlps: dict[str, Any], docs: list[dict[str, str]], warm: list[dict[str, str]],
+                batch_size: int) -> dict[str, Any]:
+    """The same documents with the trained stage classifier on (issue 8's throughput target)."""
+    from scanner.tag.tagger import Tagger
+
+    tagger = Tagger(config={"use_stage_model": True})
+    _measure(tagger, nlps, warm, batch_size)
+    tag_s, _ = _measure(tagger, nlps, docs, batch_size)
+    return {"with_classifier_docs_per_s": round(len(docs) / tag_s, 1),
+            "classifier_version": tagger.model_version}
