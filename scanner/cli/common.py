@@ -1,9 +1,12 @@
 """Shared CLI state: the global --db option, the console, exit helpers."""
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import NoReturn
+
+import typer
 
 from rich.console import Console
 
@@ -35,3 +38,15 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """One clear line on stderr, then exit (2: usage/config, 1: some inputs failed)."""
     err_console.print(f"error: {message}", style="red", highlight=False, markup=False)
     sys.exit(code)
+
+
+def register_modules(app: typer.Typer, modules: list[str]) -> None:
+    """Call `register(app)` of each CLI module that exists (an area not built yet is skipped)."""
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(app)

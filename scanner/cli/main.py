@@ -1,7 +1,6 @@
 """Entry point: global options, command registration, and error handling without tracebacks."""
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
@@ -47,18 +46,7 @@ def root(
     )
 
 
-def register_all() -> None:
-    for area in AREAS:
-        try:
-            module = importlib.import_module(f"scanner.cli.{area}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"scanner.cli.{area}":
-                raise
-            continue
-        module.register(app)
-
-
-register_all()
+common.register_modules(app, [f"scanner.cli.{area}" for area in AREAS])
 
 
 def main() -> None:
