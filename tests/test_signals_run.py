@@ -83,3 +83,17 @@ def test_empty_store(store):
     summary = signals.run_signals(store, "2024-12-31", catalogue=CAT)
     assert summary["history_rows"] == 0 and summary["new_flags"] == 0
     assert summary["process_shares"] == {"immediate": 0.3214, "coming": 0.25, "slow": 0.4286}
+
+
+def test_low_confidence_stage_labels_of_the_month_are_flagged_once(store):
+    b = stable(store)
+    unsure = b.doc(date(2024, 12, 10), [("technology", "drones", "pilot", "Drones misschien ooit.")],
+                   title="Twijfelachtig bericht")
+    old = b.doc(date(2024, 6, 10), [("technology", "drones", "pilot")])
+    store.conn.execute("UPDATE mentions SET stage_score = 0.3 WHERE document_id IN (?, ?)", (unsure, old))
+    signals.run_signals(store, "2024-12-31", catalogue=CAT)
+    low = store.query("SELECT subject, score, evidence FROM flags WHERE type = 'low-confidence'")
+    assert len(low) == 1 and low[0]["subject"] == "drones" and abs(low[0]["score"] - 0.7) < 1e-9
+    assert "Twijfelachtig bericht" in low[0]["evidence"]
+    signals.run_signals(store, "2024-12-31", catalogue=CAT)
+    assert store.query("SELECT COUNT(*) AS n FROM flags WHERE type = 'low-confidence'")[0]["n"] == 1

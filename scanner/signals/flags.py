@@ -87,7 +87,22 @@ def emerging_flags(terms: list[dict[str, Any]], top: int, month: str) -> list[Fl
 
 def reach_flags(pairs: list[dict[str, Any]], names: dict[str, str], month: str) -> list[Flag]:
     return [Flag("process-reach", p["process"], f"process-reach:{p['tech']}:{p['process']}",
-                 f"{names.get(p['tech'], p['tech'])} reaches process {p['process_name']}", float(p["documents"]),
+                 f"{names.get(p['tech'], p['tech'])} reaches process {p['process_name']}",
+                 p["documents"] / (p["documents"] + 5.0),  # 0..1 like the other flag scores
                  month, tech=p["tech"], process=p["process"],
                  detail={"documents": int(p["documents"]), "reach_month": p["reach_month"]})
             for p in pairs]
+
+
+def low_confidence_flags(rows: list[dict[str, Any]], names: dict[str, str], month: str) -> list[Flag]:
+    """Stage labels the tagger was least sure of this month: an analyst's relabel becomes training data.
+
+    Keyed by document, technology and offset (not mention id, which changes when a document is re-tagged).
+    """
+    return [Flag("low-confidence", r["target"], f"low-confidence:{r['uid']}:{r['target']}:{r['start']}",
+                 f"{names.get(r['target'], r['target'])}: unsure stage '{r['stage']}' "
+                 f"({r['stage_score']:.2f}) in '{r['title']}'",
+                 1.0 - float(r["stage_score"]), month, tech=r["target"],
+                 detail={"stage": r["stage"], "stage_score": r["stage_score"], "mention_id": r["mention_id"]},
+                 evidence=[r])
+            for r in rows if r["target"] in names]

@@ -118,3 +118,15 @@ def mention_sentences(store: Store, ids: list[int]) -> dict[int, dict]:
     marks = ",".join("?" for _ in ids)
     rows = store.query(f"SELECT id, sentence, stage, text FROM mentions WHERE id IN ({marks})", tuple(ids))
     return {r["id"]: r for r in rows}
+
+
+def low_confidence_mentions(store: Store, since: date, as_of: date, threshold: float,
+                            limit: int) -> list[dict]:
+    """Municipal technology mentions published in [since, as_of] whose stage score is below threshold."""
+    return store.query(
+        "SELECT m.id AS mention_id, m.target, m.stage, m.stage_score, m.sentence, m.start, d.id AS document_id, "
+        "d.uid, d.title, d.url, d.source_id, d.published FROM mentions m JOIN documents d ON d.id = m.document_id "
+        "WHERE m.kind = 'technology' AND m.stage != 'none' AND m.municipal = 1 AND m.stage_score < ? "
+        "AND d.duplicate_of IS NULL AND d.published >= ? AND d.published < ? "
+        "ORDER BY m.stage_score, d.published DESC, m.id LIMIT ?",
+        (threshold, since.isoformat(), cutoff(as_of), limit))

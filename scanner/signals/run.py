@@ -108,10 +108,13 @@ def run(store, as_of: date, techs: list[TechInfo], procs: list[ProcessInfo], cat
     pairs = [{"tech": r.tech, "process": r.process, "process_name": proc_names.get(r.process, r.process),
               "documents": r.documents, "reach_month": r.reach_month}
              for r in reach.itertuples(index=False) if r.tech in names and r.process in proc_names]
+    unsure = frames.low_confidence_mentions(store, as_of.replace(day=1), as_of, scfg["low_confidence_score"],
+                                            scfg["low_confidence_top"])
     new = flags.write(store, flags.horizon_flags(items, not_news(items, hcfg["flag_min_evidence"]), month)
                       + flags.burst_flags(trend.bursts, names, since, month)
                       + flags.emerging_flags(terms, ecfg["flag_top"], month)
-                      + flags.reach_flags(pairs, names, month))
+                      + flags.reach_flags(pairs, names, month)
+                      + flags.low_confidence_flags(unsure, names, month))
     return {"as_of": as_of.isoformat(), "technologies": len(techs), "changed": sum(h["changed"] for h in items),
             "bursts": len(trend.bursts), "emerging": len(terms), "history_rows": len(hist),
             "process_shares": proc_impact["shares"], "new_flags": new}
