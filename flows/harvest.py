@@ -25,7 +25,7 @@ def _result_row(result: harvest_run.SourceResult) -> dict[str, Any]:
 @task(name="harvest-source", cache_policy=NONE, retries=int(FLOWS["harvest_task_retries"]),
       retry_delay_seconds=list(FLOWS["harvest_task_retry_delays_s"]), retry_jitter_factor=0.5)
 def harvest_source_task(store: Store, source: Source, config: dict[str, Any], fetcher: Any,
-                        robots: RobotsCache | None, run_id: int) -> dict[str, Any]:
+                        robots: RobotsCache | None, run_id: int) -> harvest_run.SourceResult:
     """Harvest one source; a failure raises so Prefect retries it, and is reported once retries run out.
 
     The per-source time limit is the library's `[harvest] source_timeout_s`: Prefect's timeout_seconds
@@ -35,7 +35,7 @@ def harvest_source_task(store: Store, source: Source, config: dict[str, Any], fe
     get_run_logger().info(result.line())
     if not result.ok:
         raise harvest_run.SourceFailed(f"{source.id}: {result.error}")
-    return _result_row(result)
+    return result
 
 
 def _sources(sources_file: str | None, sources: list[dict[str, Any]] | None) -> list[Source]:
@@ -44,15 +44,14 @@ def _sources(sources_file: str | None, sources: list[dict[str, Any]] | None) -> 
     return load_sources(Path(sources_file or "data/sources.toml"))
 
 
-def _failed_row(source: Source, state: Any) -> dict[str, Any]:
+def _failed(source: Source, state: Any) -> harvest_run.SourceResult:
+    """The final failure after retries, as a result row: reported, and the flow goes on."""
     try:
         state.result()
-    except Exception as exc:  # the final failure after retries: report it, keep the flow going
-        error = str(exc)
-    else:
         error = "failed"
-    return {"source": source.id, "ok": False, "status": "failed", "items": 0, "new_documents": 0,
-            "duplicates": 0, "error": error.removeprefix(f"{source.id}: ")}
+    except Exception as exc:  # noqa: BLE001 (whatever the task raised is the error to report)
+        error = str(exc).removeprefix(f"{source.id}: ")
+    return harvest_run.SourceResult(source.id, ok=False, status="failed", error=error)
 
 
 @flow(name="harvest", task_runner=ThreadPoolTaskRunner(max_workers=int(FLOWS["harvest_concurrency"])))
@@ -64,18 +63,15 @@ def harvest_flow(db: str, sources_file: str | None = None, only: list[str] | Non
     store = open_store(db)
     chosen = harvest_run.select_sources(_sources(sources_file, sources), only)
     summary = harvest_run.HarvestSummary(run_id=harvest_run.start_run(store))
-    rows: list[dict[str, Any]] = []
     with harvest_run.make_fetcher(store, harvest_run.section(config)) as fetcher:
         robots = RobotsCache(fetcher) if harvest_run.section(config).get("robots", True) else None
         futures = [(s, harvest_source_task.submit(store, s, config, fetcher, robots, summary.run_id))
                    for s in chosen]
         for source, future in futures:
-            state = future.wait() or future.state
-            rows.append(future.result() if state.is_completed() else _failed_row(source, state))
-    summary.results = [harvest_run.SourceResult(r["source"], ok=r["ok"], status=r["status"], items=r["items"],
-                                                new_documents=r["new_documents"], duplicates=r["duplicates"],
-                                                error=r["error"]) for r in rows]
+            future.wait()
+            done = future.state.is_completed()
+            summary.results.append(future.result() if done else _failed(source, future.state))
     harvest_run.finish_run(store, summary.run_id, summary)
     totals = summary.as_dict()
     logger.info("harvest: %s", totals)
-    return {**totals, "sources": rows}
+    return {**totals, "sources": [_result_row(r) for r in summary.results]}
