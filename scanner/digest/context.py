@@ -111,7 +111,9 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) ->
     ctx["sources"] = _sources(store, month)
     ctx["parameters"] = _parameters(load_config(), cfg)
     ctx["limitations"] = i18n.LIMITATIONS[lang]
-    _attach_factors(store, ctx["movers"], _factor_names(catalogue, lang))
+    names = _factor_names(catalogue, lang)
+    _attach_factors(store, ctx["movers"], names)
+    ctx["factor_table"] = _factor_table(store, techs, as_of, names, load_config().get("factors", {}))
     return ctx
 
 
@@ -439,3 +441,22 @@ def _attach_factors(store: Store, movers: list[dict[str, Any]], names: dict[str,
         m["factors"] = [{"factor": names.get(k[0], k[0]), "polarity": k[1], "count": v}
                         for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:6]
 
+
+
+def _factor_table(store: Store, techs: list[dict[str, Any]], as_of: date, names: dict[str, str],
+                  cfg: dict[str, Any]) -> dict[str, Any]:
+    """Top drivers and barriers over the trailing window for the technologies with the most momentum."""
+    from scanner.signals.factors import factor_profile, top_factors
+
+    months, top = int(cfg.get("months", 12)), int(cfg.get("digest_top", 2))
+    active = [t for t in techs if t["documents_total"] > 0]
+    chosen = sorted(active, key=lambda t: (-t["momentum"], t["name"].lower(), t["id"]))
+    chosen = chosen[:int(cfg.get("digest_technologies", 10))]
+    profile = factor_profile(store, as_of, months, techs=[t["id"] for t in chosen])
+    rows = []
+    for t in chosen:
+        picked = top_factors(profile.get(t["id"], []), top)
+        rows.append({"id": t["id"], "name": t["name"], "momentum": t["momentum"],
+                     **{kind: [{"factor": r["factor"], "name": names.get(r["factor"], r["factor"]),
+                                "documents": r["documents"]} for r in items] for kind, items in picked.items()}})
+    return {"months": months, "rows": rows}

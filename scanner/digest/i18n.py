@@ -243,6 +243,14 @@ TEXT: dict[str, dict[str, str]] = {
     "total_docs": {"nl": "Deze maand {n} documenten uit {s} bronnen (dubbele berichten één keer geteld).",
                    "en": "This month {n} documents from {s} sources (near-duplicates counted once)."},
     "drivers": {"nl": "Drijvers en barrières", "en": "Drivers and barriers"},
+    "factors_h": {"nl": "Drijvers en barrières (laatste {n} maanden)", "en": "Drivers and barriers (last {n} months)"},
+    "factors_intro": {"nl": "Voor de {k} technologieën met het meeste momentum: de factoren die het vaakst als "
+                            "drijver of barrière worden genoemd, met het aantal documenten.",
+                      "en": "For the {k} technologies with the most momentum: the factors most often named as "
+                            "driver or barrier, with the number of documents."},
+    "top_drivers": {"nl": "Belangrijkste drijvers", "en": "Top drivers"},
+    "top_barriers": {"nl": "Belangrijkste barrières", "en": "Top barriers"},
+    "no_factors": {"nl": "Nog geen factoren getagd.", "en": "No factors tagged yet."},
     "back_top": {"nl": "Terug naar boven", "en": "Back to top"},
     "footer": {"nl": "Gemaakt met horizonscan. Elk getal is terug te voeren op de gekoppelde documenten.",
                "en": "Made with horizonscan. Every figure traces back to the linked documents."},

@@ -1,12 +1,14 @@
 """Server-rendered pages: login, queue, flag, technologies, history, and the form POSTs behind them."""
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Any, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from scanner.config import load_config
 from scanner.review import actions, auth, queries
 from scanner.review.catalog import HORIZONS, STAGES
 from scanner.review.web import (
@@ -14,6 +16,7 @@ from scanner.review.web import (
     login_csrf_ok, render, require_session, store_of, view_of,
 )
 
+log = logging.getLogger(__name__)
 router = APIRouter()
 KNOWN_TYPES = ("horizon-change", "burst", "emerging-term", "low-confidence", "process-reach")
 
@@ -233,6 +236,35 @@ async def technologies_page(request: Request) -> Response:
     return render(request, session, "technologies.html", techs=rows)
 
 
+def _factor_names(request: Request) -> dict[str, str]:
+    """Factor names from the catalogue, read once per app (the review must work without a lexicon)."""
+    state = request.app.state
+    names = getattr(state, "factor_names", None)
+    if names is None:
+        try:
+            store, loader = store_of(request), state.catalogue_loader
+            if loader is None:
+                from scanner.catalogue import load_catalogue
+
+                names = queries.factor_names(load_catalogue(store=store))
+            else:
+                names = queries.factor_names(loader(store))
+        except Exception as exc:  # a missing or broken lexicon shows ids instead of names
+            log.warning("factor names unavailable, showing ids: %s", exc)
+            names = {}
+        state.factor_names = names
+    return names
+
+
+def _tech_factors(request: Request, tech: str) -> dict[str, Any]:
+    cfg = load_config()["factors"]
+    store = store_of(request)
+    as_of = queries.factors_as_of(store)
+    found = queries.tech_factors(store, tech, as_of, int(cfg["months"]), int(cfg["review_top"]),
+                                 _factor_names(request))
+    return {**found, "as_of": as_of, "months": int(cfg["months"])}
+
+
 @router.get("/technologies/{tech}", response_class=HTMLResponse)
 async def technology_page(request: Request, tech: str, page: int = 1) -> Response:
     session = require_session(request)
@@ -247,7 +279,7 @@ async def technology_page(request: Request, tech: str, page: int = 1) -> Respons
                   override=queries.active_override(store, tech),
                   sov=queries.sov_series(store, tech, int(cfg["sparkline_months"])),
                   techs=sorted(view.techs.values(), key=lambda t: t.name.lower()),
-                  processes=sorted(view.process_domain))
+                  processes=sorted(view.process_domain), factors=_tech_factors(request, tech))
 
 
 @router.get("/history", response_class=HTMLResponse)

@@ -12,6 +12,8 @@ from typing import Any, Mapping
 
 from scanner.errors import ScannerError
 from scanner.review.catalog import CatalogueView
+from scanner.signals.factors import factor_profile, top_factors
+from scanner.signals.periods import cutoff, parse_as_of
 from scanner.store import Store
 
 STATUSES = ("open", "accepted", "rejected", "snoozed", "all")
@@ -240,3 +242,29 @@ def mentions(store: Store, tech: str, page: int, page_size: int) -> dict[str, An
         (tech, int(page_size), (max(1, page) - 1) * int(page_size)),
     )
     return {"mentions": rows, "total": int(total), "page": page, "pages": max(1, -(-int(total) // page_size))}
+
+
+def factors_as_of(store: Store) -> str:
+    """End of the factor window: the newest non-duplicate document up to today (so older corpora still show)."""
+    today = parse_as_of(None)
+    row = store.conn.execute(
+        "SELECT MAX(substr(published, 1, 10)) FROM documents WHERE duplicate_of IS NULL AND published < ?",
+        (cutoff(today),)).fetchone()
+    return str(row[0]) if row and row[0] else today.isoformat()
+
+
+def factor_names(catalogue: Any) -> dict[str, str]:
+    """Factor/function id -> English (else Dutch) name from the catalogue's factors; {} when it has none."""
+    raw = catalogue.get("factors") if isinstance(catalogue, dict) else getattr(catalogue, "factors", None)
+    groups = raw.values() if isinstance(raw, dict) else []
+    return {str(e["id"]): str(e.get("name_en") or e.get("name") or e["id"])
+            for group in groups if isinstance(group, list) for e in group if isinstance(e, dict) and e.get("id")}
+
+
+def tech_factors(store: Store, tech: str, as_of: str, months: int, top: int,
+                 names: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Top drivers and barriers of one technology, each row with a display name."""
+    rows = factor_profile(store, as_of, months, techs=[tech]).get(tech, [])
+    picked = top_factors(rows, top)
+    return {kind: [{**r, "name": names.get(r["factor"], r["factor"])} for r in items]
+            for kind, items in picked.items()}
