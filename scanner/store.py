@@ -89,7 +89,10 @@ class Store:
     def __init__(self, path: str | Path = ":memory:", busy_timeout_ms: int = 30000) -> None:
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ScannerError(f"cannot create the folder for database {self.path}: {exc.strerror}") from None
         try:
             conn = sqlite3.connect(
                 self.path, timeout=busy_timeout_ms / 1000, check_same_thread=False,

@@ -42,3 +42,14 @@ def test_not_a_database(tmp_path):
     bad.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(ScannerError):
         Store(bad)
+
+
+def test_unusable_folder_is_a_clear_error(tmp_path):
+    import pytest
+
+    from scanner.errors import ScannerError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ScannerError, match="cannot create the folder"):
+        Store(blocker / "sub" / "s.db")

@@ -57,9 +57,12 @@ def main() -> None:
         common.fail(str(exc), code=1)
     except ScannerError as exc:
         common.fail(str(exc), code=2)
-    except KeyboardInterrupt:
-        common.fail("interrupted", code=130)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
+    except OSError as exc:  # a file or folder the user named cannot be read or written
+        where = f": {exc.filename}" if exc.filename else ""
+        common.fail(f"{exc.strerror or exc}{where}", code=2)
+    except KeyboardInterrupt:
+        common.fail("interrupted", code=130)
