@@ -87,7 +87,7 @@ def test_trained_stage_model_plugs_in() -> None:
 
     model = FakeModel()
     assert isinstance(model, StageModel)
-    tagger = Tagger(real_tagger().catalogue, config={"use_stage_model": True}, stage_model=model)
+    tagger = Tagger(real_tagger().catalogue, config={"use_stage_model": True, "use_relevance_model": False}, stage_model=model)
     docs = [{"id": "1", "text": "De chatbot helpt inwoners. Een proef met drones."}, {"id": "2", "text": ""}]
     results = list(tagger.tag_many(docs))
     assert results[0]["stage"] == "setback" and results[0]["stage_scores"]["setback"] == 0.7
@@ -162,3 +162,28 @@ def test_bench_reports_the_figures() -> None:
     figures = bench_tag(n=40, words=120, seed=1)
     assert set(figures) >= {"docs_per_s", "tokenizer_only_docs_per_s", "ratio", "docs", "words_per_doc"}
     assert figures["docs"] == 40 and figures["ratio"] > 0 and figures["words_per_doc"] > 100
+
+
+def test_relevance_model_adds_confident_municipal_and_model_factors() -> None:
+    from scanner.tag.relevance import merge
+
+    result = {"municipal": False, "municipal_score": 0.2, "factors": [{"factor": "price", "polarity": "driver",
+                                                                        "score": 0.5}]}
+    merge(result, {"municipal": 0.97, "price:driver": 0.9, "price:barrier": 0.7, "customers:driver": 0.3},
+          threshold=0.5, municipal_threshold=0.95)
+    assert result["municipal"] is True and result["municipal_score"] == 0.97
+    assert [(f["factor"], f["polarity"]) for f in result["factors"]] == [("price", "driver"), ("price", "barrier")]
+    unsure = {"municipal": False, "municipal_score": 0.1, "factors": []}
+    merge(unsure, {"municipal": 0.9}, threshold=0.5, municipal_threshold=0.95)
+    assert unsure["municipal"] is False and unsure["municipal_model"] == 0.9
+
+
+def test_shipped_relevance_model_loads_and_versions_the_tagger() -> None:
+    from scanner.tag.relevance import load_relevance_model
+    from scanner.tag.tagger import Tagger
+
+    model = load_relevance_model()
+    assert model is not None
+    scores = model.predict(["Wethouder Jansen opent het nieuwe loket van de afdeling Burgerzaken."])[0]
+    assert scores["municipal"] > 0.9
+    assert model.version in Tagger(real_tagger().catalogue).model_version

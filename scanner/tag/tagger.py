@@ -12,6 +12,8 @@ from scanner.tag.doclabels import sentence_stage
 from scanner.tag.language import detect
 from scanner.tag.resolve import sentence_of
 from scanner.tag.rules import TagRules, build_rules
+from scanner.tag.relevance import RelevanceModel, load_relevance_model
+from scanner.tag.relevance import merge as merge_relevance
 from scanner.tag.stage import LABELS, StageModel, best_stage, load_stage_model, rules_version
 from scanner.util import chunked
 
@@ -24,6 +26,7 @@ _SYMBOL_RUN = re.compile(r"[^\w\s]{20,}")
 _LAST_SPACE = re.compile(r"\s\S*$")
 DEFAULTS: dict[str, Any] = {
     "max_chars": 1_000_000, "batch_size": 64, "langid_chars": 400, "use_stage_model": True,
+    "use_relevance_model": True, "relevance_model_chars": 2000, "relevance_threshold": 0.5, "relevance_municipal_threshold": 0.95,
     "stage_model_chars": 5000, "sentence_max_chars": 1000,
 }
 
@@ -97,6 +100,8 @@ class Tagger:
         self._nlp: dict[str, Any] = {}
         self._model: StageModel | None = stage_model
         self._model_loaded = stage_model is not None or not self.config.get("use_stage_model", True)
+        self._relevance: RelevanceModel | None = None
+        self._relevance_loaded = not self.config.get("use_relevance_model", True)
         self._none_prior = float(self.config.get("none_prior", 0.5))
 
     @property
@@ -119,9 +124,18 @@ class Tagger:
         return self._model
 
     @property
+    def relevance_model(self) -> RelevanceModel | None:
+        if not self._relevance_loaded:
+            self._relevance = load_relevance_model(max_chars=int(self.config["relevance_model_chars"]))
+            self._relevance_loaded = True
+        return self._relevance
+
+    @property
     def model_version(self) -> str:
         model = self.stage_model
-        return model.version if model is not None else rules_version(self.rules)
+        stage = model.version if model is not None else rules_version(self.rules)
+        relevance = self.relevance_model
+        return f"{stage}|{relevance.version}" if relevance is not None else stage
 
     @property
     def lexicon_version(self) -> str:
@@ -183,6 +197,7 @@ class Tagger:
                     results[item.index] = self._result(item, doc, fallback.setdefault(item.index, []))
         prepared = [item for items in ready.values() for item in items]
         self._apply_model(prepared, results, fallback)
+        self._apply_relevance(prepared, results)
         return [r for r in results if r is not None]
 
     def _pipe(self, lang: str, items: list[Prepared], size: int) -> Iterator[Any]:
@@ -230,6 +245,18 @@ class Tagger:
             result["stage_scores"], result["stage"] = scores, best_stage(scores, self.rules.stage_order)
             for mention in fallback.get(item.index, []):
                 mention["stage"], mention["stage_score"] = result["stage"], scores[result["stage"]]
+
+
+    def _apply_relevance(self, prepared: list[Prepared], results: list[dict[str, Any] | None]) -> None:
+        """The relevance model adds municipal relevance and factors the cue rules missed."""
+        model = self.relevance_model
+        if model is None or not prepared:
+            return
+        threshold = float(self.config["relevance_threshold"])
+        municipal = float(self.config["relevance_municipal_threshold"])
+        for item, cats in zip(prepared, model.predict([p.text for p in prepared])):
+            if results[item.index] is not None:
+                merge_relevance(results[item.index], cats, threshold, municipal)
 
 
 class MentionBuilder:
