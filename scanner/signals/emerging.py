@@ -86,6 +86,9 @@ def tech_words(catalogue: Any) -> tuple[set[str], set[str]]:
     except ImportError:
         log.debug("tagger candidate heuristics unavailable")
     conf = getattr(catalogue, "candidates", None) or {}
+    stop = conf.get("stopwords") if isinstance(conf, dict) else None
+    for group in (stop.values() if isinstance(stop, dict) else [stop or []]):
+        function |= {str(w).lower() for w in group}  # lexicon/candidates.yaml stopwords never start or end a term
     for key in ("prefixes", "strong_heads", "phrase_heads", "modifiers"):
         value = conf.get(key) if isinstance(conf, dict) else None
         items = value.values() if isinstance(value, dict) else [value or []]
