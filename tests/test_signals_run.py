@@ -55,6 +55,8 @@ def test_rerun_identical_and_flags_not_duplicated(store):
                   source=f"gem{k}", source_type="government", candidates=["generatieve ai"],
                   text="De rechter verbiedt gezichtsherkenning met generatieve ai bij de gemeente.")
     first = signals.run_signals(store, "2024-12-31", catalogue=CAT)
+    assert first["changed"] == len(first["changed_items"]) >= 1
+    assert "gezichtsherkenning" in {c["id"] for c in first["changed_items"]}
     tables, made = dump(store), flags(store)
     assert first["new_flags"] == len(made) > 0
     types = {f["type"] for f in made}

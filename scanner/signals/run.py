@@ -115,6 +115,8 @@ def run(store, as_of: date, techs: list[TechInfo], procs: list[ProcessInfo], cat
                       + flags.emerging_flags(terms, ecfg["flag_top"], month)
                       + flags.reach_flags(pairs, names, month)
                       + flags.low_confidence_flags(unsure, names, month))
-    return {"as_of": as_of.isoformat(), "technologies": len(techs), "changed": sum(h["changed"] for h in items),
+    changed = [{"id": h["id"], "previous": h["previous"], "estimate": h["estimate"]} for h in items if h["changed"]]
+    return {"as_of": as_of.isoformat(), "technologies": len(techs), "changed": len(changed),
+            "changed_items": changed,
             "bursts": len(trend.bursts), "emerging": len(terms), "history_rows": len(hist),
             "process_shares": proc_impact["shares"], "new_flags": new}
