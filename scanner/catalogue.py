@@ -58,8 +58,16 @@ class NegativeRule:
     phrases: list[str] = field(default_factory=list)
 
 
+class _Terms:
+    terms: dict[str, list[str]]
+
+    def all_terms(self) -> list[str]:
+        """Every term of both languages, without duplicates, in file order."""
+        return list(dict.fromkeys(t for lang in LANGS for t in self.terms.get(lang, [])))
+
+
 @dataclass
-class Technology:
+class Technology(_Terms):
     id: str
     name: str
     name_en: str
@@ -73,13 +81,9 @@ class Technology:
     negative: list[NegativeRule] = field(default_factory=list)
     source: str = "lexicon"  # lexicon | analyst
 
-    def all_terms(self) -> list[str]:
-        """Every term of both languages, without duplicates, in file order."""
-        return list(dict.fromkeys(t for lang in LANGS for t in self.terms.get(lang, [])))
-
 
 @dataclass
-class Process:
+class Process(_Terms):
     id: str
     name: str
     name_en: str
@@ -90,9 +94,6 @@ class Process:
     abbreviations: list[str] = field(default_factory=list)
     compound_heads: list[str] = field(default_factory=list)
     negative: list[NegativeRule] = field(default_factory=list)
-
-    def all_terms(self) -> list[str]:
-        return list(dict.fromkeys(t for lang in LANGS for t in self.terms.get(lang, [])))
 
 
 @dataclass

@@ -1,7 +1,6 @@
 """The embedded store: one SQLite database in WAL mode, with per-component migrations."""
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sqlite3
@@ -12,6 +11,7 @@ from typing import Any, Iterator
 import sqlite_utils
 
 from scanner.errors import ScannerError
+from scanner.util import import_optional
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +73,9 @@ def default_db_path() -> Path:
 def _component_migrations() -> list[tuple[str, list[str]]]:
     found = [("core", CORE_MIGRATIONS)]
     for name in COMPONENTS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        found.append((name, list(getattr(module, "MIGRATIONS", []))))
+        module = import_optional(name)
+        if module is not None:
+            found.append((name, list(getattr(module, "MIGRATIONS", []))))
     return found
 
 

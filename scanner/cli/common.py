@@ -1,7 +1,6 @@
 """Shared CLI state: the global --db option, the console, exit helpers."""
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -11,6 +10,7 @@ import typer
 from rich.console import Console
 
 from scanner.store import Store, default_db_path, open_store
+from scanner.util import import_optional
 
 console = Console()
 err_console = Console(stderr=True)
@@ -43,10 +43,6 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def register_modules(app: typer.Typer, modules: list[str]) -> None:
     """Call `register(app)` of each CLI module that exists (an area not built yet is skipped)."""
     for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(app)
+        module = import_optional(name)
+        if module is not None:
+            module.register(app)
