@@ -56,6 +56,12 @@ CORE_MIGRATIONS: list[str] = [
         created_by TEXT, created_at TEXT, active INTEGER DEFAULT 1
     );
     """,
+    # municipal reach and process reach: the municipalities a mention concerns (JSON list of names, from
+    # its own and the adjacent sentences) and the index of its sentence in the document
+    """
+    ALTER TABLE mentions ADD COLUMN municipalities TEXT;
+    ALTER TABLE mentions ADD COLUMN sent_index INTEGER;
+    """,
 ]
 
 COMPONENTS: list[str] = [

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
 from scanner.cli import common
+from scanner.errors import ScannerError
 
 AS_OF = typer.Option(None, "--as-of", help="Use only documents published on or before this date (default: today).",
                      show_default=False)
@@ -140,13 +143,14 @@ def horizon_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
     from rich.table import Table
 
     table = Table(title="Horizon estimates")
-    for col in ("technology", "baseline", "estimate", "previous", "P(in-use/0-3/3-7/>7)", "expected", "evidence"):
+    for col in ("technology", "baseline", "estimate", "previous", "P(in-use/0-3/3-7/>7)", "expected", "evidence",
+                "municipalities"):
         table.add_column(col)
     for i in items:
         probs = " / ".join(f"{p:.2f}" for p in i["probabilities"].values())
         mark = " *" if i["changed"] else (" (pinned)" if i["overridden"] else "")
         table.add_row(i["id"], i["baseline"], i["estimate"] + mark, i["previous"], probs,
-                      f"{i['expected_year']:.1f}", str(i["evidence"]))
+                      f"{i['expected_year']:.1f}", str(i["evidence"]), str(i["municipalities"]))
     common.console.print(table)
 
 
@@ -157,6 +161,12 @@ def _print_explanation(result: dict[str, Any]) -> None:
     con.print(f"[bold]{result['name']}[/bold] ({result['id']}) as of {result['as_of']}")
     con.print(f"prior: baseline {p['baseline']} dated {p['baseline_date']} -> adoption around "
               f"{p['expected_year']:.1f} ± {p['sd_years']:.1f}; P = {p['probabilities']}", highlight=False)
+    silence, reach = result["silence"], result["reach"]
+    con.print("silence (covered months without adoption news): "
+              + ("exempt, in use at the baseline" if silence["exempt"] else f"{silence['pull_years']:+.2f} years"),
+              highlight=False)
+    con.print(f"municipal reach: {reach['municipalities']} municipalities with adoption, procurement or pilot "
+              f"evidence ({reach['share']:.1%} of all); {reach['pull_years']:+.2f} years", highlight=False)
     table = Table(title=f"top evidence ({result['evidence_count']} documents)")
     for col in ("weight", "pull (years)", "stage", "published", "source", "sentence"):
         table.add_column(col)
@@ -165,7 +175,7 @@ def _print_explanation(result: dict[str, Any]) -> None:
                       str(e["source_id"]), (e["sentence"] or e["title"] or "")[:120])
     con.print(table)
     con.print(f"posterior: adoption around {q['expected_year']:.1f} ± {q['sd_years']:.1f}; estimate "
-              f"[bold]{q['estimate']}[/bold]; P = {q['probabilities']} (prior weight {p['weight']:.2f})")
+              f"[bold]{q['estimate']}[/bold]; P = {q['probabilities']}")
     if result["override"]:
         o = result["override"]
         con.print(f"pinned by {o['by']} on {o['at']}: {o['estimate']} — {o['reason']}", highlight=False)
@@ -194,7 +204,47 @@ def emerging_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
     common.console.print(table)
 
 
+def backtest_cmd(
+    outcomes: Path = typer.Option(..., "--outcomes", help="TSV with columns technology, date, horizon."),
+    first: Optional[str] = typer.Option(None, "--from", help="First month YYYY-MM (default: earliest outcome)."),
+    last: Optional[str] = typer.Option(None, "--to", help="Last month YYYY-MM (default: latest outcome)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+    out: Path = typer.Option(Path("data/backtest"), "--out", help="Folder for report.md, index.html and charts."),
+) -> None:
+    """Replay the horizon estimates month by month and score them against observed outcomes.
+
+    Scores the monitored estimate beside the 2019 baseline aged by time and last month's state
+    (Brier, log loss, accuracy, macro recall, mean bin error), and writes a report with a reliability
+    diagram and per-technology timelines.
+
+    Example: scanner --db data/replay.db backtest --outcomes data/outcomes.tsv --to 2026-10
+    """
+    import shlex
+    import sys
+
+    from scanner.signals.api import backtest
+
+    for flag, value in (("--from", first), ("--to", last)):
+        if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+            raise ScannerError(f"{flag} must be YYYY-MM, not {value!r}")
+    figures, report = backtest(common.get_store(), outcomes, first, last, out,
+                               command="scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
+    if as_json:
+        _print_json({k: figures[k] for k in ("model", "aged_baseline", "persistence")}
+                    | {k: figures[k] for k in ("by_date", "calibration", "range")})
+        return
+    from scanner.signals.backtest_report import LABELS
+
+    for who in ("model", "aged_baseline", "persistence"):
+        s = figures[who]
+        common.console.print(f"{LABELS[who]:<28} Brier {s['brier']:.4f}  log loss {s['log_loss']:.4f}  "
+                             f"accuracy {s['accuracy']:.3f}  macro recall {s['macro_recall']:.3f}  "
+                             f"mean bin error {s['mae_bins']:.3f}  n {s['n']}", highlight=False)
+    common.console.print(f"report: {report}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
+    app.command("backtest")(backtest_cmd)
     app.command("classify")(classify_cmd)
     app.command("signals")(signals_cmd)
     app.command("trends")(trends_cmd)

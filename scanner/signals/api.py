@@ -67,3 +67,19 @@ def run_signals(store: Store, as_of: AsOf = None, catalogue: Any = None, config:
     """Compute and store trends, horizons (+ monthly history), emerging terms, process impact; write flags."""
     day, cat, cfg = _setup(store, as_of, catalogue, config)
     return run.run(store, day, catalog.technologies(cat), catalog.processes(cat), cat, cfg)
+
+
+def backtest(store: Store, outcomes: Any, first: str | None = None, last: str | None = None, out_dir: Any = None,
+             catalogue: Any = None, config: dict | None = None, command: str = "scanner backtest") -> tuple[dict, Any]:
+    """Replay and score the horizon estimates against an outcomes TSV; writes the report when out_dir is given.
+
+    Returns (figures, path of report.md or None)."""
+    from pathlib import Path
+
+    from scanner.signals import backtest as bt
+    from scanner.signals import backtest_report
+
+    cat, cfg = catalog.resolve(store, catalogue), config or load_config()
+    figures, rep, kept = bt.run(store, catalog.technologies(cat), Path(outcomes), cfg["horizon"], first, last)
+    report = backtest_report.write(Path(out_dir), figures, rep, kept, command) if out_dir is not None else None
+    return figures, report

@@ -68,7 +68,8 @@ def _mention_rows(doc_id: int, tagged: dict[str, Any], lexicon: str, model: str)
         for m in tagged.get(key) or []:
             rows.append((doc_id, kind, m.get("id"), m.get("text"), m.get("start"), m.get("end"),
                          m.get("sentence"), m.get("sent_start"), m.get("sent_end"), m.get("stage") or "none",
-                         m.get("stage_score"), municipal, lexicon, model))
+                         m.get("stage_score"), municipal, lexicon, model, dumps(m.get("municipalities") or []),
+                         m.get("sent_index")))
     return rows
 
 
@@ -105,7 +106,8 @@ def write_rows(store, rows: dict[str, Any]) -> int:
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows["doc_tags"])
         conn.executemany(
             'INSERT INTO mentions(document_id, kind, target, text, start, "end", sentence, sent_start, sent_end, '
-            "stage, stage_score, municipal, lexicon_version, model_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "stage, stage_score, municipal, lexicon_version, model_version, municipalities, sent_index) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows["mentions"])
         reapply_relabels(store, [i for (i,) in ids])  # analysts' corrections survive re-tagging
     return len(ids)

@@ -90,7 +90,8 @@ def reach_flags(pairs: list[dict[str, Any]], names: dict[str, str], month: str) 
                  f"{names.get(p['tech'], p['tech'])} reaches process {p['process_name']}",
                  p["documents"] / (p["documents"] + 5.0),  # 0..1 like the other flag scores
                  month, tech=p["tech"], process=p["process"],
-                 detail={"documents": int(p["documents"]), "reach_month": p["reach_month"]})
+                 detail={"documents": int(p["documents"]), "reach_month": p["reach_month"]},
+                 evidence=p.get("evidence", []))
             for p in pairs]
 
 

@@ -1,6 +1,7 @@
 """SQL aggregates the signals measures start from: near-duplicates and later documents left out."""
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 
@@ -69,7 +70,8 @@ def tech_mentions(store: Store, docs: pd.DataFrame, stages: list[str] | None = N
     """
     cols = "m.target, m.document_id, COALESCE(m.stage, 'none') AS stage"
     if detail:
-        cols += ", COALESCE(m.stage_score, 0) AS stage_score, m.id AS mention_id, COALESCE(m.municipal, 0) AS municipal"
+        cols += (", COALESCE(m.stage_score, 0) AS stage_score, m.id AS mention_id, "
+                 "COALESCE(m.municipal, 0) AS municipal, m.municipalities")
     where, params = "m.kind = 'technology'", ()
     if stages:
         where += f" AND m.stage IN ({','.join('?' for _ in stages)})"
@@ -79,6 +81,8 @@ def tech_mentions(store: Store, docs: pd.DataFrame, stages: list[str] | None = N
         return df.assign(**{c: pd.Series(dtype=object) for c in docs.columns if c != "document_id"})
     df["target"] = df["target"].astype("category")
     df["stage"] = df["stage"].astype("category")
+    if detail:
+        df["municipalities"] = [json.loads(v) if v else [] for v in df["municipalities"]]
     return df.merge(docs, on="document_id", how="inner")
 
 
@@ -89,16 +93,35 @@ def first_month(store: Store, as_of: date) -> str | None:
     return row[0] if row else None
 
 
+# a technology and a process "meet" in one sentence or adjacent ones (rows tagged before sentence
+# indices were stored fall back to the whole document)
+NEAR = "(p.sent_index IS NULL OR t.sent_index IS NULL OR ABS(p.sent_index - t.sent_index) <= 1)"
+
+
 def co_mentions(store: Store, as_of: date) -> pd.DataFrame:
-    """Columns tech, process, month, documents: technologies and processes named in one document."""
+    """Columns tech, process, month, documents: technologies and processes named in the same or adjacent
+    sentences of one document."""
     sql = (
         "SELECT t.target AS tech, p.target AS process, substr(d.published, 1, 7) AS month, "
         "COUNT(DISTINCT t.document_id) AS documents "
-        "FROM mentions t JOIN mentions p ON p.document_id = t.document_id AND p.kind = 'process' "
+        f"FROM mentions t JOIN mentions p ON p.document_id = t.document_id AND p.kind = 'process' AND {NEAR} "
         f"JOIN documents d ON d.id = t.document_id WHERE t.kind = 'technology' AND {LIVE_DOCS} "
         "GROUP BY t.target, p.target, month ORDER BY t.target, p.target, month"
     )
     return frame(store, sql, (cutoff(as_of),))
+
+
+def reach_evidence(store: Store, tech: str, process: str, as_of: date, limit: int) -> list[dict]:
+    """The documents and sentences where a technology meets a process, newest first."""
+    return store.query(
+        "SELECT DISTINCT d.id AS document_id, d.title, COALESCE(d.canonical_url, d.url) AS url, d.source_id, "
+        "d.published, t.sentence || CASE WHEN p.sentence != t.sentence THEN ' ' || p.sentence ELSE '' END "
+        "AS sentence, t.stage, t.id AS mention_id FROM mentions t "
+        f"JOIN mentions p ON p.document_id = t.document_id AND p.kind = 'process' AND {NEAR} "
+        "JOIN documents d ON d.id = t.document_id "
+        f"WHERE t.kind = 'technology' AND t.target = ? AND p.target = ? AND {LIVE_DOCS} "
+        "GROUP BY d.id ORDER BY d.published DESC, d.id LIMIT ?",
+        (tech, process, cutoff(as_of), limit))
 
 
 def document_details(store: Store, ids: list[int]) -> dict[int, dict]:

@@ -106,7 +106,8 @@ def run(store, as_of: date, techs: list[TechInfo], procs: list[ProcessInfo], cat
     since = (as_of - timedelta(weeks=scfg["burst_flag_weeks"])).isoformat()
     reach = impact.recent_reaches(touch, as_of, scfg["process_flag_months"])
     pairs = [{"tech": r.tech, "process": r.process, "process_name": proc_names.get(r.process, r.process),
-              "documents": r.documents, "reach_month": r.reach_month}
+              "documents": r.documents, "reach_month": r.reach_month,
+              "evidence": frames.reach_evidence(store, r.tech, r.process, as_of, hcfg["top_evidence"])}
              for r in reach.itertuples(index=False) if r.tech in names and r.process in proc_names]
     unsure = frames.low_confidence_mentions(store, as_of.replace(day=1), as_of, scfg["low_confidence_score"],
                                             scfg["low_confidence_top"])

@@ -40,7 +40,7 @@ _BOUNDARY = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))")
 _BOUNDARY_NL = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))|\n(?=[^\S\n]*+(\S))")
 
 EXTENSIONS: dict[str, Any] = {
-    "hs_text": None, "hs_bounds": None, "hs_offsets": None, "hs_lower": None, "hs_hits": None, "hs_cues": None, "hs_negative": None, "hs_names": None, "hs_sents": None,
+    "hs_text": None, "hs_bounds": None, "hs_offsets": None, "hs_lower": None, "hs_hits": None, "hs_cues": None, "hs_negative": None, "hs_names": None, "hs_name_spans": None, "hs_sents": None,
     "title_end": 0, "technologies": None, "processes": None, "stage": "none", "stage_scores": None,
     "sent_stages": None, "municipal": False, "municipal_score": 0.0, "domains": None, "factors": None,
     "candidates": None,
@@ -175,6 +175,7 @@ class LexiconMatcher:
             if negative_ids:
                 negative.append((start, end, negative_ids))
         names = set()
+        name_spans: list[tuple[int, str]] = []
         strings = doc.vocab.strings
         for match_id, s, e in self.orth(doc):
             key = strings[match_id]
@@ -182,10 +183,12 @@ class LexiconMatcher:
                 hits.append(Hit(target, tok_start[s], tok_end[e - 1], "abbreviation"))
             if key in rules.municipalities:
                 names.add(key)
+                name_spans.append((tok_start[s], key))
         doc._.hs_lower = low = safe_lower(text)
         hits.extend(self.compounds.compounds(text, low))
         hits.extend(self.compounds.parts(text))
         doc._.hs_hits, doc._.hs_cues, doc._.hs_negative, doc._.hs_names = hits, cues, negative, names
+        doc._.hs_name_spans = name_spans
         doc._.hs_sents = _sentences(doc)
         return doc
 

@@ -48,7 +48,9 @@ class TagRules:
     negative_phrases: dict[str, set[str]] = field(default_factory=dict)  # phrase -> target ids it cancels
     process_domain: dict[str, str] = field(default_factory=dict)
     cues: dict[str, dict[str, list[Cue]]] = field(default_factory=dict)  # lang -> phrase -> cues
-    municipalities: set[str] = field(default_factory=set)  # case-sensitive names
+    municipalities: set[str] = field(default_factory=set)  # case-sensitive names (and aliases)
+    municipality_of: dict[str, str] = field(default_factory=dict)  # name or alias -> canonical name
+    ambiguous_municipalities: set[str] = field(default_factory=set)  # also ordinary words (Best, Goes)
     stage_order: tuple[str, ...] = STAGES
     candidates: dict[str, Any] = field(default_factory=dict)
     rejected: set[str] = field(default_factory=set)
@@ -186,6 +188,11 @@ def _municipal_cues(rules: TagRules, municipal: Any) -> None:
         name = str(get(name, "name", name)).strip() if isinstance(name, dict) else str(name).strip()
         if name:
             rules.municipalities.add(name)
+            rules.municipality_of[name] = name
+    for alias, name in (get(municipal, "aliases") or {}).items():
+        rules.municipalities.add(str(alias))
+        rules.municipality_of[str(alias)] = str(name)
+    rules.ambiguous_municipalities = {str(n) for n in get(municipal, "ambiguous_municipalities") or []}
 
 
 def _domain_cues(rules: TagRules, domains: Any) -> None:

@@ -217,7 +217,7 @@ class Tagger:
         ext = doc._  # every doc._ access builds an object: read each extension once
         technologies, processes, stage, scores = ext.technologies, ext.processes, ext.stage, ext.stage_scores
         builder = MentionBuilder(item.text, ext.hs_sents, ext.sent_stages, (stage, scores.get(stage, 1.0)),
-                                 self, fallback)
+                                 self, fallback, ext.hs_name_spans or [])
         result = {
             "id": item.id, "language": item.language,
             "technologies": [builder.mention(h) for h in technologies],
@@ -259,13 +259,27 @@ class Tagger:
                 merge_relevance(results[item.index], cats, threshold, municipal)
 
 
+def municipalities_by_sentence(text: str, starts: list[int], spans: Iterable[tuple[int, str]],
+                               rules: TagRules) -> dict[int, set[str]]:
+    """Canonical municipality names per sentence index; a name that is also a word (Best, Goes) only
+    right after "gemeente"."""
+    out: dict[int, set[str]] = {}
+    for start, name in spans:
+        if name in rules.ambiguous_municipalities and not text[max(0, start - 9):start].lower().endswith("gemeente "):
+            continue
+        out.setdefault(sentence_of(starts, start), set()).add(rules.municipality_of.get(name, name))
+    return out
+
+
 class MentionBuilder:
     """Mention dicts of one document: offsets, sentence, and the sentence's (or document's) stage."""
 
     def __init__(self, text: str, sents: list[tuple[int, int]], sent_weights: dict[int, dict[str, float]],
-                 doc_stage: tuple[str, float], tagger: Tagger, fallback: list[dict[str, Any]]) -> None:
+                 doc_stage: tuple[str, float], tagger: Tagger, fallback: list[dict[str, Any]],
+                 name_spans: list[tuple[int, str]] = ()) -> None:
         self.text, self.sents, self.sent_weights, self.doc_stage = text, sents, sent_weights, doc_stage
         self.starts = [start for start, _ in sents]
+        self.places = municipalities_by_sentence(text, self.starts, name_spans, tagger.rules)
         self.max_chars = int(tagger.config["sentence_max_chars"])
         self.none_prior, self.order = tagger._none_prior, tagger.rules.stage_order
         self.domains = tagger.rules.process_domain
@@ -291,9 +305,10 @@ class MentionBuilder:
         out = {"id": target.id}
         if target.kind == "process":
             out["domain"] = self.domains.get(target.id, "")
+        near = sorted({name for i in (index - 1, index, index + 1) for name in self.places.get(i, ())})
         out.update(text=self.text[hit.start : hit.end], start=hit.start, end=hit.end,
                    sentence=self.text[s_start:s_end], sent_start=s_start, sent_end=s_end,
-                   stage=label, stage_score=score)
+                   stage=label, stage_score=score, sent_index=index, municipalities=near)
         if stage is None:
             self.fallback.append(out)  # follows the document stage (which a trained model may replace)
         return out

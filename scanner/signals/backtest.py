@@ -1,0 +1,167 @@
+"""Replay the horizon estimates month by month and score them against observed outcomes.
+
+Three forecasters are scored on the same outcome rows (technology, date, observed horizon):
+- model: the monitored estimate as of the outcome's month end (what `scanner horizon --as-of` says);
+- aged_baseline: the essay's 2019 forecast alone, aged by time (the prior of the model, no evidence);
+- persistence: last month's state (the model's estimate and probabilities one month earlier).
+"""
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scanner.errors import ScannerError
+from scanner.signals import horizon as hz
+from scanner.signals.catalog import TechInfo
+from scanner.signals.periods import add_months, month_end, month_key, months_between
+
+FORECASTERS = ("model", "aged_baseline", "persistence")
+EPS = 1e-4
+
+
+@dataclass(frozen=True)
+class Outcome:
+    technology: str
+    month: str          # YYYY-MM: scored with the estimate as of that month's last day
+    horizon: str
+    line: int
+
+
+@dataclass
+class Forecast:
+    probs: np.ndarray   # (4,)
+    estimate: str
+
+
+@dataclass
+class Replay:
+    months: list[str]
+    techs: list[TechInfo]
+    model: dict[str, list[Forecast]] = field(default_factory=dict)     # month -> per technology
+    baseline: dict[str, list[Forecast]] = field(default_factory=dict)
+
+
+def read_outcomes(path: Path, known: set[str]) -> list[Outcome]:
+    """Rows of an outcomes TSV (header technology, date, horizon, ...); a bad row is one clear error."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t"))
+    except OSError as exc:
+        raise ScannerError(f"cannot read outcomes file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScannerError(f"{path}: not UTF-8 text") from None
+    if rows and not {"technology", "date", "horizon"} <= set(rows[0]):
+        raise ScannerError(f"{path}: header must name technology, date and horizon (tab-separated)")
+    out = []
+    for n, row in enumerate(rows, start=2):
+        tech, day, horizon = (str(row.get(k) or "").strip() for k in ("technology", "date", "horizon"))
+        if tech not in known:
+            raise ScannerError(f"{path}:{n}: unknown technology {tech!r}")
+        if horizon not in hz.HORIZONS:
+            raise ScannerError(f"{path}:{n}: horizon {horizon!r} is not one of {', '.join(hz.HORIZONS)}")
+        try:
+            date.fromisoformat(day[:7] + "-01")
+        except ValueError:
+            raise ScannerError(f"{path}:{n}: date {day!r} is not YYYY-MM or YYYY-MM-DD") from None
+        out.append(Outcome(tech, day[:7], horizon, n))
+    if not out:
+        raise ScannerError(f"{path}: no outcome rows")
+    return out
+
+
+def replay(store: Any, techs: list[TechInfo], first: str, last: str, cfg: dict[str, Any]) -> Replay:
+    """Model and aged-baseline forecasts at every month end from the month before `first` to `last`."""
+    last_day = month_end(date.fromisoformat(last + "-01"))
+    ev = hz.load_evidence(store, last_day, techs, cfg)
+    chain = hz.make_chain(store, ev, techs, last_day, cfg)
+    start = month_key(add_months(date.fromisoformat(first + "-01"), -1))
+    result = Replay(months_between(start, last), techs)
+    priors = [hz.prior_loglik(t, cfg) for t in techs]
+    for month in result.months:
+        day = month_end(date.fromisoformat(month + "-01"))
+        snap = hz.snapshot(store, ev, techs, day, cfg, chain)
+        result.model[month] = [Forecast(p, e) for p, e in zip(snap.probs, snap.estimates)]
+        aged = [hz.summarise(p, day, cfg["temperature"])[2] for p in priors]
+        result.baseline[month] = [Forecast(p, hz.HORIZONS[int(p.argmax())]) for p in aged]
+    return result
+
+
+def forecast_for(rep: Replay, who: str, outcome: Outcome) -> Forecast:
+    row = [t.id for t in rep.techs].index(outcome.technology)
+    if who == "aged_baseline":
+        return rep.baseline[outcome.month][row]
+    if who == "persistence":
+        return rep.model[month_key(add_months(date.fromisoformat(outcome.month + "-01"), -1))][row]
+    return rep.model[outcome.month][row]
+
+
+def scores(pairs: list[tuple[Forecast, str]]) -> dict[str, Any]:
+    """Multi-class Brier, log loss, accuracy, macro recall over the observed bins, mean absolute bin error."""
+    if not pairs:
+        return {"brier": None, "log_loss": None, "accuracy": None, "macro_recall": None, "mae_bins": None, "n": 0}
+    brier, logloss, hits, errors = [], [], [], []
+    recall: dict[str, list[bool]] = {}
+    for fc, truth in pairs:
+        onehot = np.eye(4)[hz.HORIZONS.index(truth)]
+        brier.append(float(((fc.probs - onehot) ** 2).sum()))
+        logloss.append(-math.log(max(float(fc.probs[hz.HORIZONS.index(truth)]), EPS)))
+        hits.append(fc.estimate == truth)
+        errors.append(abs(hz.HORIZONS.index(fc.estimate) - hz.HORIZONS.index(truth)))
+        recall.setdefault(truth, []).append(fc.estimate == truth)
+    return {"brier": round(float(np.mean(brier)), 4), "log_loss": round(float(np.mean(logloss)), 4),
+            "accuracy": round(float(np.mean(hits)), 4),
+            "macro_recall": round(float(np.mean([np.mean(v) for v in recall.values()])), 4),
+            "mae_bins": round(float(np.mean(errors)), 4), "n": len(pairs)}
+
+
+def score_all(rep: Replay, outcomes: list[Outcome]) -> dict[str, Any]:
+    """The contract figures over all rows, plus the same per outcome date."""
+    out: dict[str, Any] = {who: scores([(forecast_for(rep, who, o), o.horizon) for o in outcomes])
+                           for who in FORECASTERS}
+    out["by_date"] = {m: {who: scores([(forecast_for(rep, who, o), o.horizon) for o in outcomes if o.month == m])
+                          for who in FORECASTERS}
+                      for m in sorted({o.month for o in outcomes})}
+    return out
+
+
+def calibration(rep: Replay, outcomes: list[Outcome], who: str, bins: int = 10) -> dict[str, Any]:
+    """Reliability table over every (outcome, horizon bin) pair and the expected calibration error."""
+    probs, hits = [], []
+    for o in outcomes:
+        fc = forecast_for(rep, who, o)
+        probs += list(fc.probs)
+        hits += [h == o.horizon for h in hz.HORIZONS]
+    p, y = np.array(probs), np.array(hits, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(p, edges) - 1, 0, bins - 1)
+    table = [{"lo": round(float(edges[b]), 2), "hi": round(float(edges[b + 1]), 2), "n": int((idx == b).sum()),
+              "mean_p": round(float(p[idx == b].mean()), 4) if (idx == b).any() else None,
+              "observed": round(float(y[idx == b].mean()), 4) if (idx == b).any() else None}
+             for b in range(bins)]
+    ece = sum(r["n"] * abs(r["mean_p"] - r["observed"]) for r in table if r["n"]) / max(len(p), 1)
+    return {"bins": table, "ece": round(float(ece), 4)}
+
+
+def run(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, Any],
+        first: str | None = None, last: str | None = None) -> tuple[dict[str, Any], Replay, list[Outcome]]:
+    """Read outcomes, replay from `first` (default: the earliest outcome month) to `last` (default: the
+    latest), and score. Outcome rows outside the range are left out."""
+    outcomes = read_outcomes(outcomes_path, {t.id for t in techs})
+    first = first or min(o.month for o in outcomes)
+    last = last or max(o.month for o in outcomes)
+    if first > last:
+        raise ScannerError(f"--from {first} is after --to {last}")
+    kept = [o for o in outcomes if first <= o.month <= last]
+    if not kept:
+        raise ScannerError(f"no outcome rows between {first} and {last}")
+    rep = replay(store, techs, first, last, cfg)
+    figures = score_all(rep, kept)
+    figures["calibration"] = {who: calibration(rep, kept, who)["ece"] for who in FORECASTERS}
+    figures["range"] = {"from": first, "to": last, "months": len(rep.months) - 1}
+    return figures, rep, kept

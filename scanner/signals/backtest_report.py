@@ -1,0 +1,133 @@
+"""The backtest report: Markdown and HTML with a reliability diagram and per-technology timelines."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scanner.signals import horizon as hz
+from scanner.signals.backtest import FORECASTERS, Outcome, Replay, calibration
+
+LABELS = {"model": "monitored estimate", "aged_baseline": "2019 baseline aged by time",
+          "persistence": "last month's state"}
+COLOURS = {"in-use": "#1b7837", "0-3": "#7fbf7b", "3-7": "#f1a340", ">7": "#b2182b"}
+
+
+def _table(figures: dict[str, Any]) -> list[str]:
+    rows = ["| forecaster | Brier | log loss | accuracy | macro recall | mean bin error | n |",
+            "|---|---|---|---|---|---|---|"]
+    for who in FORECASTERS:
+        s = figures[who]
+        rows.append(f"| {LABELS[who]} | {s['brier']} | {s['log_loss']} | {s['accuracy']} | "
+                    f"{s['macro_recall']} | {s['mae_bins']} | {s['n']} |")
+    return rows
+
+
+def markdown(figures: dict[str, Any], command: str) -> str:
+    lines = [f"Command: `{command}`", "",
+             f"Replayed {figures['range']['months']} month ends from {figures['range']['from']} to "
+             f"{figures['range']['to']}; every outcome row is scored with the forecast as of its month's end.", "",
+             "All outcome rows:", "", *_table(figures), ""]
+    for month, per in figures["by_date"].items():
+        lines += [f"Outcomes dated {month}:", "", *_table(per), ""]
+    ece = figures["calibration"]
+    lines += ["Expected calibration error (10 bins over every outcome x horizon pair): "
+              + ", ".join(f"{LABELS[w]} {ece[w]}" for w in FORECASTERS), "",
+              "![reliability](reliability.png)", "", "![timelines](timelines.png)", ""]
+    return "\n".join(lines)
+
+
+def reliability_png(rep: Replay, outcomes: list[Outcome], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 5), dpi=110)
+    ax.plot([0, 1], [0, 1], color="#999", lw=1, ls="--", label="perfect")
+    for who, colour in (("model", "#2166ac"), ("aged_baseline", "#b2182b")):
+        cal = calibration(rep, outcomes, who)
+        pts = [(b["mean_p"], b["observed"], b["n"]) for b in cal["bins"] if b["n"]]
+        ax.plot([p for p, _, _ in pts], [o for _, o, _ in pts], marker="o", color=colour,
+                label=f"{LABELS[who]} (ECE {cal['ece']})")
+    ax.set_xlabel("forecast probability")
+    ax.set_ylabel("observed frequency")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def timelines_png(rep: Replay, outcomes: list[Outcome], path: Path) -> None:
+    """One small panel per technology: stacked bin probabilities, the estimate, and the outcomes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(rep.techs)
+    cols = 6
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * 2.6, rows * 1.7), dpi=90, sharex=True, sharey=True)
+    x = np.arange(len(rep.months))
+    for i, ax in enumerate(np.atleast_1d(axes).ravel()):
+        if i >= n:
+            ax.axis("off")
+            continue
+        tech = rep.techs[i]
+        probs = np.array([rep.model[m][i].probs for m in rep.months]).T
+        ax.stackplot(x, probs, colors=[COLOURS[h] for h in hz.HORIZONS], alpha=0.85)
+        est = [hz.HORIZONS.index(rep.model[m][i].estimate) for m in rep.months]
+        ax.plot(x, [1 - (e + 0.5) / 4 for e in est], color="black", lw=1)
+        for o in outcomes:
+            if o.technology == tech.id and o.month in rep.months:
+                ax.plot(rep.months.index(o.month), 1 - (hz.HORIZONS.index(o.horizon) + 0.5) / 4, marker="D",
+                        color="white", markeredgecolor="black", ms=5)
+        ax.set_title(tech.id, fontsize=7)
+        ax.set_yticks([])
+        ax.tick_params(labelsize=6)
+    ticks = [j for j, m in enumerate(rep.months) if m.endswith("-01")]
+    for ax in np.atleast_1d(axes).ravel():
+        ax.set_xticks(ticks[::2], [rep.months[j][:4] for j in ticks[::2]])
+    handles = [plt.Rectangle((0, 0), 1, 1, color=COLOURS[h]) for h in hz.HORIZONS]
+    fig.legend(handles, hz.HORIZONS, loc="lower right", ncol=4, fontsize=8)
+    fig.suptitle("P(horizon) month by month (bands, in-use at the bottom), estimate (line), outcomes (diamonds)",
+                 fontsize=9)
+    fig.tight_layout(rect=(0, 0.02, 1, 0.98))
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def write(out_dir: Path, figures: dict[str, Any], rep: Replay, outcomes: list[Outcome], command: str) -> Path:
+    """report.md, index.html, reliability.png, timelines.png and figures.json in out_dir."""
+    import json
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    reliability_png(rep, outcomes, out_dir / "reliability.png")
+    timelines_png(rep, outcomes, out_dir / "timelines.png")
+    md = markdown(figures, command)
+    (out_dir / "report.md").write_text("# Horizon backtest\n\n" + md, encoding="utf-8")
+    (out_dir / "figures.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    body = "".join(f"<p>{html.escape(p)}</p>" if not p.startswith(("|", "![")) else "" for p in md.split("\n\n"))
+    tables = "".join(_html_table(per, f"Outcomes dated {m}") for m, per in figures["by_date"].items())
+    page = ("<!doctype html><html lang=en><meta charset=utf-8><title>Horizon backtest</title>"
+            "<style>body{font-family:sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}"
+            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}"
+            "img{max-width:100%}</style><h1>Horizon backtest</h1>" + body
+            + _html_table(figures, "All outcome rows") + tables
+            + "<img src=reliability.png alt='reliability diagram'><img src=timelines.png alt='timelines'></html>")
+    (out_dir / "index.html").write_text(page, encoding="utf-8")
+    return out_dir / "report.md"
+
+
+def _html_table(figures: dict[str, Any], caption: str) -> str:
+    head = "".join(f"<th>{h}</th>" for h in ("forecaster", "Brier", "log loss", "accuracy", "macro recall",
+                                             "mean bin error", "n"))
+    rows = "".join("<tr><th>" + html.escape(LABELS[w]) + "</th>" + "".join(
+        f"<td>{figures[w][k]}</td>" for k in ("brier", "log_loss", "accuracy", "macro_recall", "mae_bins", "n"))
+        + "</tr>" for w in FORECASTERS)
+    return f"<table><caption>{html.escape(caption)}</caption><tr>{head}</tr>{rows}</table>"

@@ -1,0 +1,220 @@
+"""The real-text corpus (data/annotations/real/corpus.jsonl) and the end-to-end evaluation of the tagger on it.
+
+Scores exactly what `scanner tag` outputs and the store keeps, per ../shared/ANNOTATION.md:
+technologies (required ids must be found; acceptable ids are neutral), the stage stored on each
+technology mention, the document stage, domains, municipal, and emerging terms within each document's
+candidates. Splits are site-disjoint; only `scanner train --eval` reads the test split.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from scanner.config import repo_root
+
+STAGES = ("research", "pilot", "procurement", "adoption", "policy", "setback", "none")
+
+
+@dataclass
+class RealRecord:
+    id: str
+    site: str
+    lang: str
+    title: str
+    text: str
+    split: str
+    tech_required: list[str]
+    tech_acceptable: list[str]
+    domains: list[str]
+    stage: str
+    mention_stages: dict[str, str]
+    emerging: list[str]
+    municipal: bool
+    published: str | None = None
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The record as a `scanner tag` input document."""
+        return {"id": self.id, "title": self.title, "text": self.text}
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.title}\n{self.text}" if self.title else self.text
+
+    def mention_gold(self, tech: str) -> str:
+        return self.mention_stages.get(tech, self.stage)
+
+
+def corpus_path() -> Path:
+    return repo_root() / "data" / "annotations" / "real" / "corpus.jsonl"
+
+
+def load_real(path: Path | None = None, splits: Iterable[str] = ("train", "dev", "test")) -> list[RealRecord]:
+    wanted = set(splits)
+    path = path or corpus_path()
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        r = json.loads(line)
+        if r["split"] not in wanted:
+            continue
+        out.append(RealRecord(
+            id=r["id"], site=r["site"], lang=r["lang"], title=r.get("title") or "", text=r["text"], split=r["split"],
+            tech_required=list(r["tech_required"]), tech_acceptable=list(r["tech_acceptable"]),
+            domains=list(r["domains_required"]), stage=r["stage"], mention_stages=dict(r.get("mention_stages") or {}),
+            emerging=[t.lower() for t in r["emerging_terms"]], municipal=bool(r["municipal"]),
+            published=r.get("published")))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ scores
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "support": tp + fn}
+
+
+def macro(gold: list[str], pred: list[str]) -> dict[str, Any]:
+    """Per-stage P/R/F1 and macro-F1 over the stages present in gold."""
+    labels = {}
+    for label in STAGES:
+        tp = sum(g == label and p == label for g, p in zip(gold, pred))
+        fp = sum(g != label and p == label for g, p in zip(gold, pred))
+        fn = sum(g == label and p != label for g, p in zip(gold, pred))
+        labels[label] = prf(tp, fp, fn)
+    present = [v["f1"] for v in labels.values() if v["support"]]
+    return {"macro_f1": round(sum(present) / len(present), 4) if present else 0.0,
+            "min_f1": round(min(present), 4) if present else 0.0,
+            "accuracy": round(sum(g == p for g, p in zip(gold, pred)) / len(gold), 4) if gold else 0.0,
+            "labels": labels, "n": len(gold)}
+
+
+def term_key(term: str) -> str:
+    """Variant-insensitive key: case, hyphens, spaces and a plural -s/-en folded."""
+    key = re.sub(r"[\s\-_'’]+", "", term.lower())
+    return re.sub(r"(s|en)$", "", key) if len(key) > 4 else key
+
+
+def term_found(gold: str, candidates: list[str]) -> bool:
+    """A gold emerging term is found when a candidate is the same term up to variants, or contains it
+    as whole words, or is contained in it as whole words of at least two words."""
+    g = term_key(gold)
+    for cand in candidates:
+        c = term_key(cand)
+        if c == g or (f" {gold.lower()} " in f" {cand.lower()} ") or (
+                len(cand.split()) >= 2 and f" {cand.lower()} " in f" {gold.lower()} "):
+            return True
+    return False
+
+
+def ece(probs: list[dict[str, float]], gold: list[str], bins: int = 10) -> float:
+    """Expected calibration error of the top label's probability."""
+    rows = [(max(p.values()), max(p, key=p.get) == g) for p, g in zip(probs, gold) if p]
+    if not rows:
+        return 0.0
+    total = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        sel = [(c, ok) for c, ok in rows if lo < c <= hi or (b == 0 and c == 0)]
+        if sel:
+            total += len(sel) * abs(sum(c for c, _ in sel) / len(sel) - sum(ok for _, ok in sel) / len(sel))
+    return round(total / len(rows), 4)
+
+
+@dataclass
+class Scores:
+    tech: list[int] = field(default_factory=lambda: [0, 0, 0])
+    domain: list[int] = field(default_factory=lambda: [0, 0, 0])
+    doc_gold: list[str] = field(default_factory=list)
+    doc_pred: list[str] = field(default_factory=list)
+    doc_probs: list[dict[str, float]] = field(default_factory=list)
+    mention_gold: list[str] = field(default_factory=list)
+    mention_pred: list[str] = field(default_factory=list)
+    municipal: list[bool] = field(default_factory=list)
+    emerging_found: int = 0
+    emerging_total: int = 0
+    candidates_matching: int = 0
+    candidates_total: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def add_sets(counts: list[int], gold: set[str], pred: set[str], neutral: set[str] = frozenset()) -> None:
+    counts[0] += len(gold & pred)
+    counts[1] += len(pred - gold - neutral)
+    counts[2] += len(gold - pred)
+
+
+def mention_stage(result: dict[str, Any], tech: str) -> str | None:
+    """The stage the store keeps for a technology in a document: its most confident mention's stage."""
+    mentions = [m for m in result.get("technologies") or [] if m["id"] == tech]
+    if not mentions:
+        return None
+    return max(mentions, key=lambda m: (m.get("stage_score") or 0.0, -m["start"]))["stage"]
+
+
+def score_one(s: Scores, rec: RealRecord, res: dict[str, Any]) -> None:
+    found = {m["id"] for m in res.get("technologies") or []}
+    add_sets(s.tech, set(rec.tech_required), found, set(rec.tech_acceptable))
+    add_sets(s.domain, set(rec.domains), set(res.get("domains") or []))
+    s.doc_gold.append(rec.stage)
+    s.doc_pred.append(res.get("stage") or "none")
+    s.doc_probs.append(res.get("stage_scores") or {})
+    for tech in rec.tech_required:
+        stage = mention_stage(res, tech)
+        if stage is not None:
+            s.mention_gold.append(rec.mention_gold(tech))
+            s.mention_pred.append(stage)
+    s.municipal.append(bool(res.get("municipal")) == rec.municipal)
+    cands = list(res.get("candidates") or [])
+    s.emerging_total += len(rec.emerging)
+    s.emerging_found += sum(term_found(t, cands) for t in rec.emerging)
+    s.candidates_total += len(cands)
+    s.candidates_matching += sum(any(term_found(t, [c]) for t in rec.emerging) for c in cands)
+    if set(rec.tech_required) - found or (found - set(rec.tech_required) - set(rec.tech_acceptable)) \
+            or rec.stage != res.get("stage"):
+        s.errors.append({"id": rec.id, "missed": sorted(set(rec.tech_required) - found),
+                         "extra": sorted(found - set(rec.tech_required) - set(rec.tech_acceptable)),
+                         "stage": [rec.stage, res.get("stage")]})
+
+
+def summarise(s: Scores) -> dict[str, Any]:
+    return {
+        "technology": prf(*s.tech), "mention_stage": macro(s.mention_gold, s.mention_pred),
+        "document_stage": macro(s.doc_gold, s.doc_pred), "domains": prf(*s.domain),
+        "municipal_accuracy": round(sum(s.municipal) / len(s.municipal), 4) if s.municipal else 0.0,
+        "emerging": {"recall": round(s.emerging_found / s.emerging_total, 4) if s.emerging_total else 0.0,
+                     "precision": round(s.candidates_matching / s.candidates_total, 4) if s.candidates_total else 0.0,
+                     "terms": s.emerging_total, "candidates": s.candidates_total},
+        "stage_ece": ece(s.doc_probs, s.doc_gold), "n": len(s.doc_gold),
+    }
+
+
+def evaluate_tagger(tagger: Any, records: list[RealRecord], keep_errors: bool = False) -> dict[str, Any]:
+    """Run the tagger over the records (as `scanner tag` would) and score every label."""
+    s = Scores()
+    for rec, res in zip(records, tagger.tag_many([r.document for r in records])):
+        if "error" in res:
+            res = {"technologies": [], "stage": "none", "domains": [], "municipal": False, "candidates": []}
+        score_one(s, rec, res)
+    out = summarise(s)
+    if keep_errors:
+        out["errors"] = s.errors
+    return out
+
+
+def headline(report: dict[str, Any]) -> dict[str, float]:
+    """The figures the real-text issue sets targets for."""
+    return {"technology_f1": report["technology"]["f1"], "mention_stage_macro_f1": report["mention_stage"]["macro_f1"],
+            "mention_stage_min_f1": report["mention_stage"]["min_f1"],
+            "document_stage_macro_f1": report["document_stage"]["macro_f1"],
+            "document_stage_min_f1": report["document_stage"]["min_f1"], "domain_f1": report["domains"]["f1"],
+            "municipal_accuracy": report["municipal_accuracy"], "emerging_recall": report["emerging"]["recall"],
+            "emerging_precision": report["emerging"]["precision"], "stage_ece": report["stage_ece"]}

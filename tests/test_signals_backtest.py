@@ -1,0 +1,95 @@
+"""scanner backtest: outcome parsing, the three forecasters, scores and the report."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import numpy as np
+import pytest
+from signals_fixtures import Builder, catalogue
+
+from scanner.cli.main import app
+from scanner.errors import ScannerError
+from scanner.signals import api as signals
+from scanner.signals.backtest import Forecast, read_outcomes, scores
+
+CAT = catalogue()
+
+
+def outcomes_file(tmp_path, rows: list[str]):
+    path = tmp_path / "outcomes.tsv"
+    path.write_text("technology\tdate\thorizon\tevidence_urls\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_scores_of_a_perfect_and_a_wrong_forecast():
+    sure = Forecast(np.array([1.0, 0.0, 0.0, 0.0]), "in-use")
+    perfect = scores([(sure, "in-use")])
+    assert perfect["brier"] == 0 and perfect["accuracy"] == 1 and perfect["mae_bins"] == 0
+    wrong = scores([(sure, ">7")])
+    assert wrong["brier"] == 2 and wrong["accuracy"] == 0 and wrong["mae_bins"] == 3
+    assert wrong["log_loss"] > 9  # -log(1e-4)
+
+
+def test_macro_recall_averages_over_observed_bins():
+    a = Forecast(np.array([0.7, 0.1, 0.1, 0.1]), "in-use")
+    pairs = [(a, "in-use"), (a, "in-use"), (a, "in-use"), (a, "3-7")]
+    assert scores(pairs)["macro_recall"] == 0.5 and scores(pairs)["accuracy"] == 0.75
+
+
+@pytest.mark.parametrize("row, message", [
+    ("nosuchtech\t2026-10\tin-use\tx", "unknown technology"),
+    ("chatbots\t2026-10\tsoon\tx", "horizon 'soon'"),
+    ("chatbots\tlast year\tin-use\tx", "date 'last year'"),
+])
+def test_bad_outcome_rows_are_one_clear_error(tmp_path, row, message):
+    with pytest.raises(ScannerError, match=message):
+        read_outcomes(outcomes_file(tmp_path, [row]), set(CAT.technologies))
+
+
+def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
+    b = Builder(store)
+    b.background(date(2020, 1, 1), 30, 10)
+    for month in range(1, 13):
+        for k in range(3):
+            b.doc(date(2021, month, 3 + k), [("technology", "drones", "adoption")], source=f"gemeente{k}",
+                  source_type="government")
+    path = outcomes_file(tmp_path, ["drones\t2021-12\tin-use\tx", "drones\t2020-10\t0-3\tx",
+                                    "gezichtsherkenning\t2021-12\t>7\tx"])
+    figures, report = signals.backtest(store, path, out_dir=tmp_path / "report", catalogue=CAT)
+    assert set(figures) >= {"model", "aged_baseline", "persistence"}
+    for who in ("model", "aged_baseline", "persistence"):
+        assert figures[who]["n"] == 3
+        assert {"brier", "log_loss", "accuracy", "macro_recall", "mae_bins"} <= set(figures[who])
+    assert figures["by_date"]["2021-12"]["model"]["n"] == 2
+    assert report.exists() and (tmp_path / "report" / "reliability.png").stat().st_size > 1000
+    assert (tmp_path / "report" / "timelines.png").exists() and (tmp_path / "report" / "index.html").exists()
+    assert "2019 baseline aged by time" in report.read_text(encoding="utf-8")
+
+
+def test_backtest_cli_json_is_the_contract_shape(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    path = outcomes_file(tmp_path, ["chatbots\t2026-10\tin-use\tx"])
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "x.db"), "backtest", "--outcomes", str(path),
+                                      "--json", "--out", str(tmp_path / "bt")])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    for who in ("model", "aged_baseline", "persistence"):
+        assert set(out[who]) >= {"brier", "log_loss", "accuracy", "macro_recall", "mae_bins", "n"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--to", "2026-13"], "--to must be YYYY-MM"),
+    (["--from", "2026-10", "--to", "2020-01"], "is after --to"),
+])
+def test_backtest_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
+    import subprocess
+    import sys
+
+    path = outcomes_file(tmp_path, ["chatbots\t2026-10\tin-use\tx"])
+    done = subprocess.run([sys.executable, "-m", "scanner", "--db", str(tmp_path / "x.db"), "backtest",
+                           "--outcomes", str(path), *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
