@@ -87,14 +87,18 @@ def test_trained_stage_model_plugs_in() -> None:
 
     model = FakeModel()
     assert isinstance(model, StageModel)
-    tagger = Tagger(real_tagger().catalogue, config={"use_stage_model": True, "use_relevance_model": False}, stage_model=model)
+    tagger = Tagger(real_tagger().catalogue, config={"use_stage_model": True, "use_relevance_model": False,
+                                                     "use_label_model": False}, stage_model=model)
     docs = [{"id": "1", "text": "De chatbot helpt inwoners. Een proef met drones."}, {"id": "2", "text": ""}]
     results = list(tagger.tag_many(docs))
     assert results[0]["stage"] == "setback" and results[0]["stage_scores"]["setback"] == 0.7
     by_id = {m["id"]: m for m in results[0]["technologies"]}
-    assert by_id["chatbots"]["stage"] == "setback"  # no cue in its sentence: follows the model
-    assert by_id["drones"]["stage"] == "pilot"  # its own sentence has a pilot cue
+    # every mention carries the evaluated document stage: what the store keeps is what was evaluated
+    assert by_id["chatbots"]["stage"] == by_id["drones"]["stage"] == "setback"
+    assert by_id["drones"]["stage_score"] == 0.7
     assert "error" in results[1] and len(model.calls[0]) == 1
+    none = list(tagger.tag_many([{"id": "3", "text": "De gemeente verhoogt de hondenbelasting."}]))[0]
+    assert none["stage"] == "none"  # no catalogue technology, no diffusion signal (ANNOTATION.md)
     assert tagger.version.endswith("+fake-1")
 
 

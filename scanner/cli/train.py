@@ -49,40 +49,51 @@ def _table(task: str, section: dict[str, Any]) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("train")
     def train_cmd(
-        evaluate: bool = typer.Option(False, "--eval", help="Only evaluate the shipped models on the test split."),
+        evaluate: bool = typer.Option(False, "--eval", help="Only evaluate the shipped tagger on the real test split."),
         out: Optional[Path] = typer.Option(None, "--out", help="Model directory (default scanner/models)."),
-        data: Optional[Path] = typer.Option(None, "--data", help="Annotation directory (default data/annotations)."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
-        no_rules: bool = typer.Option(False, "--no-rules", help="Skip the cue-rule baseline."),
+        factors: bool = typer.Option(False, "--factors",
+                                     help="Also retrain the factor (driver/barrier) model from data/annotations/."),
         seed: Optional[int] = typer.Option(None, "--seed", help="Override [train] seed."),
     ) -> None:
-        """Train (seeded) and keep the best stage/relevance models; `--eval` scores the shipped ones.
+        """Train the stage and label models on the real-text corpus; `--eval` scores the shipped tagger.
 
-        Example: scanner train --out /tmp/models --json
+        Training uses the train and dev sites of data/annotations/real/corpus.jsonl (plus the project's
+        own sentences as extra data); `--eval` runs the shipped tagger end to end on the test sites,
+        beside the cue rules alone and each model alone, and writes data/annotations/real/report.md.
+
+        Example: scanner train --eval
         """
-        from scanner.errors import ScannerError
+        import shlex
+        import sys
+
+        from scanner.train import real_report
         from scanner.train.models import models_dir, train_settings
-        from scanner.train.run import evaluate_shipped, train_all
 
         settings = train_settings()
         if seed is not None:
             settings["seed"] = seed
         model_dir = out or (Path(os.environ["SCANNER_MODEL_DIR"]) if os.environ.get("SCANNER_MODEL_DIR")
                             else models_dir())
-        if data is not None and not data.is_dir():
-            raise ScannerError(f"annotation directory not found: {data}")
         if evaluate:
-            report = evaluate_shipped(settings, model_dir, data, with_rules=not no_rules)
-        else:
-            model_dir.mkdir(parents=True, exist_ok=True)
-            report = train_all(settings, model_dir, _store_if_present(), data, with_rules=not no_rules)
-        if as_json:
-            typer.echo(json.dumps(report, ensure_ascii=False))
+            report = real_report.evaluate()
+            path = real_report.write(report, "scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
+            if as_json:
+                typer.echo(json.dumps(report, ensure_ascii=False))
+                return
+            common.console.print(real_report.markdown(report, "scanner train --eval"), highlight=False, markup=False)
+            common.console.print(f"report: {path}", highlight=False)
             return
-        common.console.print(f"data: {report['data']}")
-        for task in ("stage", "relevance"):
-            section = report.get(task) or {}
-            if "error" in section:
-                common.err_console.print(f"{task}: {section['error']}")
-            elif section:
-                _table(task, section)
+        summary = real_report.train_models(settings, model_dir)
+        if factors:
+            from scanner.train.run import train_all
+
+            summary["factors"] = train_all(settings, model_dir, _store_if_present(), tasks=("relevance",))["relevance"]
+        if as_json:
+            typer.echo(json.dumps(summary, ensure_ascii=False))
+            return
+        common.console.print(f"stage and label models from {summary['records']} real excerpts (+ "
+                             f"{summary['own_sentences']} own sentences) in {summary['train_s']} s -> "
+                             f"{summary['path']}; temperature {summary['temperature']}", highlight=False)
+        if factors:
+            _table("relevance", summary["factors"])

@@ -38,7 +38,7 @@ def candidate_rows(store, as_of: date) -> pd.DataFrame:
 
 
 def blocked_terms(store, catalogue: Any) -> set[str]:
-    """Rejected terms, accepted additions and catalogue names: never listed again."""
+    """Rejected terms, accepted additions, catalogue names and municipality names: never listed again."""
     rows = store.query("SELECT lower(term) AS term FROM lexicon_additions WHERE active = 1 AND term IS NOT NULL")
     rows += store.query("SELECT lower(term) AS term FROM emerging_terms WHERE status IN ('rejected', 'accepted')")
     out = {r["term"].strip() for r in rows if r["term"]}
@@ -47,6 +47,9 @@ def blocked_terms(store, catalogue: Any) -> set[str]:
         out |= {str(getattr(tech, a, "") or "").lower() for a in ("id", "name", "name_en")}
         terms = tech.all_terms() if hasattr(tech, "all_terms") else []
         out |= {str(t).lower() for t in terms + list(getattr(tech, "abbreviations", []) or [])}
+    municipal = getattr(catalogue, "municipal", None) or {}
+    if isinstance(municipal, dict):  # place names are news, not technologies
+        out |= {str(n).lower() for n in list(municipal.get("municipalities") or []) + list(municipal.get("aliases") or {})}
     return out - {""}
 
 

@@ -18,15 +18,19 @@ from scanner.tag.rules import TagRules, by_lang, get
 from scanner.tag.trie import trie_pattern
 from scanner.tag.variants import normalise, safe_lower
 
-# Built-in defaults; lexicon/candidates.yaml may extend them (keys: prefixes, strong_heads, modifiers).
-PREFIXES = ["ai", "genai", "gen-ai", "llm", "ml", "iot", "xr", "vr", "ar", "5g", "6g", "quantum", "edge", "crypto"]
-STRONG_HEADS = ["technologie", "technologieën", "computing", "robotica", "robotics"]
+# Generic shapes of technology terms, never the names of expected technologies (those must emerge from
+# corpus statistics, `scanner emerging`); lexicon/candidates.yaml may extend them (keys: prefixes,
+# strong_heads, phrase_heads, modifiers).
+PREFIXES: list[str] = []
+STRONG_HEADS = ["technologie", "technologieën", "techniek", "technieken", "computing", "robotica", "robotics",
+                "computer", "computers", "herkenning", "printer", "printers", "printen"]
 PHRASE_HEADS = ["computing", "technology", "technologies", "technologie", "technologieën", "robotics",
-                "robotica", "analytics"]
-MODIFIERS = ["slimme", "smart", "autonome", "autonomous", "zelflerende", "self-learning", "zelfrijdende",
-             "self-driving", "intelligente", "generatieve", "generative", "voorspellende", "predictive",
-             "conversational", "agentic", "quantum", "neurale", "neural", "edge", "federated", "synthetische",
-             "synthetic", "immersive", "immersieve", "biometrische", "biometric"]
+                "robotica", "analytics", "models", "modellen", "data", "vision", "contracts", "printing", "ledger"]
+MODIFIERS = ["slimme", "smart", "autonome", "autonomous", "zelflerende", "self-learning", "intelligente",
+             "voorspellende", "predictive"]
+# A product or technique written with capitals inside a word or as an acronym (ChatGPT, OCR), or an
+# acronym compound (BIM-model, RFID-chip): letters only, 2-10 characters, at least two capitals.
+ACRONYM = re.compile(r"(?<![\w-])(?:[A-Z0-9]{1,5}[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A-Z][A-Za-z]*)(?:-[a-z][\w]{2,})?(?![\w-])")
 GENERIC_SECOND = {"gedreven", "gestuurd", "gestuurde", "gebaseerd", "gebaseerde", "driven", "based", "powered",
                   "enabled", "ready", "tools", "toepassing", "toepassingen", "gebruik", "beleid", "strategie",
                   "strategy", "policy", "act", "wet", "verordening", "regulation", "regels", "rules", "ethiek",
@@ -88,6 +92,13 @@ def required_literals(pattern: str) -> list[str] | None:
     return [run] if run else None
 
 
+def _shouting(text: str, at: int, window: int = 60) -> bool:
+    """Inside an all-caps stretch (a shouted headline), where capitals say nothing."""
+    around = text[max(0, at - window): at + window]
+    letters = [c for c in around if c.isalpha()]
+    return len(letters) > 10 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
 class CandidateFinder:
     """Finds technology-like phrases in a text; `find` returns them lower-cased, first occurrence first."""
 
@@ -101,8 +112,10 @@ class CandidateFinder:
         strong = sorted(set(STRONG_HEADS) | set(_words(get(config, "strong_heads", []))))
         heads = sorted(set(PHRASE_HEADS) | set(_words(get(config, "phrase_heads", []))))
         modifiers = sorted(set(MODIFIERS) | set(_words(get(config, "modifiers", []))))
+        self.modifiers = set(modifiers)
         yaml_heads = _words(get(config, "heads", []))
         seeds = [str(p) for p in get(config, "seed_patterns", []) or []]
+        self.acronym_stop = {str(w) for w in get(config, "acronym_stopwords", []) or []}
         bound = r"(?<![\w-])(?:{})(?![\w-])"
         # no leading look-behind: sre can then jump to the pattern's literal prefix (8x faster);
         # the left word boundary is checked in Python
@@ -149,7 +162,8 @@ class CandidateFinder:
             return False
         if seed:
             return True
-        return not (len(words) > 1 and (words[0] in self.stopwords or words[-1] in self.stopwords))
+        first_ok = words[0] not in self.stopwords or words[0] in self.modifiers
+        return not (len(words) > 1 and (not first_ok or words[-1] in self.stopwords))
 
     def find(self, text: str, covered: Sequence[tuple[int, int]] = ()) -> list[str]:
         """Candidates in text order. A catalogue mention spanning a candidate removes it; for modifier +
@@ -179,7 +193,20 @@ class CandidateFinder:
             touched = bool(i and max_end[i - 1] > start)
             if not (touched if kind == "mod" else inside(start, end)):
                 found.append((start, end, normalise(low[start:end]), False))
+        found += self._acronyms(text, low, inside)
         return self._select(found)
+
+    def _acronyms(self, text: str, low: str, inside: Any) -> list[tuple[int, int, str, bool]]:
+        """Capitalised product and technique names (ChatGPT, OCR, BIM-model) outside shouted text."""
+        out = []
+        for match in ACRONYM.finditer(text):
+            start, end = match.span()
+            base = match.group().split("-")[0]
+            if (base in self.acronym_stop or base in self.rules.abbreviations or base in self.rules.municipalities
+                    or _shouting(text, start) or inside(start, end)):
+                continue
+            out.append((start, end, normalise(low[start:end]), True))
+        return out
 
     def _select(self, found: list[tuple[int, int, str, bool]]) -> list[str]:
         """Longest first among overlapping hits (`grote taalmodellen` over `taalmodellen`), then text order."""

@@ -84,6 +84,15 @@ def _default_rules() -> StageRules:
     return StageRules(default_rules())
 
 
+def model_input(text: str, lang: str, rules: StageRules | None = None, cap: int = 5) -> str:
+    """What the stage model reads: the text plus one pseudo-word per unit of stage-cue weight (at most
+    `cap` per stage), so the model can weigh the catalogue's cue phrases against everything else.
+    Training (scanner/train/real.py) and tagging call this same function."""
+    weights = (rules or _default_rules()).weights(text, lang)
+    cues = " ".join(f"hscue{stage}" for stage, w in sorted(weights.items()) for _ in range(int(min(w, cap))))
+    return f"{text}\n{cues}" if cues else text
+
+
 def rule_stage(text: str, lang: str) -> tuple[str, dict[str, float]]:
     """(stage, {stage: score}) from the catalogue's stage cue phrases; ('none', {..none: 1}) without cues."""
     return _default_rules()(text, lang)
@@ -124,6 +133,21 @@ class SpacyStageModel:
         return out
 
 
+class LinearStageModel:
+    """A real-text stage model in the portable linear format (linear.json + .npy, scanner/train/linear.py)."""
+
+    def __init__(self, path: Path, max_chars: int = 5000) -> None:
+        from scanner.train.linear import LinearTextModel
+
+        self.model = LinearTextModel.from_disk(path)
+        self.max_chars = max_chars
+        meta: dict[str, Any] = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        self.version = f"model-{meta.get('name', path.name)}-{meta.get('version', '0')}"
+
+    def predict(self, texts: list[str], langs: list[str]) -> list[dict[str, float]]:
+        return [{label: round(p, 4) for label, p in self.model.scores(t[: self.max_chars]).items()} for t in texts]
+
+
 def model_dir() -> Path:
     """$SCANNER_MODEL_DIR/stage (or the dir itself when it holds the pipeline), else scanner/models/stage."""
     env = os.environ.get("SCANNER_MODEL_DIR")
@@ -138,6 +162,8 @@ def load_stage_model(path: Path | None = None, max_chars: int = 5000) -> StageMo
     path = path or model_dir()
     if not (path / "meta.json").exists():
         return None
+    if (path / "linear.json").exists():
+        return LinearStageModel(path, max_chars=max_chars)
     try:
         model = SpacyStageModel(path, max_chars=max_chars)
     except Exception as exc:  # a broken model must not stop tagging: fall back to the rules

@@ -12,9 +12,10 @@ from scanner.tag.doclabels import sentence_stage
 from scanner.tag.language import detect
 from scanner.tag.resolve import sentence_of
 from scanner.tag.rules import TagRules, build_rules
+from scanner.tag.labels import LabelModel, load_label_model
 from scanner.tag.relevance import RelevanceModel, load_relevance_model
 from scanner.tag.relevance import merge as merge_relevance
-from scanner.tag.stage import LABELS, StageModel, best_stage, load_stage_model, rules_version
+from scanner.tag.stage import LABELS, StageModel, StageRules, best_stage, load_stage_model, model_input, rules_version
 from scanner.util import chunked
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ _SYMBOL_RUN = re.compile(r"[^\w\s]{20,}")
 _LAST_SPACE = re.compile(r"\s\S*$")
 DEFAULTS: dict[str, Any] = {
     "max_chars": 1_000_000, "batch_size": 64, "langid_chars": 400, "use_stage_model": True,
-    "use_relevance_model": True, "relevance_model_chars": 2000, "relevance_threshold": 0.5, "relevance_municipal_threshold": 0.95,
+    "use_relevance_model": True, "use_label_model": True, "relevance_model_chars": 2000, "relevance_threshold": 0.5, "relevance_municipal_threshold": 0.95,
     "stage_model_chars": 5000, "sentence_max_chars": 1000,
 }
 
@@ -97,11 +98,14 @@ class Tagger:
         self._catalogue = catalogue
         self.config = tag_config(config)
         self._rules: TagRules | None = None
+        self._stage_rules: StageRules | None = None
         self._nlp: dict[str, Any] = {}
         self._model: StageModel | None = stage_model
         self._model_loaded = stage_model is not None or not self.config.get("use_stage_model", True)
         self._relevance: RelevanceModel | None = None
         self._relevance_loaded = not self.config.get("use_relevance_model", True)
+        self._labels: LabelModel | None = None
+        self._labels_loaded = not self.config.get("use_label_model", True)
         self._none_prior = float(self.config.get("none_prior", 0.5))
 
     @property
@@ -115,6 +119,12 @@ class Tagger:
         if self._rules is None:
             self._rules = build_rules(self.catalogue)
         return self._rules
+
+    @property
+    def stage_rules(self) -> StageRules:
+        if self._stage_rules is None:
+            self._stage_rules = StageRules(self.rules)
+        return self._stage_rules
 
     @property
     def stage_model(self) -> StageModel | None:
@@ -131,11 +141,18 @@ class Tagger:
         return self._relevance
 
     @property
+    def label_model(self) -> LabelModel | None:
+        if not self._labels_loaded:
+            self._labels = load_label_model(max_chars=int(self.config["stage_model_chars"]))
+            self._labels_loaded = True
+        return self._labels
+
+    @property
     def model_version(self) -> str:
         model = self.stage_model
-        stage = model.version if model is not None else rules_version(self.rules)
-        relevance = self.relevance_model
-        return f"{stage}|{relevance.version}" if relevance is not None else stage
+        parts = [model.version if model is not None else rules_version(self.rules)]
+        parts += [m.version for m in (self.relevance_model, self.label_model) if m is not None]
+        return "|".join(parts)
 
     @property
     def lexicon_version(self) -> str:
@@ -190,14 +207,14 @@ class Tagger:
                 ready[prepared.pipeline].append(prepared)
             else:
                 results[index] = prepared
-        fallback: dict[int, list[dict[str, Any]]] = {}
         for lang, items in ready.items():
             if items:
                 for item, doc in zip(items, self._pipe(lang, items, size)):
-                    results[item.index] = self._result(item, doc, fallback.setdefault(item.index, []))
+                    results[item.index] = self._result(item, doc)
         prepared = [item for items in ready.values() for item in items]
-        self._apply_model(prepared, results, fallback)
+        self._apply_model(prepared, results)
         self._apply_relevance(prepared, results)
+        self._apply_labels(prepared, results)
         return [r for r in results if r is not None]
 
     def _pipe(self, lang: str, items: list[Prepared], size: int) -> Iterator[Any]:
@@ -213,11 +230,11 @@ class Tagger:
 
         return nlp.pipe(docs(), batch_size=size)
 
-    def _result(self, item: Prepared, doc: Any, fallback: list[dict[str, Any]]) -> dict[str, Any]:
+    def _result(self, item: Prepared, doc: Any) -> dict[str, Any]:
         ext = doc._  # every doc._ access builds an object: read each extension once
         technologies, processes, stage, scores = ext.technologies, ext.processes, ext.stage, ext.stage_scores
         builder = MentionBuilder(item.text, ext.hs_sents, ext.sent_stages, (stage, scores.get(stage, 1.0)),
-                                 self, fallback, ext.hs_name_spans or [])
+                                 self, ext.hs_name_spans or [])
         result = {
             "id": item.id, "language": item.language,
             "technologies": [builder.mention(h) for h in technologies],
@@ -230,30 +247,43 @@ class Tagger:
             result["note"] = item.note
         return result
 
-    def _apply_model(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
-                     fallback: dict[int, list[dict[str, Any]]]) -> None:
-        """A trained stage model replaces the document stage; sentence-level cue stages stay."""
+    def _apply_model(self, prepared: list[Prepared], results: list[dict[str, Any] | None]) -> None:
+        """The trained stage model sets the document stage, and every technology mention carries it:
+        the stage the store keeps is the evaluated one. A text naming no catalogue technology has
+        stage `none` by definition (../shared/ANNOTATION.md)."""
         model = self.stage_model
         if model is None or not prepared:
             return
-        predictions = model.predict([p.text for p in prepared], [p.pipeline for p in prepared])
+        rules = self.stage_rules
+        predictions = model.predict([model_input(p.text, p.pipeline, rules) for p in prepared],
+                                    [p.pipeline for p in prepared])
         for item, scores in zip(prepared, predictions):
             result = results[item.index]
             if result is None:
                 continue
+            if not result["technologies"]:
+                scores = {label: float(label == "none") for label in LABELS}
             scores = {label: round(float(scores.get(label, 0.0)), 4) for label in LABELS}
             result["stage_scores"], result["stage"] = scores, best_stage(scores, self.rules.stage_order)
-            for mention in fallback.get(item.index, []):
+            for mention in result["technologies"] + result["processes"]:
                 mention["stage"], mention["stage_score"] = result["stage"], scores[result["stage"]]
 
+    def _apply_labels(self, prepared: list[Prepared], results: list[dict[str, Any] | None]) -> None:
+        """The trained label model sets municipal relevance and the municipal domains."""
+        model = self.label_model
+        if model is None or not prepared:
+            return
+        for item, scores in zip(prepared, model.predict([p.text for p in prepared])):
+            if results[item.index] is not None:
+                model.apply(results[item.index], scores)
 
     def _apply_relevance(self, prepared: list[Prepared], results: list[dict[str, Any] | None]) -> None:
-        """The relevance model adds municipal relevance and factors the cue rules missed."""
+        """The relevance model adds factors the cue rules missed (and, without a label model, municipal)."""
         model = self.relevance_model
         if model is None or not prepared:
             return
         threshold = float(self.config["relevance_threshold"])
-        municipal = float(self.config["relevance_municipal_threshold"])
+        municipal = 2.0 if self.label_model is not None else float(self.config["relevance_municipal_threshold"])
         for item, cats in zip(prepared, model.predict([p.text for p in prepared])):
             if results[item.index] is not None:
                 merge_relevance(results[item.index], cats, threshold, municipal)
@@ -275,15 +305,13 @@ class MentionBuilder:
     """Mention dicts of one document: offsets, sentence, and the sentence's (or document's) stage."""
 
     def __init__(self, text: str, sents: list[tuple[int, int]], sent_weights: dict[int, dict[str, float]],
-                 doc_stage: tuple[str, float], tagger: Tagger, fallback: list[dict[str, Any]],
-                 name_spans: list[tuple[int, str]] = ()) -> None:
+                 doc_stage: tuple[str, float], tagger: Tagger, name_spans: list[tuple[int, str]] = ()) -> None:
         self.text, self.sents, self.sent_weights, self.doc_stage = text, sents, sent_weights, doc_stage
         self.starts = [start for start, _ in sents]
         self.places = municipalities_by_sentence(text, self.starts, name_spans, tagger.rules)
         self.max_chars = int(tagger.config["sentence_max_chars"])
         self.none_prior, self.order = tagger._none_prior, tagger.rules.stage_order
         self.domains = tagger.rules.process_domain
-        self.fallback = fallback
         self.cache: dict[int, tuple[str, float]] = {}
 
     def _stage(self, index: int) -> tuple[str, float] | None:
@@ -309,6 +337,4 @@ class MentionBuilder:
         out.update(text=self.text[hit.start : hit.end], start=hit.start, end=hit.end,
                    sentence=self.text[s_start:s_end], sent_start=s_start, sent_end=s_end,
                    stage=label, stage_score=score, sent_index=index, municipalities=near)
-        if stage is None:
-            self.fallback.append(out)  # follows the document stage (which a trained model may replace)
         return out

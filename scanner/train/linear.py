@@ -55,6 +55,7 @@ class LinearTextModel:
     char_low: int = 3
     char_high: int = 5
     names: frozenset[str] = frozenset()
+    temperature: float = 1.0  # logits are divided by it (fitted on out-of-fold predictions: calibration)
     cache_size: int = 50_000
     _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _coef_t: np.ndarray | None = field(default=None, repr=False)
@@ -88,11 +89,14 @@ class LinearTextModel:
         norm = math.sqrt(float(np.sum(values * values))) or 1.0
         return ids, values / norm
 
-    def scores(self, text: str) -> dict[str, float]:
+    def logits(self, text: str) -> np.ndarray:
         ids, values = self.vector(text)
         if self._coef_t is None:
             self._coef_t = np.ascontiguousarray(self.coef.T)  # row per feature: gathers are contiguous
-        logits = values @ self._coef_t[ids] + self.intercept
+        return values @ self._coef_t[ids] + self.intercept
+
+    def scores(self, text: str) -> dict[str, float]:
+        logits = self.logits(text) / self.temperature
         if self.exclusive:
             exp = np.exp(logits - logits.max())
             probs = exp / exp.sum()
@@ -108,7 +112,7 @@ class LinearTextModel:
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
         meta = {"format": FORMAT, "labels": self.labels, "exclusive": self.exclusive,
                 "char_low": self.char_low, "char_high": self.char_high, "names": sorted(self.names),
-                "terms": terms}
+                "temperature": self.temperature, "terms": terms}
         (path / "linear.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         np.save(path / "idf.npy", self.idf.astype(np.float32))
         np.save(path / "coef.npy", self.coef.astype(np.float32))
@@ -124,7 +128,8 @@ class LinearTextModel:
                    idf=np.load(path / "idf.npy").astype(np.float64),
                    coef=np.load(path / "coef.npy").astype(np.float64),
                    intercept=np.load(path / "intercept.npy").astype(np.float64),
-                   char_low=meta["char_low"], char_high=meta["char_high"], names=frozenset(meta.get("names", ())))
+                   char_low=meta["char_low"], char_high=meta["char_high"], names=frozenset(meta.get("names", ())),
+                   temperature=float(meta.get("temperature", 1.0)))
 
 
 def _vectorizer(settings: dict[str, Any]) -> Any:
@@ -148,13 +153,16 @@ def _export(vectorizer: Any, labels: list[str], exclusive: bool, coef: np.ndarra
 
 
 def fit_exclusive(texts: list[str], labels: list[str], label_set: Iterable[str], settings: dict[str, Any],
-                  seed: int = 42) -> LinearTextModel:
-    """Multinomial logistic regression over all of `label_set` (labels absent from training never win)."""
+                  seed: int = 42, weights: list[float] | None = None) -> LinearTextModel:
+    """Multinomial logistic regression over all of `label_set` (labels absent from training never win);
+    settings["balanced"] weighs classes inversely to their frequency."""
     from sklearn.linear_model import LogisticRegression
 
     vectorizer = _vectorizer(settings)
     matrix = vectorizer.fit_transform(texts)
-    lr = LogisticRegression(C=settings.get("C", 10.0), max_iter=3000, random_state=seed).fit(matrix, labels)
+    lr = LogisticRegression(C=settings.get("C", 10.0), max_iter=3000, random_state=seed,
+                            class_weight="balanced" if settings.get("balanced") else None)
+    lr.fit(matrix, labels, sample_weight=weights)
     classes = [str(c) for c in lr.classes_]
     wanted = list(label_set)
     coef = np.zeros((len(wanted), matrix.shape[1]))
@@ -167,7 +175,7 @@ def fit_exclusive(texts: list[str], labels: list[str], label_set: Iterable[str],
 
 
 def fit_multilabel(texts: list[str], targets: dict[str, list[int]], settings: dict[str, Any],
-                   seed: int = 42, balanced: Iterable[str] = ()) -> LinearTextModel:
+                   seed: int = 42, balanced: Iterable[str] = (), weights: list[float] | None = None) -> LinearTextModel:
     """One binary logistic regression per label; a label without both classes scores ~0."""
     from sklearn.linear_model import LogisticRegression
 
@@ -180,6 +188,7 @@ def fit_multilabel(texts: list[str], targets: dict[str, list[int]], settings: di
         gold = targets[label]
         if 0 < sum(gold) < len(gold):
             lr = LogisticRegression(C=settings.get("C", 10.0), max_iter=3000, random_state=seed,
-                                    class_weight="balanced" if label in set(balanced) else None).fit(matrix, gold)
+                                    class_weight="balanced" if label in set(balanced) else None)
+            lr.fit(matrix, gold, sample_weight=weights)
             coef[k], intercept[k] = lr.coef_[0], lr.intercept_[0]
     return _export(vectorizer, labels, False, coef, intercept, settings)

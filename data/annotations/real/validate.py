@@ -34,8 +34,26 @@ def reserved_hashes() -> set[str]:
     return {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
 
 
+def variants(url: str) -> set[str]:
+    """The address and its trivial variants (scheme, www., trailing slash, query, fragment): a page
+    reserved under one of them is reserved under all."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    hosts = {parts.netloc, parts.netloc.removeprefix("www."), "www." + parts.netloc.removeprefix("www.")}
+    paths = {parts.path, parts.path.rstrip("/"), parts.path.rstrip("/") + "/"}
+    queries = {parts.query, ""}
+    out = {url}
+    for scheme in ("http", "https"):
+        for host in hosts:
+            for path in paths:
+                for query in queries:
+                    out.add(urlunsplit((scheme, host, path, query, "")))
+    return out
+
+
 def is_reserved(url: str, reserved: set[str]) -> bool:
-    return hashlib.sha256(url.encode("utf-8")).hexdigest() in reserved
+    return any(hashlib.sha256(v.encode("utf-8")).hexdigest() in reserved for v in variants(url))
 
 
 def catalogue_ids() -> tuple[set[str], set[str]]:

@@ -1,0 +1,131 @@
+"""Stage and label (municipal, domains) classifiers trained on the real-text corpus.
+
+Both are portable TF-IDF + logistic-regression models (scanner/train/linear.py) over the document
+text. Everything that is chosen (regularisation, the temperature that calibrates the stage
+probabilities, each label's threshold) is chosen on out-of-fold predictions of the training sites
+(GroupKFold by site); the project's own sentences are extra training data, never evaluation data.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from scanner.train.linear import LinearTextModel, fit_exclusive, fit_multilabel
+from scanner.train.realtext import STAGES, RealRecord
+
+log = logging.getLogger(__name__)
+
+DOMAINS = ("dienstverlening", "bedrijfsvoering", "ruimtelijk-fysiek", "sociaal-domein", "handhaving-toezicht",
+           "bestuur-participatie")
+LABELS = ("municipal", *(f"domain:{d}" for d in DOMAINS))
+FORMAT_NOTE = "horizonscan real-text model: linear.json + .npy (scanner/train/linear.py), meta.json"
+
+
+def stage_text(text: str) -> str:
+    """The stage model's input for a text, exactly as the tagger builds it."""
+    from scanner.tag.language import detect
+    from scanner.tag.stage import model_input
+    from scanner.tag.tagger import tag_config
+
+    return model_input(text, detect(text, int(tag_config()["langid_chars"]))[1])
+
+
+def stage_data(records: list[RealRecord], own: list[Any], own_weight: float) -> tuple[list[str], list[str], list[float]]:
+    texts = [stage_text(r.full_text) for r in records] + [stage_text(e.text) for e in own]
+    labels = [r.stage for r in records] + [e.stage for e in own]
+    return texts, labels, [1.0] * len(records) + [own_weight] * len(own)
+
+
+def label_data(records: list[RealRecord], own: list[Any],
+               own_weight: float) -> tuple[list[str], dict[str, list[int]], list[float]]:
+    """Municipal and domain targets; own sentences count for municipal and their one domain."""
+    own = [e for e in own if e.municipal is not None]
+    texts = [r.full_text for r in records] + [e.text for e in own]
+    targets = {"municipal": [int(r.municipal) for r in records] + [int(bool(e.municipal)) for e in own]}
+    for d in DOMAINS:
+        targets[f"domain:{d}"] = [int(d in r.domains) for r in records] + [int(e.domain == d) for e in own]
+    return texts, targets, [1.0] * len(records) + [own_weight] * len(own)
+
+
+def fit_stage(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> LinearTextModel:
+    texts, labels, weights = stage_data(records, own, settings["own_weight"])
+    return fit_exclusive(texts, labels, STAGES, settings | {"balanced": True}, int(settings["seed"]), weights)
+
+
+def fit_labels(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> LinearTextModel:
+    texts, targets, weights = label_data(records, own, settings["own_weight"])
+    return fit_multilabel(texts, targets, settings, int(settings["seed"]), balanced=LABELS, weights=weights)
+
+
+def out_of_fold(records: list[RealRecord], fit: Callable[[list[RealRecord]], LinearTextModel],
+                folds: int, text_of: Callable[[RealRecord], str] = lambda r: r.full_text) -> list[np.ndarray]:
+    """Logits of each record from a model that never saw its site."""
+    from sklearn.model_selection import GroupKFold
+
+    out: list[np.ndarray] = [np.zeros(0)] * len(records)
+    for train_idx, held_idx in GroupKFold(folds).split(records, groups=[r.site for r in records]):
+        model = fit([records[i] for i in train_idx])
+        for i in held_idx:
+            out[i] = model.logits(text_of(records[i]))
+    return out
+
+
+def fit_temperature(logits: list[np.ndarray], gold: list[int]) -> float:
+    """The softmax temperature that minimises the log loss of out-of-fold predictions."""
+    from scipy.optimize import minimize_scalar
+    from scipy.special import log_softmax
+
+    matrix = np.vstack(logits)
+
+    def loss(t: float) -> float:
+        return -float(np.mean(log_softmax(matrix / t, axis=1)[np.arange(len(gold)), gold]))
+
+    return round(float(minimize_scalar(loss, bounds=(0.05, 20.0), method="bounded").x), 4)
+
+
+def best_threshold(scores: np.ndarray, gold: np.ndarray, accuracy: bool = False) -> float:
+    """Threshold maximising F1 (or accuracy) on out-of-fold scores."""
+    best, best_value = 0.5, -1.0
+    for t in np.arange(0.05, 0.96, 0.025):
+        pred = scores >= t
+        if accuracy:
+            value = float(np.mean(pred == gold))
+        else:
+            tp, fp, fn = np.sum(pred & gold), np.sum(pred & ~gold), np.sum(~pred & gold)
+            value = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if value > best_value + 1e-9:
+            best, best_value = float(t), value
+    return round(best, 3)
+
+
+def train(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> dict[str, Any]:
+    """Fit both models on `records` (+ own sentences); temperature and thresholds from out-of-fold predictions."""
+    folds = int(settings["folds"])
+    stage_oof = out_of_fold(records, lambda rs: fit_stage(rs, own, settings), folds, lambda r: stage_text(r.full_text))
+    temperature = fit_temperature(stage_oof, [STAGES.index(r.stage) for r in records])
+    label_oof = np.vstack([1 / (1 + np.exp(-x)) for x in out_of_fold(records, lambda rs: fit_labels(rs, own, settings),
+                                                                       folds)])
+    thresholds = {}
+    for k, label in enumerate(LABELS):
+        gold = np.array([r.municipal if label == "municipal" else label[7:] in r.domains for r in records])
+        thresholds[label] = best_threshold(label_oof[:, k], gold, accuracy=label == "municipal")
+    stage = fit_stage(records, own, settings)
+    stage.temperature = temperature
+    return {"stage": stage, "labels": fit_labels(records, own, settings), "thresholds": thresholds,
+            "temperature": temperature}
+
+
+def save(model: LinearTextModel, path: Path, meta: dict[str, Any]) -> Path:
+    tmp = path.parent / f".{path.name}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.to_disk(tmp)
+    (tmp / "meta.json").write_text(json.dumps({"note": FORMAT_NOTE, **meta}, indent=1, ensure_ascii=False) + "\n",
+                                   encoding="utf-8")
+    shutil.rmtree(path, ignore_errors=True)
+    tmp.rename(path)
+    return path

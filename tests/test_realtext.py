@@ -1,0 +1,134 @@
+"""Real-text evaluation: scoring rules, behavioural tests, training on a tiny corpus, corpus tooling."""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from scanner.train import real
+from scanner.train.checklist import run_checklist
+from scanner.train.realtext import RealRecord, evaluate_tagger, load_real, macro, term_found
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def record(i: int, stage: str = "adoption", techs=("chatbots",), acceptable=(), domains=("dienstverlening",),
+           municipal: bool = True, emerging=(), site: str | None = None, text: str | None = None) -> RealRecord:
+    return RealRecord(id=f"r{i}", site=site or f"site{i % 6}.nl", lang="nl", title=f"Titel {i}",
+                      text=text or f"De gemeente zet de chatbot in, bericht {i}.", split="test",
+                      tech_required=list(techs), tech_acceptable=list(acceptable), domains=list(domains),
+                      stage=stage, mention_stages={}, emerging=list(emerging), municipal=municipal)
+
+
+class KeywordTagger:
+    """Tags 'chatbot' and 'drone'; stage from a keyword; what `scanner tag` returns, in shape."""
+
+    def tag_many(self, docs):
+        for doc in docs:
+            text = (doc.get("title", "") + "\n" + doc["text"]).lower()
+            techs = [{"id": t, "start": text.index(w), "stage": "setback" if "stopt" in text else "adoption",
+                      "stage_score": 0.8} for w, t in (("chatbot", "chatbots"), ("drone", "drones")) if w in text]
+            stage = "setback" if "stopt" in text else ("adoption" if techs else "none")
+            yield {"id": doc["id"], "technologies": techs, "stage": stage,
+                   "stage_scores": {stage: 0.8, "none": 0.2}, "domains": ["dienstverlening"],
+                   "municipal": "gemeente" in text, "candidates": ["generatieve ai-tool"] if "ai" in text else []}
+
+
+def test_acceptable_ids_are_neutral_and_required_ones_count():
+    recs = [record(1, techs=("chatbots",), acceptable=("drones",), text="De gemeente zet chatbot en drone in."),
+            record(2, techs=("drones",), text="De gemeente gebruikt geen camera.")]
+    rep = evaluate_tagger(KeywordTagger(), recs)
+    assert rep["technology"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "support": 2}
+
+
+def test_mention_stage_is_scored_per_required_technology():
+    recs = [record(1, stage="setback", text="De gemeente stopt de chatbot."), record(2, text="Een chatbot helpt.")]
+    rep = evaluate_tagger(KeywordTagger(), recs)
+    assert rep["mention_stage"]["n"] == 2 and rep["mention_stage"]["accuracy"] == 1.0
+    assert rep["municipal_accuracy"] == 0.5
+
+
+@pytest.mark.parametrize("gold, candidates, found", [
+    ("ai agents", ["ai-agents"], True),
+    ("large language models", ["language models"], True),
+    ("generatieve ai", ["generatieve ai-tool"], False),
+    ("chatgpt", ["gpt"], False),
+    ("ocr", ["ocr-software"], False),
+])
+def test_emerging_term_matching(gold, candidates, found):
+    assert term_found(gold, candidates) is found
+
+
+def test_macro_f1_covers_present_labels_only():
+    rep = macro(["pilot", "pilot", "setback"], ["pilot", "setback", "setback"])
+    assert rep["macro_f1"] == pytest.approx((0.6667 + 0.6667) / 2, abs=1e-3)
+    assert rep["min_f1"] == pytest.approx(0.6667, abs=1e-3)
+
+
+def test_checklist_counts_inv_and_dir_failures():
+    recs = [record(i, text=f"De gemeente zet de chatbot in. Bericht {i} over {i * 10} inwoners. Zo gaat het. "
+                           "Klaar.") for i in range(1, 9)]
+    out = run_checklist(KeywordTagger(), recs)
+    by = {t["name"]: t for t in out["tests"]}
+    assert by["numbers"]["failures"] == 0 and by["numbers"]["cases"] == 8
+    assert by["stopped project"]["failures"] == 8  # 'stopgezet' is not the tagger's 'stopt': P(setback) falls
+    assert out["failure_rate"] == round(sum(t["failures"] for t in out["tests"]) / out["cases"], 4)
+
+
+def test_training_on_a_tiny_corpus_calibrates_and_sets_thresholds():
+    recs = []
+    for i in range(60):
+        stage = ("adoption", "pilot", "setback")[i % 3]
+        words = {"adoption": "is sinds maart in gebruik bij alle wijken", "pilot": "start een proef van drie maanden",
+                 "setback": "stopt na een datalek met"}[stage]
+        recs.append(record(i, stage=stage, site=f"s{i % 7}.nl", municipal=i % 2 == 0,
+                           text=f"De gemeente {words} de chatbot, bericht {i}."))
+    settings = {"seed": 1, "C": 10.0, "char_ngrams": [3, 4], "min_df": 1, "own_weight": 0.3, "folds": 3}
+    fitted = real.train(recs, [], settings)
+    assert 0.05 <= fitted["temperature"] <= 20
+    assert set(fitted["thresholds"]) == set(real.LABELS)
+    scores = fitted["stage"].scores(real.stage_text("De gemeente stopt na een datalek met de chatbot."))
+    assert max(scores, key=scores.get) == "setback"
+
+
+def load_script(name: str):
+    path = REPO / "data" / "annotations" / "real" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"real_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    import sys
+
+    sys.path.insert(0, str(path.parent))
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reserved_variants_are_caught():
+    validate = load_script("validate")
+    url = "https://www.example.org/nieuws/artikel/"
+    reserved = {hashlib.sha256("https://example.org/nieuws/artikel".encode()).hexdigest()}
+    assert validate.is_reserved(url, reserved)
+    assert validate.is_reserved("http://example.org/nieuws/artikel?utm_source=x", reserved)
+    assert not validate.is_reserved("https://example.org/nieuws/ander-artikel", reserved)
+
+
+def test_split_is_site_disjoint_and_stable():
+    build = load_script("build")
+    assert build.split_of("gemeente.nu") == build.split_of("gemeente.nu")
+    recs = load_real()
+    sites = {}
+    for r in recs:
+        sites.setdefault(r.site, set()).add(r.split)
+    assert all(len(s) == 1 for s in sites.values())
+    assert {r.split for r in recs} == {"train", "dev", "test"}
+
+
+def test_committed_corpus_has_no_reserved_page():
+    validate = load_script("validate")
+    reserved = validate.reserved_hashes()
+    assert reserved, "../shared/eval/reserved-urls.sha256 must be beside the repo"
+    path = REPO / "data" / "annotations" / "real" / "corpus.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        assert not validate.is_reserved(json.loads(line)["url"], reserved)
