@@ -86,11 +86,32 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
                     encoding="utf-8")
 
 
+def stats(recs: list[dict], dated: int) -> str:
+    """The corpus composition as a Markdown page (data/annotations/real/stats.md)."""
+    from collections import Counter
+
+    def row(counter: Counter) -> str:
+        return ", ".join(f"{k} {v} ({v / len(recs):.0%})" for k, v in counter.most_common())
+
+    return "\n".join([
+        "# Real-text corpus: composition", "", "Written by `python data/annotations/real/build.py`.", "",
+        f"- excerpts: {len(recs)} from {len({r['site'] for r in recs})} sites",
+        f"- language: {row(Counter(r['lang'] for r in recs))}",
+        f"- split (site-disjoint): {row(Counter(r['split'] for r in recs))}",
+        f"- stage: {row(Counter(r['stage'] for r in recs))}",
+        f"- municipal: {row(Counter(str(r['municipal']).lower() for r in recs))}",
+        f"- with a technology: {sum(bool(r['tech_required']) for r in recs)}; "
+        f"with emerging terms: {sum(bool(r['emerging_terms']) for r in recs)}",
+        f"- dated: {sum(bool(r['published']) for r in recs)}; dated 2016-2026 (the replay corpus): {dated}",
+        f"- annotators: {row(Counter(r['annotator'] for r in recs))}", ""])
+
+
 def main() -> int:
     recs = records()
     write_jsonl(HERE / "corpus.jsonl", recs)
     dated = [r for r in recs if r["published"] and "2016" <= r["published"][:4] <= "2026"]
     write_jsonl(REPO / "data" / "replay" / "replay.jsonl", [replay_row(r) for r in dated])
+    (HERE / "stats.md").write_text(stats(recs, len(dated)), encoding="utf-8")
     n = {k: sum(r["split"] == k for r in recs) for k in ("train", "dev", "test")}
     print(f"{len(recs)} records ({n['train']} train, {n['dev']} dev, {n['test']} test; "
           f"{len({r['site'] for r in recs})} sites); {len(dated)} dated 2016-2026 in data/replay/replay.jsonl")
