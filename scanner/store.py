@@ -56,6 +56,15 @@ CORE_MIGRATIONS: list[str] = [
         created_by TEXT, created_at TEXT, active INTEGER DEFAULT 1
     );
     """,
+    # Dates at the door: the precision of `published` (year | month | day | time | unknown); dates stored
+    # before it existed that no one can believe (before 1990, or over a day after the fetch) become
+    # "date unknown" (the fetch time, estimated).
+    """
+    ALTER TABLE documents ADD COLUMN published_precision TEXT;
+    UPDATE documents SET published = fetched_at, published_estimated = 1, published_precision = 'unknown'
+     WHERE fetched_at IS NOT NULL AND published IS NOT NULL
+       AND (published < '1990-01-01' OR julianday(published) > julianday(fetched_at) + 1);
+    """,
 ]
 
 COMPONENTS: list[str] = [

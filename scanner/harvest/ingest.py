@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from scanner.harvest.dates import EXPECTED, Published, check_document_date, parse_published
 from scanner.harvest.extract import extract_article
 from scanner.harvest.lang import language_of
 from scanner.harvest.pdf import PdfError, parse_pdf
@@ -27,6 +28,7 @@ class IngestSummary:
     new_documents: int = 0
     duplicates: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"files": self.files, "new_documents": self.new_documents, "duplicates": self.duplicates,
@@ -79,7 +81,7 @@ def _file_document(path: Path) -> dict[str, Any]:
             raise ValueError("no main text found")
         doc.update(title=extracted.title or path.stem, text=extracted.text)
         if extracted.published:
-            doc.update(published=extracted.published, published_estimated=0)
+            doc.update(published=extracted.published, published_estimated=0, published_precision="day")
     else:
         text = data.decode("utf-8", "replace").strip()
         if not text:
@@ -90,13 +92,11 @@ def _file_document(path: Path) -> dict[str, Any]:
     return doc
 
 
-def _published(value: Any) -> str:
-    """A JSONL 'published' date or datetime as an ISO UTC timestamp (ValueError when unusable)."""
+def _published(value: Any) -> Published:
+    """A JSONL 'published' (YYYY, YYYY-MM, YYYY-MM-DD, ISO timestamp, RFC 2822); ValueError naming the value."""
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("'published' is required (an ISO date)")
-    text = value.strip().replace("Z", "+00:00")
-    when = datetime.fromisoformat(text)
-    return iso(when if when.tzinfo else when.replace(tzinfo=timezone.utc))
+        raise ValueError(f"'published' is required ({EXPECTED}), got {json.dumps(value)}")
+    return parse_published(value)
 
 
 def jsonl_document(record: Any, path: Path) -> dict[str, Any]:
@@ -111,23 +111,30 @@ def jsonl_document(record: Any, path: Path) -> dict[str, Any]:
     uid = str(record["id"]) if record.get("id") not in (None, "") else f"{source}:{sha256(str(key))[:24]}"
     source_type = record.get("source_type") if record.get("source_type") in SOURCE_TYPES else "local"
     lang = record.get("language")
+    published = _published(record.get("published"))
     return {"uid": uid, "source_id": source, "source_type": source_type, "kind": "file",
             "url": record.get("url"), "title": record["title"].strip(), "text": record["text"],
-            "published": _published(record.get("published")), "fetched_at": iso(utcnow()),
+            "published": published.value, "published_precision": published.precision,
+            "_published_given": record["published"], "fetched_at": iso(utcnow()),
             "language": lang if lang in ("nl", "en", "other") else language_of(f"{record['title']}\n{record['text']}"),
             "extraction": "given", "meta": {"path": str(path)}}
 
 
-def _jsonl_documents(path: Path, errors: list[str]) -> list[dict[str, Any]]:
+def _jsonl_documents(path: Path, summary: IngestSummary, cfg: dict[str, Any]) -> list[dict[str, Any]]:
     docs = []
     with path.open(encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                docs.append(jsonl_document(json.loads(line), path))
+                doc = jsonl_document(json.loads(line), path)
             except (ValueError, TypeError) as exc:
-                errors.append(f"{path}:{number}: {exc}")
+                summary.errors.append(f"{path}:{number}: {exc}")
+                continue
+            warning = check_document_date(doc, cfg, name=f"{path}:{number}")
+            if warning:
+                summary.warnings.append(warning)
+            docs.append(doc)
     return docs
 
 
@@ -135,15 +142,19 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], config: dict[str, An
     """Ingest files and folders; each file commits on its own, bad inputs are listed in .errors."""
     summary = IngestSummary()
     cfg = config["harvest"] if config and "harvest" in config else config
+    if cfg is None:
+        from scanner.config import load_config
+        cfg = load_config()["harvest"]
     for path in iter_files(paths, summary.errors):
         summary.files += 1
         try:
-            docs = _jsonl_documents(path, summary.errors) if path.suffix.lower() == ".jsonl" \
+            docs = _jsonl_documents(path, summary, cfg) if path.suffix.lower() == ".jsonl" \
                 else [_file_document(path)]
         except (ValueError, OSError) as exc:
             summary.errors.append(f"{path}: {exc}")
             continue
         saved = save_documents(store, docs, cfg)
         summary.new_documents += saved.new
+        summary.warnings.extend(saved.warnings)
         summary.duplicates += saved.duplicates
     return summary

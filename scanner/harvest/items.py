@@ -111,10 +111,16 @@ def _full_text(doc: dict[str, Any], source: Source, fetcher: Fetcher, robots: Ro
     if len(extracted.text) < min_chars:
         return f"extracted text too short ({len(extracted.text)} chars)"
     doc.update(text=extracted.text, extraction="fulltext")
-    doc["published"] = doc.get("published") or extracted.published
+    _page_date(doc, extracted.published)
     doc["title"] = doc.get("title") or extracted.title
     doc["meta"]["final_url"] = result.final_url
     return None
+
+
+def _page_date(doc: dict[str, Any], published: str | None) -> None:
+    """A page's own date (day precision) where the feed gave none."""
+    if not doc.get("published") and published:
+        doc.update(published=published, published_precision="day")
 
 
 def linked_document(source: Source, url: str, anchor: str, fetcher: Fetcher, robots: RobotsCache | None,
@@ -134,7 +140,7 @@ def linked_document(source: Source, url: str, anchor: str, fetcher: Fetcher, rob
         extracted = extract_article(result.body or b"", result.final_url, fast=fast)
         if extracted is None:
             return None, f"{url}: no main text found on the page"
-        doc.update(text=extracted.text, title=extracted.title or anchor, published=extracted.published,
-                   extraction="fulltext")
+        doc.update(text=extracted.text, title=extracted.title or anchor, extraction="fulltext")
+        _page_date(doc, extracted.published)
     doc["title"] = doc.get("title") or anchor
     return finish(doc, source), None

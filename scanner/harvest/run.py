@@ -243,6 +243,7 @@ def _commit(store: Store, source: Source, cfg: dict[str, Any], got: _Collected, 
     with store_lock(store), store.transaction() as conn:
         saved = save_documents(store, got.docs, cfg) if got.docs else SaveResult()
         result.new_documents, result.duplicates = saved.new, saved.duplicates
+        result.warnings.extend(saved.warnings)
         conn.executemany(
             "INSERT OR REPLACE INTO http_cache(url, etag, last_modified, body_hash, status, fetched_at) "
             "VALUES (:url, :etag, :last_modified, :body_hash, :status, :fetched_at)", got.cache)

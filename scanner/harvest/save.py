@@ -6,12 +6,13 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from scanner.harvest.dates import check_document_date
 from scanner.harvest.dedup import content_hash, find_exact, find_near, index_signature, signature
 from scanner.store import Store
 from scanner.util import dumps, iso, utcnow
 
 COLUMNS = ("uid", "source_id", "source_type", "kind", "url", "canonical_url", "guid", "title", "text",
-           "summary", "author", "tags", "published", "published_estimated", "fetched_at", "language",
+           "summary", "author", "tags", "published", "published_estimated", "published_precision", "fetched_at", "language",
            "content_hash", "simhash", "duplicate_of", "extraction", "extraction_note", "meta")
 _INSERT = (f"INSERT OR IGNORE INTO documents ({', '.join(COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in COLUMNS)})")
@@ -33,6 +34,7 @@ class SaveResult:
     new: int = 0
     duplicates: int = 0
     ids: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _row(doc: dict[str, Any]) -> tuple[Any, ...]:
@@ -71,6 +73,9 @@ def save_documents(store: Store, docs: Iterable[dict[str, Any]], config: dict[st
         for doc in docs:
             if _known(store, doc["uid"]):
                 continue
+            warning = check_document_date(doc, config)
+            if warning:
+                result.warnings.append(warning)
             text = doc.get("text") or ""
             doc["content_hash"] = content_hash(doc.get("title") or "", text, int(config["exact_min_chars"]))
             doc["_exact_hash_ok"] = len(text) >= int(config["exact_min_chars"])
