@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from scanner.harvest.dates import EXPECTED, Published, check_document_date, parse_published
-from scanner.harvest.extract import extract_article
+from scanner.harvest.extract import clip_html, extract_article
+from scanner.harvest.textguard import binary_reason, cut_long, refusal
 from scanner.harvest.lang import language_of
 from scanner.harvest.pdf import PdfError, parse_pdf
 from scanner.harvest.save import save_documents
 from scanner.harvest.sources import SOURCE_TYPES
 from scanner.store import Store
-from scanner.util import iso, sha256, utcnow
+from scanner.util import chunked, iso, sha256, utcnow
 
 log = logging.getLogger(__name__)
 SUFFIXES = {".pdf", ".html", ".htm", ".txt", ".md", ".jsonl"}
@@ -61,9 +62,27 @@ def _base(path: Path, data: bytes) -> dict[str, Any]:
             "meta": {"path": str(path), "bytes": len(data)}}
 
 
-def _file_document(path: Path) -> dict[str, Any]:
+def _read_capped(path: Path, limit: int) -> bytes:
+    """The file's bytes; ValueError (before reading) when it is over max_file_bytes."""
+    size = path.stat().st_size
+    if size > limit:
+        raise ValueError(f"file too large ({size} bytes; max_file_bytes is {limit})")
+    return path.read_bytes()
+
+
+def _door(doc: dict[str, Any], cfg: dict[str, Any], summary: IngestSummary, name: str) -> None:
+    """Binary text is an error (ValueError); over-long text is cut with a warning."""
+    reason = refusal(doc, cfg)
+    if reason:
+        raise ValueError(reason)
+    note = cut_long(doc, cfg)
+    if note:
+        summary.warnings.append(f"{name}: {note}")
+
+
+def _file_document(path: Path, cfg: dict[str, Any]) -> dict[str, Any]:
     """One document from a PDF/HTML/TXT/MD file; raises ValueError with the reason on failure."""
-    data = path.read_bytes()
+    data = _read_capped(path, int(cfg.get("max_file_bytes", 52428800)))
     doc = _base(path, data)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
@@ -76,7 +95,7 @@ def _file_document(path: Path) -> dict[str, Any]:
             doc.update(published=pdf.published, published_estimated=0)
         doc["meta"]["pages"] = len(pdf.pages)
     elif suffix in (".html", ".htm"):
-        extracted = extract_article(data, doc["url"])
+        extracted = extract_article(clip_html(data, int(cfg.get("max_extract_bytes", 0))), doc["url"])
         if extracted is None:
             raise ValueError("no main text found")
         doc.update(title=extracted.title or path.stem, text=extracted.text)
@@ -86,6 +105,9 @@ def _file_document(path: Path) -> dict[str, Any]:
         text = data.decode("utf-8", "replace").strip()
         if not text:
             raise ValueError("empty file")
+        reason = binary_reason(text, cfg)
+        if reason:
+            raise ValueError(reason)
         first = text.splitlines()[0].lstrip("# ").strip()
         doc.update(title=first[:300] or path.stem, text=text)
     doc["language"] = language_of(f"{doc['title']}\n{doc['text']}")
@@ -120,22 +142,42 @@ def jsonl_document(record: Any, path: Path) -> dict[str, Any]:
             "extraction": "given", "meta": {"path": str(path)}}
 
 
-def _jsonl_documents(path: Path, summary: IngestSummary, cfg: dict[str, Any]) -> list[dict[str, Any]]:
-    docs = []
+def _lines(handle: Any, limit: int) -> Iterator[tuple[int, str | None]]:
+    """(number, line) with lines over limit characters skipped unread beyond the limit (line None)."""
+    number = 0
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith("\n"):
+            while (rest := handle.readline(limit + 1)) and not rest.endswith("\n"):
+                pass
+            yield number, None
+        else:
+            yield number, line
+
+
+def _jsonl_documents(path: Path, summary: IngestSummary, cfg: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    limit = int(cfg.get("max_line_chars", 8_000_000))
     with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
+        for number, line in _lines(handle, limit):
+            where = f"{path}:{number}"
+            if line is None:
+                summary.errors.append(f"{where}: line too long (over {limit} characters; max_line_chars)")
+                continue
             if not line.strip():
                 continue
             try:
                 doc = jsonl_document(json.loads(line), path)
-            except (ValueError, TypeError) as exc:
-                summary.errors.append(f"{path}:{number}: {exc}")
+                _door(doc, cfg, summary, where)
+            except (ValueError, TypeError, RecursionError) as exc:
+                summary.errors.append(f"{where}: {exc}")
                 continue
-            warning = check_document_date(doc, cfg, name=f"{path}:{number}")
+            warning = check_document_date(doc, cfg, name=where)
             if warning:
                 summary.warnings.append(warning)
-            docs.append(doc)
-    return docs
+            yield doc
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], config: dict[str, Any] | None = None) -> IngestSummary:
@@ -148,13 +190,21 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], config: dict[str, An
     for path in iter_files(paths, summary.errors):
         summary.files += 1
         try:
-            docs = _jsonl_documents(path, summary, cfg) if path.suffix.lower() == ".jsonl" \
-                else [_file_document(path)]
+            if path.suffix.lower() == ".jsonl":
+                for batch in chunked(_jsonl_documents(path, summary, cfg), int(cfg.get("ingest_batch", 500))):
+                    _save(store, batch, cfg, summary)
+                continue
+            doc = _file_document(path, cfg)
+            _door(doc, cfg, summary, str(path))
         except (ValueError, OSError) as exc:
             summary.errors.append(f"{path}: {exc}")
             continue
-        saved = save_documents(store, docs, cfg)
-        summary.new_documents += saved.new
-        summary.warnings.extend(saved.warnings)
-        summary.duplicates += saved.duplicates
+        _save(store, [doc], cfg, summary)
     return summary
+
+
+def _save(store: Store, docs: list[dict[str, Any]], cfg: dict[str, Any], summary: IngestSummary) -> None:
+    saved = save_documents(store, docs, cfg)
+    summary.new_documents += saved.new
+    summary.warnings.extend(saved.warnings)
+    summary.duplicates += saved.duplicates

@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 from scanner.harvest.canonical import canonical_url, unalias
+from scanner.harvest.extract import clip_html
 from scanner.harvest.workers import extract as extract_article
 from scanner.harvest.fetch import FetchResult, Fetcher
 from scanner.harvest.lang import language_of
@@ -104,7 +105,8 @@ def _full_text(doc: dict[str, Any], source: Source, fetcher: Fetcher, robots: Ro
         doc["title"] = feed_title or doc["title"]
         return None
     need_meta = not (doc.get("published") and doc.get("title"))
-    extracted = extract_article(result.body or b"", result.final_url, need_meta, bool(cfg.get("extract_fast")))
+    body = clip_html(result.body or b"", int(cfg.get("max_extract_bytes", 0)))
+    extracted = extract_article(body, result.final_url, need_meta, bool(cfg.get("extract_fast")))
     if extracted is None:
         return "no main text found on the page"
     min_chars = int(cfg["min_fulltext_chars"])
@@ -124,7 +126,8 @@ def _page_date(doc: dict[str, Any], published: str | None) -> None:
 
 
 def linked_document(source: Source, url: str, anchor: str, fetcher: Fetcher, robots: RobotsCache | None,
-                    logs: list[dict[str, Any]], fast: bool = False) -> tuple[dict[str, Any] | None, str | None]:
+                    logs: list[dict[str, Any]], fast: bool = False,
+                    max_extract_bytes: int = 0) -> tuple[dict[str, Any] | None, str | None]:
     """A page or PDF linked from a listing page; (doc, None) or (None, error)."""
     doc = base_document(source, make_uid(source.id, canonical_url(url)), "page", url)
     result, why = fetch_page(fetcher, robots, url, source, logs)
@@ -137,7 +140,7 @@ def linked_document(source: Source, url: str, anchor: str, fetcher: Fetcher, rob
             result.log[-1]["error"] = f"pdf: {exc}"
             return None, f"{url}: {exc}"
     else:
-        extracted = extract_article(result.body or b"", result.final_url, fast=fast)
+        extracted = extract_article(clip_html(result.body or b"", max_extract_bytes), result.final_url, fast=fast)
         if extracted is None:
             return None, f"{url}: no main text found on the page"
         doc.update(text=extracted.text, title=extracted.title or anchor, extraction="fulltext")

@@ -20,6 +20,7 @@ from scanner.harvest.pdf import PdfError
 from scanner.harvest.save import SaveResult, known_uids, save_documents, store_lock
 from scanner.harvest.lang import warm_up
 from scanner.harvest.sources import Source
+from scanner.harvest.textguard import check_document_text
 from scanner.harvest.workers import extraction_pool
 from scanner.store import Store
 from scanner.util import dumps, iso, utcnow
@@ -128,6 +129,15 @@ def _parallel(func: Callable[[Any], Any], args: list[Any], workers: int,
         return list(pool.map(timed, args))
 
 
+def _keep(doc: dict[str, Any], cfg: dict[str, Any], got: _Collected, result: SourceResult) -> None:
+    """Collect a built document after the text door (binary refused, long text cut, each with a warning)."""
+    keep, warning = check_document_text(doc, cfg)
+    if warning:
+        result.warnings.append(warning)
+    if keep:
+        got.docs.append(doc)
+
+
 def _collect_feed(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
                   robots: RobotsCache | None, got: _Collected, result: SourceResult) -> None:
     fetched = _source_fetch(fetcher, source, got)
@@ -149,8 +159,8 @@ def _collect_feed(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
 
     workers = int(cfg["per_host"]) if source.full_text else 1
     for doc, logs in _parallel(build, fresh, workers, cfg.get("deadline")):
-        got.docs.append(doc)
         got.logs.extend(logs)
+        _keep(doc, cfg, got, result)
 
 
 def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
@@ -172,13 +182,14 @@ def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
 
     def build(pair: tuple[str, str]) -> tuple[dict[str, Any] | None, str | None, list[dict[str, Any]]]:
         logs: list[dict[str, Any]] = []
-        doc, error = linked_document(source, pair[0], pair[1], fetcher, robots, logs, bool(cfg.get("extract_fast")))
+        doc, error = linked_document(source, pair[0], pair[1], fetcher, robots, logs, bool(cfg.get("extract_fast")),
+                                     int(cfg.get("max_extract_bytes", 0)))
         return doc, error, logs
 
     for doc, error, logs in _parallel(build, fresh, int(cfg["per_host"]), cfg.get("deadline")):
         got.logs.extend(logs)
         if doc is not None:
-            got.docs.append(doc)
+            _keep(doc, cfg, got, result)
         if error:
             result.warnings.append(error)
 
@@ -197,7 +208,7 @@ def _collect_pdf(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fet
         fetched.log[-1]["error"] = f"pdf: {exc}"
         got.cache.clear()  # let the next run try again
         raise SourceFailed(str(exc)) from None
-    got.docs.append(finish(doc, source))
+    _keep(finish(doc, source), cfg, got, result)
 
 
 COLLECTORS = {"feed": _collect_feed, "page": _collect_page, "pdf": _collect_pdf}

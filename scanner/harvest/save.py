@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from scanner.harvest.dates import check_document_date
+from scanner.harvest.textguard import check_document_text
 from scanner.harvest.dedup import content_hash, find_exact, find_near, index_signature, signature
 from scanner.store import Store
 from scanner.util import dumps, iso, utcnow
@@ -33,6 +34,7 @@ def store_lock(store: Store) -> threading.RLock:
 class SaveResult:
     new: int = 0
     duplicates: int = 0
+    refused: int = 0
     ids: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -73,6 +75,12 @@ def save_documents(store: Store, docs: Iterable[dict[str, Any]], config: dict[st
         for doc in docs:
             if _known(store, doc["uid"]):
                 continue
+            keep, warning = check_document_text(doc, config)
+            if warning:
+                result.warnings.append(warning)
+            if not keep:
+                result.refused += 1
+                continue
             warning = check_document_date(doc, config)
             if warning:
                 result.warnings.append(warning)
@@ -81,7 +89,8 @@ def save_documents(store: Store, docs: Iterable[dict[str, Any]], config: dict[st
             doc["_exact_hash_ok"] = len(text) >= int(config["exact_min_chars"])
             sig = None
             if len(text.split()) >= int(config["near_dup_min_words"]):
-                sig = signature(text, int(config["shingle_words"]), int(config["minhash_perm"]))
+                sig = signature(text, int(config["shingle_words"]), int(config["minhash_perm"]),
+                                int(config.get("max_shingles", 10000)))
             dup = find_exact(conn, doc)
             if dup is None and sig is not None:
                 dup = find_near(conn, sig, threshold)
