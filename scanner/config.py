@@ -56,5 +56,13 @@ def push_override(path: Path) -> None:
 
 
 def repo_root() -> Path:
-    """The checkout the package runs from (lexicon/, data/ live here)."""
-    return Path(__file__).resolve().parent.parent
+    """The checkout that lexicon/ and data/ live in.
+
+    An editable install runs from it; after a plain `pip install .` the package lives in site-packages, so
+    $SCANNER_HOME, then the working folder, is used when it holds lexicon/.
+    """
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (os.environ.get("SCANNER_HOME"), here, Path.cwd()):
+        if candidate and (Path(candidate) / "lexicon").is_dir():
+            return Path(candidate)
+    return here
