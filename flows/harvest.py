@@ -25,13 +25,14 @@ def _result_row(result: harvest_run.SourceResult) -> dict[str, Any]:
 @task(name="harvest-source", cache_policy=NONE, retries=int(FLOWS["harvest_task_retries"]),
       retry_delay_seconds=list(FLOWS["harvest_task_retry_delays_s"]), retry_jitter_factor=0.5)
 def harvest_source_task(store: Store, source: Source, config: dict[str, Any], fetcher: Any,
-                        robots: RobotsCache | None, run_id: int) -> harvest_run.SourceResult:
+                        robots: RobotsCache | None, run_id: int,
+                        order: harvest_run.CommitOrder | None = None) -> harvest_run.SourceResult:
     """Harvest one source; a failure raises so Prefect retries it, and is reported once retries run out.
 
     The per-source time limit is the library's `[harvest] source_timeout_s`: Prefect's timeout_seconds
     cannot interrupt a task running in a worker thread.
     """
-    result = harvest_run.harvest_source(store, source, config, fetcher, robots, run_id)
+    result = harvest_run.harvest_source(store, source, config, fetcher, robots, run_id, order)
     get_run_logger().info(result.line())
     if not result.ok:
         raise harvest_run.SourceFailed(f"{source.id}: {result.error}")
@@ -65,7 +66,9 @@ def harvest_flow(db: str, sources_file: str | None = None, only: list[str] | Non
     summary = harvest_run.HarvestSummary(run_id=harvest_run.start_run(store))
     with harvest_run.make_fetcher(store, harvest_run.section(config)) as fetcher:
         robots = RobotsCache(fetcher) if harvest_run.section(config).get("robots", True) else None
-        futures = [(s, harvest_source_task.submit(store, s, config, fetcher, robots, summary.run_id))
+        order = harvest_run.CommitOrder([s.id for s in chosen],
+                                        float(harvest_run.section(config)["source_timeout_s"]) + 60)
+        futures = [(s, harvest_source_task.submit(store, s, config, fetcher, robots, summary.run_id, order))
                    for s in chosen]
         for source, future in futures:
             future.wait()

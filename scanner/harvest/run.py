@@ -19,6 +19,7 @@ from scanner.harvest.items import apply_pdf, base_document, finish
 from scanner.harvest.pdf import PdfError
 from scanner.harvest.save import SaveResult, known_uids, save_documents, store_lock
 from scanner.harvest.lang import warm_up
+from scanner.harvest.order import CommitOrder
 from scanner.harvest.sources import Source
 from scanner.harvest.textguard import check_document_text
 from scanner.harvest.workers import extraction_pool
@@ -27,7 +28,7 @@ from scanner.util import dumps, iso, utcnow
 
 log = logging.getLogger(__name__)
 
-__all__ = ["harvest", "harvest_source", "save_documents", "HarvestSummary", "SourceResult", "SourceFailed",
+__all__ = ["harvest", "harvest_source", "save_documents", "HarvestSummary", "SourceResult", "SourceFailed", "CommitOrder",
            "make_fetcher", "select_sources", "section", "start_run", "finish_run"]
 
 
@@ -215,8 +216,21 @@ COLLECTORS = {"feed": _collect_feed, "page": _collect_page, "pdf": _collect_pdf}
 
 
 def harvest_source(store: Store, source: Source, config: dict[str, Any], client: Fetcher | None = None,
-                   robots: RobotsCache | None = None, run_id: int | None = None) -> SourceResult:
-    """Fetch, parse and store one source; everything it yields commits in one transaction."""
+                   robots: RobotsCache | None = None, run_id: int | None = None,
+                   order: CommitOrder | None = None) -> SourceResult:
+    """Fetch, parse and store one source; everything it yields commits in one transaction.
+
+    With `order`, the commit waits for the sources before this one (deterministic first-seen copies).
+    """
+    try:
+        return _harvest_source(store, source, config, client, robots, run_id, order)
+    finally:
+        if order is not None:
+            order.release(source.id)
+
+
+def _harvest_source(store: Store, source: Source, config: dict[str, Any], client: Fetcher | None,
+                    robots: RobotsCache | None, run_id: int | None, order: CommitOrder | None) -> SourceResult:
     cfg = section(config)
     cfg = {**cfg, "deadline": time.monotonic() + float(cfg["source_timeout_s"])}
     warm_up()
@@ -238,6 +252,8 @@ def harvest_source(store: Store, source: Source, config: dict[str, Any], client:
             fetcher.close()
     if not result.ok:
         got.docs, got.cache = [], []
+    if order is not None:
+        order.take(source.id)
     try:
         _commit(store, source, cfg, got, result, run_id)
     except Exception as exc:  # e.g. a locked or full database: report it, keep the other sources going
@@ -318,11 +334,14 @@ def harvest(store: Store, sources: Iterable[Source], config: dict[str, Any],
     with make_fetcher(store, cfg) as fetcher, extraction_pool(processes):
         robots = RobotsCache(fetcher) if cfg.get("robots", True) else None
 
+        order = CommitOrder([s.id for s in chosen], float(cfg["source_timeout_s"]) + 60)
+
         def one(source: Source) -> SourceResult | None:
             if stop.is_set():
+                order.release(source.id)
                 return None
             try:
-                res = harvest_source(store, source, cfg, fetcher, robots, summary.run_id)
+                res = harvest_source(store, source, cfg, fetcher, robots, summary.run_id, order)
             except BaseException:
                 stop.set()
                 raise
