@@ -75,6 +75,25 @@ COMPONENTS: list[str] = [
 ]
 
 
+def explain_db_error(exc: sqlite3.Error, path: str | Path) -> str:
+    """One line saying what an SQLite error means for the user of database `path`."""
+    text = str(exc)
+    low = text.lower()
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        return (f"database {path} is damaged ({text}); restore a backup, or recover what is left with "
+                f"`sqlite3 {path} .recover`")
+    if "readonly" in low or "read-only" in low:
+        return f"database {path} is read-only ({text}); check the permissions of the file and its folder"
+    if "locked" in low or "busy" in low:
+        return (f"database {path} is locked by another process past the busy timeout ({text}); try again "
+                f"when it has finished, or raise [store] busy_timeout_ms")
+    if "disk" in low and "full" in low:
+        return f"database {path}: the disk is full ({text})"
+    if "unable to open" in low:
+        return f"cannot open database {path} ({text})"
+    return f"database {path}: {text}"
+
+
 def default_db_path() -> Path:
     return Path(os.environ.get("SCANNER_DB") or DEFAULT_DB)
 
@@ -104,11 +123,14 @@ class Store:
                 isolation_level=None,  # autocommit; explicit BEGIN IMMEDIATE in transaction()
             )
         except sqlite3.OperationalError as exc:
-            raise ScannerError(f"cannot open database {self.path}: {exc}") from None
+            raise ScannerError(explain_db_error(exc, self.path)) from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._pragmas(busy_timeout_ms)
-        self.migrate()
+        try:
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise ScannerError(explain_db_error(exc, self.path)) from None
 
     def _pragmas(self, busy_timeout_ms: int) -> None:
         try:
@@ -118,7 +140,7 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
-            raise ScannerError(f"{self.path} is not a usable SQLite database: {exc}") from None
+            raise ScannerError(explain_db_error(exc, self.path)) from None
 
     def migrate(self) -> None:
         """Apply each component's migrations that this database has not seen yet."""

@@ -36,7 +36,7 @@ def get_store() -> Store:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """One clear line on stderr, then exit (2: usage/config, 1: some inputs failed)."""
-    err_console.print(f"error: {message}", style="red", highlight=False, markup=False)
+    err_console.print(f"error: {message}", style="red", highlight=False, markup=False, soft_wrap=True)
     sys.exit(code)
 
 

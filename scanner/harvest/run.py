@@ -6,7 +6,7 @@ import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from scanner.errors import ScannerError
@@ -33,7 +33,15 @@ __all__ = ["harvest", "harvest_source", "save_documents", "HarvestSummary", "Sou
 
 
 class SourceFailed(Exception):
-    """The source as a whole yielded nothing usable (its message is the summary line)."""
+    """The source as a whole yielded nothing usable (its message is the summary line).
+
+    retryable: trying again soon may help (timeouts, 5xx, 429, dropped connections); a name that does
+    not resolve, a refused address, a 404 or a broken feed will not change within minutes.
+    """
+
+    def __init__(self, message: str, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 @dataclass
@@ -46,6 +54,7 @@ class SourceResult:
     duplicates: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    retryable: bool = False       # a failure that retrying soon may cure (see SourceFailed)
 
     def line(self) -> str:
         if not self.ok:
@@ -110,7 +119,7 @@ def _source_fetch(fetcher: Fetcher, source: Source, got: _Collected) -> FetchRes
     result = fetcher.fetch(source.url, allow_private=source.allow_private, conditional=True)
     got.logs.extend(result.log)
     if not result.ok:
-        raise SourceFailed(result.error or f"HTTP {result.status}")
+        raise SourceFailed(result.error or f"HTTP {result.status}", retryable=result.retryable)
     if result.cache_update:
         got.cache.append(result.cache_update)
     return None if (result.not_modified or result.unchanged) else result
@@ -128,6 +137,21 @@ def _parallel(func: Callable[[Any], Any], args: list[Any], workers: int,
         return [timed(a) for a in args]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="harvest-page") as pool:
         return list(pool.map(timed, args))
+
+
+def _item_name(item: dict[str, Any]) -> str:
+    return str(item.get("url") or item.get("guid") or item.get("title") or "item")[:200]
+
+
+def _isolated(make: Callable[[], Any], name: str) -> tuple[Any, str | None]:
+    """(make(), None), or (None, one-line error) when building this one item raised: the source goes on."""
+    try:
+        return make(), None
+    except SourceFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 (any bug or odd input in one item stays with that item)
+        log.debug("item %s failed", name, exc_info=True)
+        return None, f"{name}: item failed: {type(exc).__name__}: {exc}"[:300]
 
 
 def _keep(doc: dict[str, Any], cfg: dict[str, Any], got: _Collected, result: SourceResult) -> None:
@@ -154,14 +178,25 @@ def _collect_feed(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
     keyed = {item_uid(source, item): item for item in parsed.items}
     known = known_uids(store, keyed)
     fresh = [(uid, item) for uid, item in keyed.items() if uid not in known]
-    def build(pair: tuple[str, dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def build(pair: tuple[str, dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None, list[dict[str, Any]]]:
         logs: list[dict[str, Any]] = []
-        return feed_document(source, pair[1], pair[0], fetcher, robots, logs, cfg), logs
+        doc, error = _isolated(lambda: feed_document(source, pair[1], pair[0], fetcher, robots, logs, cfg),
+                               _item_name(pair[1]))
+        if doc is None and source.full_text:  # the summary alone, so the item is not lost
+            doc, _ = _isolated(lambda: feed_document(summary_only, pair[1], pair[0], fetcher, robots, logs, cfg),
+                               _item_name(pair[1]))
+            if doc is not None:
+                doc["extraction_note"] = error
+        return doc, error, logs
 
+    summary_only = replace(source, full_text=False)
     workers = int(cfg["per_host"]) if source.full_text else 1
-    for doc, logs in _parallel(build, fresh, workers, cfg.get("deadline")):
+    for doc, error, logs in _parallel(build, fresh, workers, cfg.get("deadline")):
         got.logs.extend(logs)
-        _keep(doc, cfg, got, result)
+        if error:
+            result.warnings.append(error)
+        if doc is not None:
+            _keep(doc, cfg, got, result)
 
 
 def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
@@ -183,9 +218,11 @@ def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
 
     def build(pair: tuple[str, str]) -> tuple[dict[str, Any] | None, str | None, list[dict[str, Any]]]:
         logs: list[dict[str, Any]] = []
-        doc, error = linked_document(source, pair[0], pair[1], fetcher, robots, logs, bool(cfg.get("extract_fast")),
-                                     int(cfg.get("max_extract_bytes", 0)))
-        return doc, error, logs
+        found, error = _isolated(lambda: linked_document(
+            source, pair[0], pair[1], fetcher, robots, logs, bool(cfg.get("extract_fast")),
+            int(cfg.get("max_extract_bytes", 0))), pair[0])
+        doc, why = found if found is not None else (None, None)
+        return doc, error or why, logs
 
     for doc, error, logs in _parallel(build, fresh, int(cfg["per_host"]), cfg.get("deadline")):
         got.logs.extend(logs)
@@ -242,9 +279,9 @@ def _harvest_source(store: Store, source: Source, config: dict[str, Any], client
     try:
         COLLECTORS[source.kind](store, source, cfg, fetcher, robots, got, result)
     except SourceFailed as exc:
-        result.ok, result.status, result.error = False, "failed", str(exc)
+        result.ok, result.status, result.error, result.retryable = False, "failed", str(exc), exc.retryable
     except Exception as exc:  # one broken source must never stop the others
-        log.exception("source %s crashed", source.id)
+        log.debug("source %s crashed", source.id, exc_info=True)
         result.ok, result.status = False, "failed"
         result.error = f"internal error: {type(exc).__name__}: {exc}"[:300]
     finally:
@@ -257,9 +294,10 @@ def _harvest_source(store: Store, source: Source, config: dict[str, Any], client
     try:
         _commit(store, source, cfg, got, result, run_id)
     except Exception as exc:  # e.g. a locked or full database: report it, keep the other sources going
-        log.exception("cannot store results of %s", source.id)
+        log.debug("cannot store results of %s", source.id, exc_info=True)
         result.ok, result.status, result.new_documents, result.duplicates = False, "failed", 0, 0
         result.error = f"cannot store results: {type(exc).__name__}: {exc}"[:300]
+        result.retryable = True
     return result
 
 
