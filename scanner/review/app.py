@@ -63,6 +63,16 @@ def _out_of_range(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(message, status_code=status)
 
 
+def server_options(trusted_proxies: list[str] | None = None) -> dict[str, Any]:
+    """uvicorn settings for proxy headers: believed only from the configured proxies ([review] trusted_proxies).
+
+    uvicorn's own default trusts X-Forwarded-For from 127.0.0.1, so anyone on the machine (or a local
+    proxy that passes the header through) could pick the address the login limits count.
+    """
+    proxies = [p.strip() for p in (trusted_proxies or []) if p.strip()]
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": ",".join(proxies) if proxies else ""}
+
+
 def create_app(db_path: str | Path, catalogue_loader: Callable[[Store], Any] | None = None,
                secure_cookies: bool | None = None) -> FastAPI:
     """The review app on one database; catalogue_loader(store) replaces scanner.catalogue in tests."""
