@@ -70,6 +70,8 @@ def parse_feed(body: bytes, url: str, headers: dict[str, str] | None = None, max
     items = [i for i in items if i["title"] or i["summary"] or i["url"]]
     title = html_to_text(parsed.feed.get("title", "") or "")
     if not items:
-        reason = f"malformed feed ({bozo})" if bozo else "no entries in feed"
+        if parsed.get("version") and not bozo:  # a real, well-formed feed that has nothing right now
+            return ParsedFeed(title=title, warning="no entries in feed")
+        reason = f"malformed feed ({bozo})" if bozo else "not a feed (no RSS, Atom or RDF document found)"
         return ParsedFeed(title=title, error=reason)
     return ParsedFeed(items=items, title=title, warning=f"malformed feed kept: {bozo}" if bozo else None)

@@ -62,11 +62,11 @@ def apply_pdf(doc: dict[str, Any], body: bytes) -> None:
 
 
 def fetch_page(fetcher: Fetcher, robots: RobotsCache | None, url: str, source: Source,
-               logs: list[dict[str, Any]]) -> tuple[FetchResult | None, str | None]:
+               logs: list[dict[str, Any]], deadline: float | None = None) -> tuple[FetchResult | None, str | None]:
     """Fetch one article/report URL after the robots check; (result, None) or (None, why not)."""
     if robots is not None and not robots.allowed(url, source.allow_private, logs):
         return None, "robots.txt disallows the page"
-    result = fetcher.fetch(url, allow_private=source.allow_private)
+    result = fetcher.fetch(url, allow_private=source.allow_private, deadline=deadline)
     logs.extend(result.log)
     if not result.ok or result.body is None:
         return None, f"page fetch failed: {result.error or result.status}"
@@ -92,7 +92,7 @@ def feed_document(source: Source, item: dict[str, Any], uid: str, fetcher: Fetch
 def _full_text(doc: dict[str, Any], source: Source, fetcher: Fetcher, robots: RobotsCache | None,
                logs: list[dict[str, Any]], cfg: dict[str, Any]) -> str | None:
     """Replace doc text by the page's extracted text; returns the note explaining a fallback."""
-    result, why = fetch_page(fetcher, robots, doc["url"], source, logs)
+    result, why = fetch_page(fetcher, robots, doc["url"], source, logs, cfg.get("deadline"))
     if result is None:
         return why
     if is_pdf(result):
@@ -127,10 +127,11 @@ def _page_date(doc: dict[str, Any], published: str | None) -> None:
 
 def linked_document(source: Source, url: str, anchor: str, fetcher: Fetcher, robots: RobotsCache | None,
                     logs: list[dict[str, Any]], fast: bool = False,
-                    max_extract_bytes: int = 0) -> tuple[dict[str, Any] | None, str | None]:
+                    max_extract_bytes: int = 0, deadline: float | None = None
+                    ) -> tuple[dict[str, Any] | None, str | None]:
     """A page or PDF linked from a listing page; (doc, None) or (None, error)."""
     doc = base_document(source, make_uid(source.id, canonical_url(url)), "page", url)
-    result, why = fetch_page(fetcher, robots, url, source, logs)
+    result, why = fetch_page(fetcher, robots, url, source, logs, deadline)
     if result is None:
         return None, f"{url}: {why}"
     if is_pdf(result):

@@ -114,9 +114,10 @@ def make_fetcher(store: Store, config: dict[str, Any]) -> Fetcher:
     return Fetcher(section(config), cache_lookup=lookup)
 
 
-def _source_fetch(fetcher: Fetcher, source: Source, got: _Collected) -> FetchResult | None:
+def _source_fetch(fetcher: Fetcher, source: Source, got: _Collected,
+                  deadline: float | None = None) -> FetchResult | None:
     """Conditional GET of the source URL; None when it is unchanged since the last run."""
-    result = fetcher.fetch(source.url, allow_private=source.allow_private, conditional=True)
+    result = fetcher.fetch(source.url, allow_private=source.allow_private, conditional=True, deadline=deadline)
     got.logs.extend(result.log)
     if not result.ok:
         raise SourceFailed(result.error or f"HTTP {result.status}", retryable=result.retryable)
@@ -165,7 +166,7 @@ def _keep(doc: dict[str, Any], cfg: dict[str, Any], got: _Collected, result: Sou
 
 def _collect_feed(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
                   robots: RobotsCache | None, got: _Collected, result: SourceResult) -> None:
-    fetched = _source_fetch(fetcher, source, got)
+    fetched = _source_fetch(fetcher, source, got, cfg.get("deadline"))
     if fetched is None:
         result.status = "not-modified"
         return
@@ -203,7 +204,7 @@ def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
                   robots: RobotsCache | None, got: _Collected, result: SourceResult) -> None:
     from scanner.harvest.extract import find_links
 
-    fetched = _source_fetch(fetcher, source, got)
+    fetched = _source_fetch(fetcher, source, got, cfg.get("deadline"))
     if fetched is None:
         result.status = "not-modified"
         return
@@ -220,7 +221,7 @@ def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
         logs: list[dict[str, Any]] = []
         found, error = _isolated(lambda: linked_document(
             source, pair[0], pair[1], fetcher, robots, logs, bool(cfg.get("extract_fast")),
-            int(cfg.get("max_extract_bytes", 0))), pair[0])
+            int(cfg.get("max_extract_bytes", 0)), cfg.get("deadline")), pair[0])
         doc, why = found if found is not None else (None, None)
         return doc, error or why, logs
 
@@ -234,7 +235,7 @@ def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
 
 def _collect_pdf(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
                  robots: RobotsCache | None, got: _Collected, result: SourceResult) -> None:
-    fetched = _source_fetch(fetcher, source, got)
+    fetched = _source_fetch(fetcher, source, got, cfg.get("deadline"))
     if fetched is None:
         result.status = "not-modified"
         return
@@ -332,8 +333,13 @@ def _commit(store: Store, source: Source, cfg: dict[str, Any], got: _Collected, 
 def select_sources(sources: Iterable[Source], only: Iterable[str] | None) -> list[Source]:
     """Enabled sources, or exactly the ids asked for (unknown ids are a usage error)."""
     sources = list(sources)
+    if not sources:
+        raise ScannerError("no sources: the sources file has no [[source]] tables (see README, Harvesting)")
     if not only:
-        return [s for s in sources if s.enabled]
+        enabled = [s for s in sources if s.enabled]
+        if not enabled:
+            raise ScannerError(f"no enabled sources: all {len(sources)} are disabled (scanner sources enable ID)")
+        return enabled
     by_id = {s.id: s for s in sources}
     missing = [i for i in only if i not in by_id]
     if missing:
