@@ -1,8 +1,10 @@
 """`scanner demo` end to end in a subprocess, through the managed Prefect server: clean output, a digest."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import urllib.request
 import sys
 from pathlib import Path
 
@@ -18,6 +20,9 @@ def test_demo_runs_end_to_end_without_tracebacks(tmp_path):
     try:
         proc = subprocess.run([SCANNER, "--db", str(tmp_path / "demo.db"), "demo"], cwd=tmp_path, env=env,
                               capture_output=True, text=True, timeout=900)
+        api_url = json.loads((tmp_path / "prefect" / "horizonscan-server.json").read_text())["api_url"]
+        with urllib.request.urlopen(api_url.removesuffix("/api") + "/ui-settings", timeout=10) as resp:
+            ui_settings = json.load(resp)
     finally:
         subprocess.run([SCANNER, "prefect", "stop"], env=env, capture_output=True, timeout=60)
     output = proc.stdout + proc.stderr
@@ -25,6 +30,7 @@ def test_demo_runs_end_to_end_without_tracebacks(tmp_path):
     for bad in ("Traceback", "database is locked", "Error flushing events"):
         assert bad not in output, f"{bad!r} in demo output:\n{output[-3000:]}"
     assert "14 sources ok, 0 failed" in output
+    assert ui_settings["api_url"] == api_url  # the printed Prefect UI talks to its own server's API
     digest = tmp_path / "data" / "digests" / "2026-10"
     assert (digest / "index.html").stat().st_size > 10_000
     assert (digest / "digest.md").exists()

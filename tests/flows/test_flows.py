@@ -151,3 +151,10 @@ def test_unresolvable_source_is_not_retried_and_the_state_says_how_many_failed(t
     store = Store(tmp_path / "d.db")
     attempts = store.query("SELECT count(*) AS n FROM fetch_log WHERE source_id = 'nowhere'")[0]["n"]
     assert attempts == 1
+
+
+def test_bench_flows_runs_on_one_demo_source():
+    from flows.bench import bench_flows
+
+    figures = bench_flows(max_sources=1)
+    assert figures["demo_total_s"] > 0 and figures["library_only_s"] > 0
