@@ -56,3 +56,33 @@ def test_demo_harvest_twice_with_16_workers_gives_the_same_store(tmp_path):
     assert summaries[0] == summaries[1] and summaries[0]["sources_failed"] == 0
     assert len(snapshots[0]) > 1500
     assert snapshots[0] == snapshots[1]
+
+
+@pytest.mark.slow
+def test_two_demo_runs_give_byte_identical_analysis_and_digests(tmp_path):
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from scanner.cli.main import app
+
+    outputs = []
+    for run in ("a", "b"):
+        folder = tmp_path / run
+        folder.mkdir()
+        proc = subprocess.run([sys.executable, "-m", "scanner", "--db", str(folder / "demo.db"), "demo",
+                               "--no-prefect"], cwd=folder, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+        got = {}
+        for command in ("trends", "horizon", "emerging"):
+            result = CliRunner().invoke(app, ["--db", str(folder / "demo.db"), command, "--json",
+                                              "--as-of", "2026-10-31"])
+            assert result.exit_code == 0, result.output
+            got[command] = result.stdout
+        digest = folder / "data" / "digests" / "2026-10"
+        got.update({str(p.relative_to(digest)): p.read_bytes() for p in sorted(digest.rglob("*")) if p.is_file()})
+        outputs.append(got)
+    assert "index.html" in outputs[0] and len(outputs[0]) > 5
+    assert outputs[0].keys() == outputs[1].keys()
+    assert [k for k in outputs[0] if outputs[0][k] != outputs[1][k]] == []

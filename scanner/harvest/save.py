@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from scanner.harvest.dates import check_document_date
+from scanner.harvest.canonical import unalias
 from scanner.harvest.textguard import check_document_text
 from scanner.harvest.dedup import content_hash, find_exact, find_near, index_signature, signature
 from scanner.store import Store
@@ -41,6 +42,8 @@ class SaveResult:
 
 def _row(doc: dict[str, Any]) -> tuple[Any, ...]:
     values = dict(doc)
+    if values.get("url"):  # the demo's random loopback origin is stored as its fixed placeholder
+        values["url"] = unalias(values["url"])
     values["tags"] = dumps(values.get("tags") or [])
     values["meta"] = dumps(values.get("meta") or {})
     values["published_estimated"] = int(bool(values.get("published_estimated")))
