@@ -180,3 +180,14 @@ def test_an_exception_in_one_item_stays_with_that_item(store, httpserver, monkey
     assert len(result.warnings) == 1 and "bad.html: item failed: ImportError" in result.warnings[0]
     bad = store.query("SELECT text, extraction, extraction_note FROM documents WHERE title = 'bad'")[0]
     assert bad["extraction"] == "summary" and "ImportError" in bad["extraction_note"]
+
+
+def test_run_summary_prints_one_line_per_failed_source(capsys):
+    from scanner.cli.run import _print_summary
+
+    error = "cannot resolve www.example-with-a-rather-long-name.invalid: [Errno -2] Name or service not known"
+    rows = [{"source": f"source-{n}", "ok": False, "error": error} for n in range(3)]
+    _print_summary({"harvest": {"sources_ok": 0, "sources_failed": 3, "sources": rows}})
+    lines = capsys.readouterr().out.splitlines()
+    failed = [line for line in lines if "failed source" in line]
+    assert len(failed) == 3 and all(line.endswith("Name or service not known") for line in failed)

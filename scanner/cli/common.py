@@ -12,8 +12,8 @@ from rich.console import Console
 from scanner.store import Store, default_db_path, open_store
 from scanner.util import import_optional
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)  # one line per message, whatever the terminal width
+err_console = Console(stderr=True, soft_wrap=True)
 
 _state: dict[str, object] = {"db": None, "store": None}
 
