@@ -28,8 +28,8 @@ from scanner.util import dumps, iso, utcnow
 
 log = logging.getLogger(__name__)
 
-__all__ = ["harvest", "harvest_source", "save_documents", "HarvestSummary", "SourceResult", "SourceFailed", "CommitOrder",
-           "make_fetcher", "select_sources", "section", "start_run", "finish_run"]
+__all__ = ["harvest", "harvest_source", "save_documents", "HarvestSummary", "SourceResult", "SourceFailed",
+           "CommitOrder", "make_fetcher", "select_sources", "section", "start_run", "finish_run"]
 
 
 class SourceFailed(Exception):
@@ -179,6 +179,8 @@ def _collect_feed(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
     keyed = {item_uid(source, item): item for item in parsed.items}
     known = known_uids(store, keyed)
     fresh = [(uid, item) for uid, item in keyed.items() if uid not in known]
+    summary_only = replace(source, full_text=False)
+
     def build(pair: tuple[str, dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None, list[dict[str, Any]]]:
         logs: list[dict[str, Any]] = []
         doc, error = _isolated(lambda: feed_document(source, pair[1], pair[0], fetcher, robots, logs, cfg),
@@ -190,7 +192,6 @@ def _collect_feed(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
                 doc["extraction_note"] = error
         return doc, error, logs
 
-    summary_only = replace(source, full_text=False)
     workers = int(cfg["per_host"]) if source.full_text else 1
     for doc, error, logs in _parallel(build, fresh, workers, cfg.get("deadline")):
         got.logs.extend(logs)

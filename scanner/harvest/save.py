@@ -14,8 +14,8 @@ from scanner.store import Store
 from scanner.util import dumps, iso, utcnow
 
 COLUMNS = ("uid", "source_id", "source_type", "kind", "url", "canonical_url", "guid", "title", "text",
-           "summary", "author", "tags", "published", "published_estimated", "published_precision", "fetched_at", "language",
-           "content_hash", "simhash", "duplicate_of", "extraction", "extraction_note", "meta")
+           "summary", "author", "tags", "published", "published_estimated", "published_precision", "fetched_at",
+           "language", "content_hash", "simhash", "duplicate_of", "extraction", "extraction_note", "meta")
 _INSERT = (f"INSERT OR IGNORE INTO documents ({', '.join(COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in COLUMNS)})")
 _locks: "weakref.WeakKeyDictionary[Store, threading.RLock]" = weakref.WeakKeyDictionary()
