@@ -4,13 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench clean browser
+.PHONY: demo test install lint bench clean browser lock smoke
 
-$(STAMP): pyproject.toml
+# The pinned versions of requirements.lock first, then the project itself without resolving again.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-pin every dependency (runtime and dev) after editing pyproject.toml.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --extra dev --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
+
+# What a user without make does: a plain `pip install .` into a fresh venv, then the demo without Prefect
+# (run from the checkout, where lexicon/ and data/demo/ are found).
+SMOKE := build/smoke
+smoke:
+	rm -rf $(SMOKE) && $(PYTHON) -m venv $(SMOKE)/venv
+	$(SMOKE)/venv/bin/python -m pip install --quiet --upgrade pip
+	$(SMOKE)/venv/bin/python -m pip install --quiet .
+	$(SMOKE)/venv/bin/scanner --db $(SMOKE)/demo.db demo --no-prefect 2> $(SMOKE)/stderr.txt
+	! grep -n Traceback $(SMOKE)/stderr.txt
 
 install: $(STAMP)
 

@@ -35,13 +35,13 @@ def _library_run(db: Path, sources: list[dict[str, Any]], out: Path) -> float:
     return time.perf_counter() - start
 
 
-def bench_flows() -> dict[str, float]:
-    """Both runs harvest the demo corpus from a loopback server into fresh databases."""
+def bench_flows(max_sources: int | None = None) -> dict[str, float]:
+    """Both runs harvest the demo corpus (or its first max_sources sources) from a loopback server."""
     push_override(DEMO_DIR / "config.toml")
     default_tagger()  # build the spaCy pipelines once, outside both timings
     server, base = serve_directory(DEMO_SITE)
     try:
-        sources = demo_sources(base)
+        sources = demo_sources(base)[:max_sources] if max_sources else demo_sources(base)
         with tempfile.TemporaryDirectory(prefix="hs-bench-flows-") as tmp:
             root = Path(tmp)
             total = _prefect_run(root / "prefect.db", sources, root / "d1")

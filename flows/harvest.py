@@ -6,6 +6,8 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
+from prefect.runtime import task_run
+from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from scanner.config import load_config
@@ -25,17 +27,19 @@ def _result_row(result: harvest_run.SourceResult) -> dict[str, Any]:
 @task(name="harvest-source", cache_policy=NONE, retries=int(FLOWS["harvest_task_retries"]),
       retry_delay_seconds=list(FLOWS["harvest_task_retry_delays_s"]), retry_jitter_factor=0.5)
 def harvest_source_task(store: Store, source: Source, config: dict[str, Any], fetcher: Any,
-                        robots: RobotsCache | None, run_id: int) -> harvest_run.SourceResult:
-    """Harvest one source; a failure raises so Prefect retries it, and is reported once retries run out.
+                        robots: RobotsCache | None, run_id: int,
+                        order: harvest_run.CommitOrder | None = None) -> harvest_run.SourceResult:
+    """Harvest one source; a retryable failure raises so Prefect retries it; any other failure, and the
+    last attempt's, is returned as a failed result (reported as one line, never a traceback).
 
     The per-source time limit is the library's `[harvest] source_timeout_s`: Prefect's timeout_seconds
     cannot interrupt a task running in a worker thread.
     """
-    result = harvest_run.harvest_source(store, source, config, fetcher, robots, run_id)
+    result = harvest_run.harvest_source(store, source, config, fetcher, robots, run_id, order)
     get_run_logger().info(result.line())
-    if not result.ok:
-        raise harvest_run.SourceFailed(f"{source.id}: {result.error}")
-    return result
+    if not result.ok and result.retryable and task_run.run_count <= int(FLOWS["harvest_task_retries"]):
+        raise harvest_run.SourceFailed(f"{source.id}: {result.error}", retryable=True)  # Prefect retries it
+    return result  # success, or the final failure as one line (no traceback): the flow reports it
 
 
 def _sources(sources_file: str | None, sources: list[dict[str, Any]] | None) -> list[Source]:
@@ -65,7 +69,9 @@ def harvest_flow(db: str, sources_file: str | None = None, only: list[str] | Non
     summary = harvest_run.HarvestSummary(run_id=harvest_run.start_run(store))
     with harvest_run.make_fetcher(store, harvest_run.section(config)) as fetcher:
         robots = RobotsCache(fetcher) if harvest_run.section(config).get("robots", True) else None
-        futures = [(s, harvest_source_task.submit(store, s, config, fetcher, robots, summary.run_id))
+        order = harvest_run.CommitOrder([s.id for s in chosen],
+                                        float(harvest_run.section(config)["source_timeout_s"]) + 60)
+        futures = [(s, harvest_source_task.submit(store, s, config, fetcher, robots, summary.run_id, order))
                    for s in chosen]
         for source, future in futures:
             future.wait()
@@ -73,5 +79,17 @@ def harvest_flow(db: str, sources_file: str | None = None, only: list[str] | Non
             summary.results.append(future.result() if done else _failed(source, future.state))
     harvest_run.finish_run(store, summary.run_id, summary)
     totals = summary.as_dict()
+    for result in summary.results:
+        if not result.ok:
+            logger.warning(result.line())
     logger.info("harvest: %s", totals)
-    return {**totals, "sources": [_result_row(r) for r in summary.results]}
+    return Completed(message=failed_message(totals),
+                     data={**totals, "sources": [_result_row(r) for r in summary.results]})
+
+
+def failed_message(totals: dict[str, Any]) -> str:
+    """The final state's message: how many sources failed."""
+    total = totals["sources_ok"] + totals["sources_failed"]
+    if not totals["sources_failed"]:
+        return f"all {total} sources ok, {totals['new_documents']} new documents"
+    return f"{totals['sources_failed']} of {total} sources failed, {totals['new_documents']} new documents"

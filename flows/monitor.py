@@ -5,11 +5,12 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.states import Completed
 
 from flows.artifacts import publish
 from flows.classify import classify_flow
 from flows.digest import digest_flow
-from flows.harvest import harvest_flow
+from flows.harvest import failed_message, harvest_flow
 from flows.signals import signals_flow
 from scanner.digest.build import DEFAULT_ROOT, resolve_month
 from scanner.store import default_db_path, open_store
@@ -46,4 +47,4 @@ def monitor_flow(db: str | None = None, sources_file: str | None = None,
     publish(summary)
     logger.info("monitor run done: %d new documents, %d failed sources",
                 summary["harvest"].get("new_documents", 0), summary["harvest"].get("sources_failed", 0))
-    return summary
+    return Completed(message=f"harvest: {failed_message(summary['harvest'])}", data=summary)

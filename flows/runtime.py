@@ -87,7 +87,8 @@ def start_server() -> str:
     proc = subprocess.Popen(
         [_prefect_executable(), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
         stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True, env=os.environ.copy(),
+        start_new_session=True,
+        env={**os.environ, "PREFECT_UI_API_URL": api_url},  # else the UI asks port 4200 for its API
     )
     deadline = time.monotonic() + float(cfg["server_start_timeout_s"])
     while time.monotonic() < deadline:

@@ -129,7 +129,11 @@ def term_key(term: str) -> str:
 # ------------------------------------------------------------------------------------------ loading
 def default_lexicon_dir() -> Path:
     env = os.environ.get("SCANNER_LEXICON_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "lexicon"
+    if env:
+        return Path(env)
+    from scanner.config import repo_root
+
+    return repo_root() / "lexicon"
 
 
 _CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], tuple[dict[str, Any], str]] = {}

@@ -35,12 +35,70 @@ def _read(path: Path) -> dict[str, Any]:
         raise ScannerError(f"invalid TOML in {path}: {exc}") from None
 
 
+# The schema is scanner/defaults.toml itself: an override may only set keys it has, with values of the
+# same type; numbers may not be negative (except these leaves), and these must be at least 1.
+OPEN_TABLES = {("horizon", "source_type")}   # maps whose keys users extend (their values: numbers)
+NEGATIVE_OK = {"offset"}
+AT_LEAST_ONE = {"max_concurrency", "source_workers", "per_host", "shingle_words", "minhash_perm", "max_items",
+                "harvest_concurrency", "classify_batch_size", "batch_size", "cli_batch_lines", "page_size",
+                "mentions_page_size", "ingest_batch", "max_shingles", "max_text_chars", "max_file_bytes",
+                "max_line_chars", "max_bytes", "login_max_attempts", "scrypt_n", "scrypt_r", "scrypt_p"}
+_TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a string",
+               list: "a list", dict: "a table"}
+_PLURALS = {bool: "true/false values", int: "integers", float: "numbers", str: "strings", list: "lists"}
+
+
+def _kind(value: Any) -> type:
+    return bool if isinstance(value, bool) else type(value)
+
+
+def _fits(value: Any, default: Any) -> bool:
+    want, got = _kind(default), _kind(value)
+    return got is want or (want is float and got is int)
+
+
+def _problem(key: str, value: Any, default: Any) -> str | None:
+    """Why value cannot replace default (type, sign, minimum), or None."""
+    if not _fits(value, default):
+        return f"must be {_TYPE_NAMES.get(_kind(default), _kind(default).__name__)}, got {value!r}"
+    if isinstance(value, list) and default:
+        bad = [v for v in value if not _fits(v, default[0])]
+        if bad:
+            return f"must be a list of {_PLURALS.get(_kind(default[0]), 'values')}, got {bad[0]!r} in it"
+    if _kind(value) in (int, float):
+        if value < 0 and key not in NEGATIVE_OK:
+            return f"must not be negative, got {value!r}"
+        if value < 1 and key in AT_LEAST_ONE:
+            return f"must be at least 1, got {value!r}"
+    return None
+
+
+def validate(extra: dict[str, Any], defaults: dict[str, Any], origin: str, where: tuple[str, ...] = ()) -> None:
+    """Raise ScannerError naming the first unknown key or wrong value of an override file."""
+    for key, value in extra.items():
+        path = (*where, key)
+        name = f"[{path[0]}] {'.'.join(path[1:])}" if len(path) > 1 else f"[{key}]"
+        if key not in defaults:
+            if where in OPEN_TABLES and _kind(value) in (int, float) and value >= 0:
+                continue
+            raise ScannerError(f"config error in {origin}: unknown key {name}")
+        if isinstance(value, dict) and isinstance(defaults[key], dict):
+            validate(value, defaults[key], origin, path)
+            continue
+        problem = _problem(key, value, defaults[key])
+        if problem:
+            raise ScannerError(f"config error in {origin}: {name} {problem}")
+
+
 @lru_cache(maxsize=8)
 def _load(override: str | None) -> dict[str, Any]:
-    config = _read(DEFAULTS)
+    defaults = _read(DEFAULTS)
+    config = defaults
     for name in (override or "").split(os.pathsep):
         if name:
-            config = _merge(config, _read(Path(name)))
+            extra = _read(Path(name))
+            validate(extra, defaults, name)
+            config = _merge(config, extra)
     return config
 
 
@@ -56,5 +114,13 @@ def push_override(path: Path) -> None:
 
 
 def repo_root() -> Path:
-    """The checkout the package runs from (lexicon/, data/ live here)."""
-    return Path(__file__).resolve().parent.parent
+    """The checkout that lexicon/ and data/ live in.
+
+    An editable install runs from it; after a plain `pip install .` the package lives in site-packages, so
+    $SCANNER_HOME, then the working folder, is used when it holds lexicon/.
+    """
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (os.environ.get("SCANNER_HOME"), here, Path.cwd()):
+        if candidate and (Path(candidate) / "lexicon").is_dir():
+            return Path(candidate)
+    return here

@@ -56,6 +56,15 @@ CORE_MIGRATIONS: list[str] = [
         created_by TEXT, created_at TEXT, active INTEGER DEFAULT 1
     );
     """,
+    # Dates at the door: the precision of `published` (year | month | day | time | unknown); dates stored
+    # before it existed that no one can believe (before 1990, or over a day after the fetch) become
+    # "date unknown" (the fetch time, estimated).
+    """
+    ALTER TABLE documents ADD COLUMN published_precision TEXT;
+    UPDATE documents SET published = fetched_at, published_estimated = 1, published_precision = 'unknown'
+     WHERE fetched_at IS NOT NULL AND published IS NOT NULL
+       AND (published < '1990-01-01' OR julianday(published) > julianday(fetched_at) + 1);
+    """,
     # municipal reach and process reach: the municipalities a mention concerns (JSON list of names, from
     # its own and the adjacent sentences) and the index of its sentence in the document
     """
@@ -70,6 +79,25 @@ COMPONENTS: list[str] = [
     "scanner.review.schema",
     "scanner.train.schema",
 ]
+
+
+def explain_db_error(exc: sqlite3.Error, path: str | Path) -> str:
+    """One line saying what an SQLite error means for the user of database `path`."""
+    text = str(exc)
+    low = text.lower()
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        return (f"database {path} is damaged ({text}); restore a backup, or recover what is left with "
+                f"`sqlite3 {path} .recover`")
+    if "readonly" in low or "read-only" in low:
+        return f"database {path} is read-only ({text}); check the permissions of the file and its folder"
+    if "locked" in low or "busy" in low:
+        return (f"database {path} is locked by another process past the busy timeout ({text}); try again "
+                f"when it has finished, or raise [store] busy_timeout_ms")
+    if "disk" in low and "full" in low:
+        return f"database {path}: the disk is full ({text})"
+    if "unable to open" in low:
+        return f"cannot open database {path} ({text})"
+    return f"database {path}: {text}"
 
 
 def default_db_path() -> Path:
@@ -101,11 +129,14 @@ class Store:
                 isolation_level=None,  # autocommit; explicit BEGIN IMMEDIATE in transaction()
             )
         except sqlite3.OperationalError as exc:
-            raise ScannerError(f"cannot open database {self.path}: {exc}") from None
+            raise ScannerError(explain_db_error(exc, self.path)) from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._pragmas(busy_timeout_ms)
-        self.migrate()
+        try:
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise ScannerError(explain_db_error(exc, self.path)) from None
 
     def _pragmas(self, busy_timeout_ms: int) -> None:
         try:
@@ -115,7 +146,7 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
-            raise ScannerError(f"{self.path} is not a usable SQLite database: {exc}") from None
+            raise ScannerError(explain_db_error(exc, self.path)) from None
 
     def migrate(self) -> None:
         """Apply each component's migrations that this database has not seen yet."""

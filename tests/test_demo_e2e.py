@@ -1,14 +1,38 @@
 """`scanner demo` end to end in a subprocess, through the managed Prefect server: clean output, a digest."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
+import urllib.request
 import sys
 from pathlib import Path
 
 import pytest
 
 SCANNER = str(Path(sys.executable).with_name("scanner"))
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _browse_flow_run(api_url: str, run_id: str) -> tuple[dict[str, int], str]:
+    """Open the printed UI's flow run page in headless Chromium: (API response statuses by URL, page text)."""
+    from playwright.sync_api import sync_playwright
+
+    statuses: dict[str, int] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.on("response", lambda r: statuses.setdefault(r.url.split("?")[0], r.status))
+            page.goto(f"{api_url.removesuffix('/api')}/runs/flow-run/{run_id}", wait_until="networkidle",
+                      timeout=60_000)
+            text = page.inner_text("body")
+        finally:
+            browser.close()
+    return statuses, text
 
 
 @pytest.mark.slow
@@ -18,6 +42,11 @@ def test_demo_runs_end_to_end_without_tracebacks(tmp_path):
     try:
         proc = subprocess.run([SCANNER, "--db", str(tmp_path / "demo.db"), "demo"], cwd=tmp_path, env=env,
                               capture_output=True, text=True, timeout=900)
+        api_url = json.loads((tmp_path / "prefect" / "horizonscan-server.json").read_text())["api_url"]
+        with urllib.request.urlopen(api_url.removesuffix("/api") + "/ui-settings", timeout=10) as resp:
+            ui_settings = json.load(resp)
+        run_ids = re.findall(r"/runs/flow-run/([0-9a-f-]{36})", proc.stdout + proc.stderr)
+        browsed = _browse_flow_run(api_url, run_ids[0]) if run_ids and Path(CHROMIUM).exists() else None
     finally:
         subprocess.run([SCANNER, "prefect", "stop"], env=env, capture_output=True, timeout=60)
     output = proc.stdout + proc.stderr
@@ -25,6 +54,14 @@ def test_demo_runs_end_to_end_without_tracebacks(tmp_path):
     for bad in ("Traceback", "database is locked", "Error flushing events"):
         assert bad not in output, f"{bad!r} in demo output:\n{output[-3000:]}"
     assert "14 sources ok, 0 failed" in output
+    assert ui_settings["api_url"] == api_url  # the printed Prefect UI talks to its own server's API
+    assert run_ids, "the demo prints no flow run address"
+    if browsed is not None:  # headless Chromium is there (CI installs it): the flow run page reaches its API
+        statuses, text = browsed
+        assert statuses.get(f"{api_url}/flow_runs/{run_ids[0]}") == 200, statuses
+        assert not [u for u in statuses if ":4200" in u]
+        assert "Unable to connect" not in text and "Can't connect" not in text
+        assert "monitor" in text  # the flow run page shows the run it was asked for
     digest = tmp_path / "data" / "digests" / "2026-10"
     assert (digest / "index.html").stat().st_size > 10_000
     assert (digest / "digest.md").exists()

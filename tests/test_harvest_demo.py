@@ -12,8 +12,7 @@ DEMO_SITE = repo_root() / "data" / "demo" / "site"
 
 @pytest.mark.slow
 def test_demo_corpus_harvest_is_complete_and_rerun_adds_nothing(store):
-    if not (DEMO_SITE / "feeds").is_dir():
-        pytest.skip("data/demo/site not generated yet (run data/demo/generate.py)")
+    assert (DEMO_SITE / "feeds").is_dir(), "data/demo/site is missing (it ships with the repository)"
     from scanner.harvest.demo import harvest_demo
 
     first = harvest_demo(store)

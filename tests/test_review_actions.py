@@ -227,7 +227,7 @@ def test_terms_belong_to_one_technology(seeded):
 
 
 def test_catalogue_loader_merges_what_review_writes(seeded):
-    catalogue = pytest.importorskip("scanner.catalogue")
+    import scanner.catalogue as catalogue
     store, ids = seeded
     actions.add_technology(store, ids["emerging"], "ana", "generatieve-ai", "Generatieve AI", "data-analyse",
                            "0-3", ["taalmodel-assistent"])
@@ -242,7 +242,7 @@ def test_catalogue_loader_merges_what_review_writes(seeded):
 
 
 def test_catalogue_loader_sees_rejected_terms(seeded):
-    catalogue = pytest.importorskip("scanner.catalogue")
+    import scanner.catalogue as catalogue
     store, ids = seeded
     actions.reject(store, ids["emerging"], "ana", "hype")
     assert "generatieve ai" in catalogue.load_catalogue(store=store).rejected_terms

@@ -15,14 +15,10 @@ GENAI = ("generatieve ai", "generative ai", "taalmodel", "large language model",
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
-    try:
-        from scanner.config import load_config
-        from scanner.demo.server import DEMO_SITE, demo_sources, serve_directory, stop
-        from scanner.harvest.run import harvest
-        from scanner.harvest.sources import parse_sources
-        from scanner.tag.tagger import Tagger  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"harvest/tagger not available: {exc}")
+    from scanner.config import load_config
+    from scanner.demo.server import DEMO_SITE, demo_sources, serve_directory, stop
+    from scanner.harvest.run import harvest
+    from scanner.harvest.sources import parse_sources
     from scanner.signals import api as signals
     from scanner.store import Store
 

@@ -18,11 +18,9 @@ def test_no_evidence_reproduces_baseline(store):
 
 
 def test_real_catalogue_baseline(store):
-    try:
-        from scanner.catalogue import load_catalogue
-        cat = load_catalogue()
-    except Exception as exc:  # noqa: BLE001 - the lexicon is written in parallel
-        pytest.skip(f"catalogue not loadable yet: {exc}")
+    from scanner.catalogue import load_catalogue
+
+    cat = load_catalogue()  # a lexicon that does not load is a failure, never a skip
     out = signals.process_impact(store, "2026-10-31", catalogue=cat)
     assert {k: round(v * 100) for k, v in out["shares"].items()} == {"immediate": 32, "coming": 25, "slow": 43}
 

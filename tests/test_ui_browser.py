@@ -30,7 +30,7 @@ def _free_port() -> int:
 def served(tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium, or `make browser`)")
-    pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    import playwright.sync_api  # noqa: F401  (a dev dependency: missing is a failure, not a skip)
     import uvicorn
 
     path = tmp_path / "browser.db"

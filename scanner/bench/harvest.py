@@ -1,4 +1,5 @@
-"""`scanner bench harvest`: 100 feeds x 20 items on loopback with per-request latency, full text on."""
+"""`scanner bench harvest`: 100 feeds x 20 items on loopback with per-request latency, full text on;
+then, in a process of its own, a feed whose article page is about 24 MB (peak RSS reported)."""
 from __future__ import annotations
 
 import logging
@@ -103,7 +104,73 @@ def _serve_all(folders: list[Path], latency: float, conn: Any) -> None:
         stop(server)
 
 
-def run_bench(feeds: int = 100, items: int = 20, latency: float = 0.05, sample: int = 4) -> dict[str, Any]:
+def build_big_page(root: Path, megabytes: float, seed: int = 11) -> Path:
+    """A feed with one article whose page is about `megabytes` MB of paragraphs (under the 25 MB cap)."""
+    rng = random.Random(seed)
+    folder = root / "big"
+    folder.mkdir(parents=True, exist_ok=True)
+    day = datetime(2026, 10, 1, tzinfo=timezone.utc)
+    paragraph = " ".join(_text(rng, 400) for _ in range(5))
+    count = max(1, int(megabytes * 1_000_000 / (len(paragraph) + 8)))
+    with (folder / "big.html").open("w", encoding="utf-8") as handle:
+        handle.write('<!doctype html><html lang="nl"><head><title>Groot rapport</title></head><body><article>'
+                     "<h1>Groot rapport</h1>")
+        for n in range(count):  # every paragraph a little different, as a real long report would be
+            handle.write(f"<p>{n} {paragraph[n % 97:]}</p>")
+        handle.write("</article></body></html>")
+    (folder / "feed.xml").write_text(
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Big</title>'
+        f"<link>{ORIGIN}/</link><description>bench</description><item><title>Groot rapport</title>"
+        f"<link>{ORIGIN}/big.html</link><guid>{ORIGIN}/big.html</guid><pubDate>{format_datetime(day)}</pubDate>"
+        f"<description>{_text(rng, 40)}</description></item></channel></rss>", encoding="utf-8")
+    return folder
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS: VmHWM (reset by exec) where Linux has it; ru_maxrss would also count the
+    parent's memory copied by the fork that preceded the exec of a spawned process."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _harvest_child(base: str, db: str, conn: Any) -> None:
+    """Child process: harvest the big-page feed and send (summary line, peak RSS in MB) back."""
+    store = Store(db)
+    summary = harvest(store, _sources([base]), load_config()["harvest"])
+    conn.send(([r.line() for r in summary.results], peak_rss_mb()))
+
+
+def big_page_bench(megabytes: float = 24.0) -> dict[str, Any]:
+    """Peak RSS of a harvest (in its own process) whose only article page is `megabytes` MB."""
+    import multiprocessing
+
+    from scanner.demo.server import serve_directory, stop
+
+    ctx = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(prefix="bench-big-") as tmp:
+        folder = build_big_page(Path(tmp), megabytes)
+        size = (folder / "big.html").stat().st_size
+        server, base = serve_directory(folder)
+        parent, child = ctx.Pipe()
+        started = time.perf_counter()
+        process = ctx.Process(target=_harvest_child, args=(base, str(Path(tmp) / "big.db"), child), daemon=True)
+        process.start()
+        try:
+            lines, peak = parent.recv()
+        finally:
+            process.join(timeout=60)
+            stop(server)
+    return {"big_page_mb": round(size / 1_000_000, 1), "big_page_seconds": round(time.perf_counter() - started, 2),
+            "big_page_peak_rss_mb": round(peak, 1), "big_page_result": lines[0] if lines else None}
+
+
+def run_bench(feeds: int = 100, items: int = 20, latency: float = 0.05, sample: int = 4,
+              big_page_mb: float = 24.0) -> dict[str, Any]:
     """Parallel run, unchanged rerun, and a one-at-a-time run over `sample` feeds for the sequential estimate.
 
     The servers run in a child process so their CPU does not compete with the harvester for the GIL.
@@ -130,7 +197,8 @@ def run_bench(feeds: int = 100, items: int = 20, latency: float = 0.05, sample: 
             process.join(timeout=10)
     processing = max(0.0, seq_s - seq_requests * latency) / max(seq_requests, 1)
     sequential = requests * (latency + processing)
-    return {"seconds": round(seconds, 2), "sequential_estimate_s": round(sequential, 2),
+    big = big_page_bench(big_page_mb) if big_page_mb > 0 else {}
+    return {**big, "seconds": round(seconds, 2), "sequential_estimate_s": round(sequential, 2),
             "speedup": round(sequential / seconds, 2), "noop_rerun_s": round(noop_s, 2),
             "requests": requests, "documents": documents, "noop_new_documents": noop_new,
             "noop_requests": noop_requests, "per_request_processing_ms": round(processing * 1000, 2),

@@ -6,7 +6,7 @@ import json
 import typer
 
 
-def flows() -> None:
+def flows(sources: int = typer.Option(0, "--sources", help="Only the first N demo sources (0: all).")) -> None:
     """Run the demo pipeline through Prefect and through the library alone; print the overhead.
 
     The managed Prefect server is started first (not timed). Example: scanner bench flows
@@ -16,7 +16,7 @@ def flows() -> None:
     runtime.prepare()
     from flows.bench import bench_flows
 
-    typer.echo(json.dumps(bench_flows()))
+    typer.echo(json.dumps(bench_flows(sources or None)))
 
 
 def register(bench_app: typer.Typer) -> None:

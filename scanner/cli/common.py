@@ -12,8 +12,8 @@ from rich.console import Console
 from scanner.store import Store, default_db_path, open_store
 from scanner.util import import_optional
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)  # one line per message, whatever the terminal width
+err_console = Console(stderr=True, soft_wrap=True)
 
 _state: dict[str, object] = {"db": None, "store": None}
 
@@ -36,7 +36,7 @@ def get_store() -> Store:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """One clear line on stderr, then exit (2: usage/config, 1: some inputs failed)."""
-    err_console.print(f"error: {message}", style="red", highlight=False, markup=False)
+    err_console.print(f"error: {message}", style="red", highlight=False, markup=False, soft_wrap=True)
     sys.exit(code)
 
 

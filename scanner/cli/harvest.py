@@ -60,6 +60,8 @@ def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.
     from scanner.harvest.ingest import ingest_paths
 
     summary = ingest_paths(common.get_store(), paths, load_config())
+    for warning in summary.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     for error in summary.errors:
         typer.echo(f"error: {error}")
     typer.echo(json.dumps(summary.as_dict()))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Optional
@@ -57,6 +58,10 @@ def main() -> None:
         common.fail(str(exc), code=1)
     except ScannerError as exc:
         common.fail(str(exc), code=2)
+    except sqlite3.Error as exc:  # a damaged, read-only or locked database found mid-command
+        from scanner.store import explain_db_error
+
+        common.fail(explain_db_error(exc, common.db_path()), code=2)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

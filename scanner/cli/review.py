@@ -39,12 +39,15 @@ def ui(
     host: Optional[str] = typer.Option(None, help="Address to bind (default 127.0.0.1)."),
     port: Optional[int] = typer.Option(None, help="Port (default 8765)."),
     https: bool = typer.Option(False, "--https", help="Behind an https proxy: mark cookies Secure."),
+    trusted_proxy: Optional[List[str]] = typer.Option(
+        None, "--trusted-proxy", help="Address of a reverse proxy whose X-Forwarded-For is believed (repeatable; "
+        "default [review] trusted_proxies, none)."),
 ) -> None:
-    """Serve the analyst review UI. Example: scanner ui --port 8765"""
+    """Serve the analyst review UI. Example: scanner ui --port 8765 --trusted-proxy 127.0.0.1"""
     import uvicorn
 
     from scanner.config import load_config
-    from scanner.review.app import create_app
+    from scanner.review.app import create_app, server_options
 
     cfg = load_config()["review"]
     host, port = host or cfg["host"], port or int(cfg["port"])
@@ -53,7 +56,10 @@ def ui(
     get_store()  # create / migrate the database first
     app = create_app(db_path(), secure_cookies=True if https else None)
     console.print(f"review UI on http://{host}:{port}/ (database {db_path()})", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    options = server_options(list(trusted_proxy or cfg["trusted_proxies"]))
+    if options["proxy_headers"]:
+        console.print(f"X-Forwarded-For believed from {options['forwarded_allow_ips']} only", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", **options)
 
 
 @users_app.command("add")
@@ -87,11 +93,54 @@ def users_list() -> None:
 
 
 @users_app.command("token")
-def users_token(name: str = typer.Argument(..., help="User name.")) -> None:
-    """Create an API token (shown once). Example: scanner users token ana"""
+def users_token(name: str = typer.Argument(..., help="User name."),
+                days: Optional[float] = typer.Option(None, "--days", help="Lifetime (default [review] token_days, 90).")
+                ) -> None:
+    """Create an API token (shown once; it expires). Example: scanner users token ana --days 30"""
     from scanner.review.auth import create_api_token
 
-    typer.echo(create_api_token(get_store(), name))
+    typer.echo(create_api_token(get_store(), name, days))
+
+
+@users_app.command("tokens")
+def users_tokens(name: Optional[str] = typer.Argument(None, help="Only this user's tokens."),
+                 as_json: bool = typer.Option(False, "--json", help="One JSON object per token.")) -> None:
+    """List API tokens (id, user, created, expires, last used, status). Example: scanner users tokens ana"""
+    from scanner.review.auth import list_tokens
+
+    for row in list_tokens(get_store(), name):
+        if as_json:
+            typer.echo(json.dumps(row))
+        else:
+            typer.echo(f"{row['id']}\t{row['user']}\t{row['status']}\tcreated {row['created_at']}\t"
+                       f"expires {row['expires_at']}\tlast used {row['last_used'] or '-'}")
+
+
+@users_app.command("revoke")
+def users_revoke(token_id: int = typer.Argument(..., help="Token id (see `scanner users tokens`).")) -> None:
+    """Revoke an API token at once. Example: scanner users revoke 3"""
+    from scanner.review.auth import revoke_token
+
+    revoke_token(get_store(), token_id)
+    typer.echo(f"token {token_id} revoked")
+
+
+@users_app.command("disable")
+def users_disable(name: str = typer.Argument(..., help="User name.")) -> None:
+    """Disable an account: its sessions end, its tokens and logins are refused. Example: scanner users disable ana"""
+    from scanner.review.auth import set_user_active
+
+    set_user_active(get_store(), name, False)
+    typer.echo(f"user {name} disabled")
+
+
+@users_app.command("enable")
+def users_enable(name: str = typer.Argument(..., help="User name.")) -> None:
+    """Enable a disabled account again. Example: scanner users enable ana"""
+    from scanner.review.auth import set_user_active
+
+    set_user_active(get_store(), name, True)
+    typer.echo(f"user {name} enabled")
 
 
 @review_app.command("list")

@@ -52,6 +52,11 @@ def run(
 
     Example: scanner run --sources data/sources.toml
     """
+    from scanner.config import load_config
+    from scanner.harvest.run import select_sources
+    from scanner.harvest.sources import load_sources
+
+    select_sources(load_sources(sources or Path(load_config()["harvest"]["sources_file"])), None)  # one line if empty
     monitor = _flows()
     summary = monitor.monitor_flow(db=str(db_path()), sources_file=str(sources) if sources else None,
                                    as_of=as_of, with_digest=not no_digest)

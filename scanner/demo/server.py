@@ -16,12 +16,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from scanner.config import repo_root
 from scanner.errors import ScannerError
 
 log = logging.getLogger(__name__)
 
 PLACEHOLDER = "https://demo.horizonscan.invalid"
-DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
+DEMO_DIR = repo_root() / "data" / "demo"
 DEMO_SITE = DEMO_DIR / "site"
 TEXT_TYPES = {
     ".html": "text/html", ".htm": "text/html", ".txt": "text/plain", ".md": "text/markdown",

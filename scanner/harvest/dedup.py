@@ -4,8 +4,10 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import zlib
+from collections import deque
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -26,11 +28,49 @@ def content_hash(title: str, text: str, min_chars: int) -> str:
     return sha256(body)[:32]
 
 
+def iter_shingles(text: str, size: int) -> Iterator[bytes]:
+    """Word shingles in text order, streamed (a text shorter than size words is one shingle)."""
+    window: deque[str] = deque(maxlen=size)
+    count = 0
+    for match in _WORD.finditer(text.lower()):
+        window.append(match.group())
+        count += 1
+        if count >= size:
+            yield " ".join(window).encode()
+    if 0 < count < size:
+        yield " ".join(window).encode()
+
+
 def shingles(text: str, size: int) -> list[bytes]:
-    words = _WORD.findall(text.lower())
-    if len(words) < size:
-        return [" ".join(words).encode()] if words else []
-    return [" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)]
+    return list(iter_shingles(text, size))
+
+
+def _sample_level(hashes: np.ndarray, limit: int) -> int:
+    """Smallest j such that the distinct hashes divisible by 2**j number at most limit."""
+    distinct = np.unique(hashes)
+    level = 0
+    while len(distinct) > limit and level < 32:
+        level += 1
+        distinct = distinct[(distinct & np.uint32((1 << level) - 1)) == 0]
+    return level
+
+
+def sample_shingles(text: str, size: int, limit: int) -> Iterator[bytes]:
+    """The distinct shingles, or for long texts a content-defined sample of at most about limit of them.
+
+    A shingle is kept when its CRC-32 is divisible by 2**j (j as small as the limit allows): the rule
+    depends on the shingle alone, so two copies of a long text keep the same shingles wherever they sit,
+    and their Jaccard similarity survives the sampling. Memory: 4 bytes per shingle, plus the sample.
+    """
+    hashes = np.fromiter((zlib.crc32(s) for s in iter_shingles(text, size)), dtype=np.uint32)
+    level = _sample_level(hashes, limit) if len(hashes) > limit else 0
+    del hashes
+    mask = (1 << level) - 1
+    seen: set[bytes] = set()
+    for shingle in iter_shingles(text, size):
+        if not zlib.crc32(shingle) & mask and shingle not in seen:
+            seen.add(shingle)
+            yield shingle
 
 
 @lru_cache(maxsize=8)
@@ -40,12 +80,19 @@ def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return _optimal_param(threshold, num_perm, 0.5, 0.5)
 
 
-def signature(text: str, shingle_words: int, num_perm: int) -> np.ndarray:
-    """MinHash signature (uint32 per permutation) over word shingles."""
+def signature(text: str, shingle_words: int, num_perm: int, max_shingles: int = 10000) -> np.ndarray:
+    """MinHash signature (uint32 per permutation) over (a bounded sample of) the word shingles."""
     from datasketch import MinHash
 
     mh = MinHash(num_perm=num_perm, seed=1)
-    mh.update_batch(shingles(text, shingle_words))
+    batch: list[bytes] = []
+    for shingle in sample_shingles(text, shingle_words, max_shingles):
+        batch.append(shingle)
+        if len(batch) >= 1000:  # datasketch builds a batch x num_perm uint64 matrix: keep it small
+            mh.update_batch(batch)
+            batch = []
+    if batch:
+        mh.update_batch(batch)
     return (mh.hashvalues & 0xFFFFFFFF).astype("<u4")  # 32-bit schemes; 64-bit ones keep their low half
 
 

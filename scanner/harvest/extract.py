@@ -44,6 +44,14 @@ def _date(value: Any) -> str | None:
     return day.replace(tzinfo=timezone.utc).isoformat()
 
 
+def clip_html(body: bytes, limit: int) -> bytes:
+    """The first `limit` bytes of an HTML page, ending before a tag (lxml closes what is left open)."""
+    if limit <= 0 or len(body) <= limit:
+        return body
+    cut = body.rfind(b"<", max(0, limit - 65536), limit)
+    return body[:cut if cut > 0 else limit]
+
+
 def extract_article(body: bytes, url: str, metadata: bool = True, fast: bool = False) -> Extracted | None:
     """Main text (plus title/date when metadata=True) of an HTML page, or None when nothing is found.
 

@@ -1,7 +1,6 @@
 """Feed parsing: feedparser on bytes we fetched ourselves (it never touches the network)."""
 from __future__ import annotations
 
-import calendar
 import logging
 import time
 from dataclasses import dataclass, field
@@ -29,9 +28,9 @@ def _published(entry: Any) -> str | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = dict.get(entry, key)  # plain lookup: no feedparser key-mapping deprecation warnings
         if isinstance(value, time.struct_time):
-            try:
-                return iso(datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc))
-            except (OverflowError, ValueError, OSError):
+            try:  # built field by field: year 1 or 9999 must not raise (the door decides what to believe)
+                return iso(datetime(*value[:6], tzinfo=timezone.utc))
+            except (OverflowError, ValueError, OSError, TypeError):
                 continue
     return None
 
@@ -71,6 +70,8 @@ def parse_feed(body: bytes, url: str, headers: dict[str, str] | None = None, max
     items = [i for i in items if i["title"] or i["summary"] or i["url"]]
     title = html_to_text(parsed.feed.get("title", "") or "")
     if not items:
-        reason = f"malformed feed ({bozo})" if bozo else "no entries in feed"
+        if parsed.get("version") and not bozo:  # a real, well-formed feed that has nothing right now
+            return ParsedFeed(title=title, warning="no entries in feed")
+        reason = f"malformed feed ({bozo})" if bozo else "not a feed (no RSS, Atom or RDF document found)"
         return ParsedFeed(title=title, error=reason)
     return ParsedFeed(items=items, title=title, warning=f"malformed feed kept: {bozo}" if bozo else None)

@@ -97,8 +97,12 @@ class Fetcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def fetch(self, url: str, allow_private: bool = False, conditional: bool = False) -> FetchResult:
-        """GET url with retries; conditional=True sends and updates the cached validators."""
+    def fetch(self, url: str, allow_private: bool = False, conditional: bool = False,
+              deadline: float | None = None) -> FetchResult:
+        """GET url with retries; conditional=True sends and updates the cached validators.
+
+        deadline (time.monotonic()): the source's time limit; no attempt starts and no body is read past it.
+        """
         cached = self.cache_lookup(url) if conditional else None
         headers = {}
         if cached and cached.get("etag"):
@@ -108,11 +112,15 @@ class Fetcher:
         logs: list[dict[str, Any]] = []
         retries = int(self.cfg["max_retries"])
         for attempt in range(retries + 1):
-            result = self._follow(url, headers, allow_private)
-            logs.extend(result.log)
-            if not result.retryable or attempt == retries:
+            if deadline is not None and time.monotonic() >= deadline:
+                result = FetchResult(url=url, final_url=url, error="timed out (source_timeout_s)")
                 break
-            time.sleep(self._backoff(attempt, result.retry_after))
+            result = self._follow(url, headers, allow_private, deadline)
+            logs.extend(result.log)
+            pause = self._backoff(attempt, result.retry_after)
+            if not result.retryable or attempt == retries or (deadline and time.monotonic() + pause >= deadline):
+                break
+            time.sleep(pause)
         result.log = logs
         if conditional:
             self._apply_cache(result, cached)
@@ -140,12 +148,13 @@ class Fetcher:
             "status": result.status, "fetched_at": iso(utcnow()),
         }
 
-    def _follow(self, url: str, headers: dict[str, str], allow_private: bool) -> FetchResult:
+    def _follow(self, url: str, headers: dict[str, str], allow_private: bool,
+                deadline: float | None = None) -> FetchResult:
         """One attempt: follow up to max_redirects hops, checking each against the address guard."""
         current = url
         hops: list[dict[str, Any]] = []
         for _hop in range(int(self.cfg["max_redirects"]) + 1):
-            result = self._once(url, current, headers, allow_private)
+            result = self._once(url, current, headers, allow_private, deadline)
             hops.extend(result.log)
             location = result.headers.get("location")
             if result.status in REDIRECTS and location and result.error is None:
@@ -157,7 +166,8 @@ class Fetcher:
         error = f"too many redirects (> {self.cfg['max_redirects']})"
         return FetchResult(url=url, final_url=current, error=error, log=hops)
 
-    def _once(self, url: str, current: str, headers: dict[str, str], allow_private: bool) -> FetchResult:
+    def _once(self, url: str, current: str, headers: dict[str, str], allow_private: bool,
+              deadline: float | None = None) -> FetchResult:
         result = FetchResult(url=url, final_url=current)
         try:
             check_url(current, allow_private)
@@ -167,12 +177,13 @@ class Fetcher:
             return result
         with self.limiter.slot(urlsplit(current).netloc.lower()):
             started = time.monotonic()
-            self._request(result, current, headers, allow_private)
+            self._request(result, current, headers, allow_private, deadline)
         elapsed = time.monotonic() - started
         result.log.append(_log_entry(current, result.status, len(result.body or b""), elapsed, result.error))
         return result
 
-    def _request(self, result: FetchResult, url: str, headers: dict[str, str], allow_private: bool) -> None:
+    def _request(self, result: FetchResult, url: str, headers: dict[str, str], allow_private: bool,
+                 deadline: float | None = None) -> None:
         try:
             with self.client.stream("GET", url, headers=headers) as resp:
                 problem = _peer_problem(resp, allow_private)
@@ -190,7 +201,7 @@ class Fetcher:
                 elif resp.status_code >= 400:
                     result.error = f"HTTP {resp.status_code}"
                 else:
-                    result.body = self._read(resp)
+                    result.body = self._read(resp, deadline)
         except BodyTooLarge as exc:
             result.error = f"{exc} ({self.cfg['max_bytes']} bytes)"
         except DecodeFailed as exc:
@@ -202,14 +213,16 @@ class Fetcher:
             result.error = f"connection error: {type(exc).__name__}: {exc}"[:300]
             result.retryable = isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.UnsupportedProtocol)
 
-    def _read(self, resp: httpx.Response) -> bytes:
-        """Stream the body, capping raw and decoded bytes and the total time."""
+    def _read(self, resp: httpx.Response, source_deadline: float | None = None) -> bytes:
+        """Stream the body, capping raw and decoded bytes and the total time (and the source's deadline)."""
         cap = int(self.cfg["max_bytes"])
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise BodyTooLarge("declared Content-Length over the cap")
         decoder = make_decoder(resp.headers.get("content-encoding"))
         deadline = time.monotonic() + float(self.cfg["total_timeout_s"])
+        if source_deadline is not None:
+            deadline = min(deadline, source_deadline)
         chunks: list[bytes] = []
         raw_total = total = 0
         for raw in resp.iter_raw():

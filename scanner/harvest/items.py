@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 from scanner.harvest.canonical import canonical_url, unalias
+from scanner.harvest.extract import clip_html
 from scanner.harvest.workers import extract as extract_article
 from scanner.harvest.fetch import FetchResult, Fetcher
 from scanner.harvest.lang import language_of
@@ -61,11 +62,11 @@ def apply_pdf(doc: dict[str, Any], body: bytes) -> None:
 
 
 def fetch_page(fetcher: Fetcher, robots: RobotsCache | None, url: str, source: Source,
-               logs: list[dict[str, Any]]) -> tuple[FetchResult | None, str | None]:
+               logs: list[dict[str, Any]], deadline: float | None = None) -> tuple[FetchResult | None, str | None]:
     """Fetch one article/report URL after the robots check; (result, None) or (None, why not)."""
     if robots is not None and not robots.allowed(url, source.allow_private, logs):
         return None, "robots.txt disallows the page"
-    result = fetcher.fetch(url, allow_private=source.allow_private)
+    result = fetcher.fetch(url, allow_private=source.allow_private, deadline=deadline)
     logs.extend(result.log)
     if not result.ok or result.body is None:
         return None, f"page fetch failed: {result.error or result.status}"
@@ -91,7 +92,7 @@ def feed_document(source: Source, item: dict[str, Any], uid: str, fetcher: Fetch
 def _full_text(doc: dict[str, Any], source: Source, fetcher: Fetcher, robots: RobotsCache | None,
                logs: list[dict[str, Any]], cfg: dict[str, Any]) -> str | None:
     """Replace doc text by the page's extracted text; returns the note explaining a fallback."""
-    result, why = fetch_page(fetcher, robots, doc["url"], source, logs)
+    result, why = fetch_page(fetcher, robots, doc["url"], source, logs, cfg.get("deadline"))
     if result is None:
         return why
     if is_pdf(result):
@@ -104,24 +105,33 @@ def _full_text(doc: dict[str, Any], source: Source, fetcher: Fetcher, robots: Ro
         doc["title"] = feed_title or doc["title"]
         return None
     need_meta = not (doc.get("published") and doc.get("title"))
-    extracted = extract_article(result.body or b"", result.final_url, need_meta, bool(cfg.get("extract_fast")))
+    body = clip_html(result.body or b"", int(cfg.get("max_extract_bytes", 0)))
+    extracted = extract_article(body, result.final_url, need_meta, bool(cfg.get("extract_fast")))
     if extracted is None:
         return "no main text found on the page"
     min_chars = int(cfg["min_fulltext_chars"])
     if len(extracted.text) < min_chars:
         return f"extracted text too short ({len(extracted.text)} chars)"
     doc.update(text=extracted.text, extraction="fulltext")
-    doc["published"] = doc.get("published") or extracted.published
+    _page_date(doc, extracted.published)
     doc["title"] = doc.get("title") or extracted.title
     doc["meta"]["final_url"] = result.final_url
     return None
 
 
+def _page_date(doc: dict[str, Any], published: str | None) -> None:
+    """A page's own date (day precision) where the feed gave none."""
+    if not doc.get("published") and published:
+        doc.update(published=published, published_precision="day")
+
+
 def linked_document(source: Source, url: str, anchor: str, fetcher: Fetcher, robots: RobotsCache | None,
-                    logs: list[dict[str, Any]], fast: bool = False) -> tuple[dict[str, Any] | None, str | None]:
+                    logs: list[dict[str, Any]], fast: bool = False,
+                    max_extract_bytes: int = 0, deadline: float | None = None
+                    ) -> tuple[dict[str, Any] | None, str | None]:
     """A page or PDF linked from a listing page; (doc, None) or (None, error)."""
     doc = base_document(source, make_uid(source.id, canonical_url(url)), "page", url)
-    result, why = fetch_page(fetcher, robots, url, source, logs)
+    result, why = fetch_page(fetcher, robots, url, source, logs, deadline)
     if result is None:
         return None, f"{url}: {why}"
     if is_pdf(result):
@@ -131,10 +141,10 @@ def linked_document(source: Source, url: str, anchor: str, fetcher: Fetcher, rob
             result.log[-1]["error"] = f"pdf: {exc}"
             return None, f"{url}: {exc}"
     else:
-        extracted = extract_article(result.body or b"", result.final_url, fast=fast)
+        extracted = extract_article(clip_html(result.body or b"", max_extract_bytes), result.final_url, fast=fast)
         if extracted is None:
             return None, f"{url}: no main text found on the page"
-        doc.update(text=extracted.text, title=extracted.title or anchor, published=extracted.published,
-                   extraction="fulltext")
+        doc.update(text=extracted.text, title=extracted.title or anchor, extraction="fulltext")
+        _page_date(doc, extracted.published)
     doc["title"] = doc.get("title") or anchor
     return finish(doc, source), None

@@ -34,8 +34,30 @@ def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.I
     return found
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # local-use prefix (RFC 8215): a private network
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries and reaches: IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible
+    (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d, 64:ff9b:1::/48) or 6to4 (2002:AABB:CCDD::)."""
+    if addr.ipv4_mapped:
+        return addr.ipv4_mapped
+    if addr.sixtofour:
+        return addr.sixtofour
+    if addr in NAT64 or (addr in IPV4_COMPATIBLE and int(addr) > 1):
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    return None
+
+
 def address_problem(addr: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_private: bool) -> str | None:
-    """Why this address may not be contacted, or None."""
+    """Why this address may not be contacted, or None (IPv6 forms carrying an IPv4 address judge that one)."""
+    if isinstance(addr, ipaddress.IPv6Address) and addr not in NAT64_LOCAL:
+        inner = embedded_ipv4(addr)
+        if inner is not None:
+            problem = address_problem(inner, allow_private)
+            return f"{problem} ({inner} inside {addr})" if problem else None
     if addr in METADATA:
         return "cloud metadata address"
     if addr.is_link_local:
@@ -44,6 +66,8 @@ def address_problem(addr: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_p
         return "multicast/unspecified address"
     if allow_private:
         return None
+    if addr in NAT64_LOCAL:
+        return "private/reserved address (local-use NAT64)"
     if addr.is_loopback:
         return "loopback address"
     if not addr.is_global:

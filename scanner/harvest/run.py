@@ -6,7 +6,7 @@ import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from scanner.errors import ScannerError
@@ -19,7 +19,9 @@ from scanner.harvest.items import apply_pdf, base_document, finish
 from scanner.harvest.pdf import PdfError
 from scanner.harvest.save import SaveResult, known_uids, save_documents, store_lock
 from scanner.harvest.lang import warm_up
+from scanner.harvest.order import CommitOrder
 from scanner.harvest.sources import Source
+from scanner.harvest.textguard import check_document_text
 from scanner.harvest.workers import extraction_pool
 from scanner.store import Store
 from scanner.util import dumps, iso, utcnow
@@ -27,11 +29,19 @@ from scanner.util import dumps, iso, utcnow
 log = logging.getLogger(__name__)
 
 __all__ = ["harvest", "harvest_source", "save_documents", "HarvestSummary", "SourceResult", "SourceFailed",
-           "make_fetcher", "select_sources", "section", "start_run", "finish_run"]
+           "CommitOrder", "make_fetcher", "select_sources", "section", "start_run", "finish_run"]
 
 
 class SourceFailed(Exception):
-    """The source as a whole yielded nothing usable (its message is the summary line)."""
+    """The source as a whole yielded nothing usable (its message is the summary line).
+
+    retryable: trying again soon may help (timeouts, 5xx, 429, dropped connections); a name that does
+    not resolve, a refused address, a 404 or a broken feed will not change within minutes.
+    """
+
+    def __init__(self, message: str, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 @dataclass
@@ -44,6 +54,7 @@ class SourceResult:
     duplicates: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    retryable: bool = False       # a failure that retrying soon may cure (see SourceFailed)
 
     def line(self) -> str:
         if not self.ok:
@@ -103,12 +114,13 @@ def make_fetcher(store: Store, config: dict[str, Any]) -> Fetcher:
     return Fetcher(section(config), cache_lookup=lookup)
 
 
-def _source_fetch(fetcher: Fetcher, source: Source, got: _Collected) -> FetchResult | None:
+def _source_fetch(fetcher: Fetcher, source: Source, got: _Collected,
+                  deadline: float | None = None) -> FetchResult | None:
     """Conditional GET of the source URL; None when it is unchanged since the last run."""
-    result = fetcher.fetch(source.url, allow_private=source.allow_private, conditional=True)
+    result = fetcher.fetch(source.url, allow_private=source.allow_private, conditional=True, deadline=deadline)
     got.logs.extend(result.log)
     if not result.ok:
-        raise SourceFailed(result.error or f"HTTP {result.status}")
+        raise SourceFailed(result.error or f"HTTP {result.status}", retryable=result.retryable)
     if result.cache_update:
         got.cache.append(result.cache_update)
     return None if (result.not_modified or result.unchanged) else result
@@ -128,9 +140,33 @@ def _parallel(func: Callable[[Any], Any], args: list[Any], workers: int,
         return list(pool.map(timed, args))
 
 
+def _item_name(item: dict[str, Any]) -> str:
+    return str(item.get("url") or item.get("guid") or item.get("title") or "item")[:200]
+
+
+def _isolated(make: Callable[[], Any], name: str) -> tuple[Any, str | None]:
+    """(make(), None), or (None, one-line error) when building this one item raised: the source goes on."""
+    try:
+        return make(), None
+    except SourceFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 (any bug or odd input in one item stays with that item)
+        log.debug("item %s failed", name, exc_info=True)
+        return None, f"{name}: item failed: {type(exc).__name__}: {exc}"[:300]
+
+
+def _keep(doc: dict[str, Any], cfg: dict[str, Any], got: _Collected, result: SourceResult) -> None:
+    """Collect a built document after the text door (binary refused, long text cut, each with a warning)."""
+    keep, warning = check_document_text(doc, cfg)
+    if warning:
+        result.warnings.append(warning)
+    if keep:
+        got.docs.append(doc)
+
+
 def _collect_feed(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
                   robots: RobotsCache | None, got: _Collected, result: SourceResult) -> None:
-    fetched = _source_fetch(fetcher, source, got)
+    fetched = _source_fetch(fetcher, source, got, cfg.get("deadline"))
     if fetched is None:
         result.status = "not-modified"
         return
@@ -143,21 +179,33 @@ def _collect_feed(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
     keyed = {item_uid(source, item): item for item in parsed.items}
     known = known_uids(store, keyed)
     fresh = [(uid, item) for uid, item in keyed.items() if uid not in known]
-    def build(pair: tuple[str, dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    summary_only = replace(source, full_text=False)
+
+    def build(pair: tuple[str, dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None, list[dict[str, Any]]]:
         logs: list[dict[str, Any]] = []
-        return feed_document(source, pair[1], pair[0], fetcher, robots, logs, cfg), logs
+        doc, error = _isolated(lambda: feed_document(source, pair[1], pair[0], fetcher, robots, logs, cfg),
+                               _item_name(pair[1]))
+        if doc is None and source.full_text:  # the summary alone, so the item is not lost
+            doc, _ = _isolated(lambda: feed_document(summary_only, pair[1], pair[0], fetcher, robots, logs, cfg),
+                               _item_name(pair[1]))
+            if doc is not None:
+                doc["extraction_note"] = error
+        return doc, error, logs
 
     workers = int(cfg["per_host"]) if source.full_text else 1
-    for doc, logs in _parallel(build, fresh, workers, cfg.get("deadline")):
-        got.docs.append(doc)
+    for doc, error, logs in _parallel(build, fresh, workers, cfg.get("deadline")):
         got.logs.extend(logs)
+        if error:
+            result.warnings.append(error)
+        if doc is not None:
+            _keep(doc, cfg, got, result)
 
 
 def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
                   robots: RobotsCache | None, got: _Collected, result: SourceResult) -> None:
     from scanner.harvest.extract import find_links
 
-    fetched = _source_fetch(fetcher, source, got)
+    fetched = _source_fetch(fetcher, source, got, cfg.get("deadline"))
     if fetched is None:
         result.status = "not-modified"
         return
@@ -172,20 +220,23 @@ def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
 
     def build(pair: tuple[str, str]) -> tuple[dict[str, Any] | None, str | None, list[dict[str, Any]]]:
         logs: list[dict[str, Any]] = []
-        doc, error = linked_document(source, pair[0], pair[1], fetcher, robots, logs, bool(cfg.get("extract_fast")))
-        return doc, error, logs
+        found, error = _isolated(lambda: linked_document(
+            source, pair[0], pair[1], fetcher, robots, logs, bool(cfg.get("extract_fast")),
+            int(cfg.get("max_extract_bytes", 0)), cfg.get("deadline")), pair[0])
+        doc, why = found if found is not None else (None, None)
+        return doc, error or why, logs
 
     for doc, error, logs in _parallel(build, fresh, int(cfg["per_host"]), cfg.get("deadline")):
         got.logs.extend(logs)
         if doc is not None:
-            got.docs.append(doc)
+            _keep(doc, cfg, got, result)
         if error:
             result.warnings.append(error)
 
 
 def _collect_pdf(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
                  robots: RobotsCache | None, got: _Collected, result: SourceResult) -> None:
-    fetched = _source_fetch(fetcher, source, got)
+    fetched = _source_fetch(fetcher, source, got, cfg.get("deadline"))
     if fetched is None:
         result.status = "not-modified"
         return
@@ -197,15 +248,28 @@ def _collect_pdf(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fet
         fetched.log[-1]["error"] = f"pdf: {exc}"
         got.cache.clear()  # let the next run try again
         raise SourceFailed(str(exc)) from None
-    got.docs.append(finish(doc, source))
+    _keep(finish(doc, source), cfg, got, result)
 
 
 COLLECTORS = {"feed": _collect_feed, "page": _collect_page, "pdf": _collect_pdf}
 
 
 def harvest_source(store: Store, source: Source, config: dict[str, Any], client: Fetcher | None = None,
-                   robots: RobotsCache | None = None, run_id: int | None = None) -> SourceResult:
-    """Fetch, parse and store one source; everything it yields commits in one transaction."""
+                   robots: RobotsCache | None = None, run_id: int | None = None,
+                   order: CommitOrder | None = None) -> SourceResult:
+    """Fetch, parse and store one source; everything it yields commits in one transaction.
+
+    With `order`, the commit waits for the sources before this one (deterministic first-seen copies).
+    """
+    try:
+        return _harvest_source(store, source, config, client, robots, run_id, order)
+    finally:
+        if order is not None:
+            order.release(source.id)
+
+
+def _harvest_source(store: Store, source: Source, config: dict[str, Any], client: Fetcher | None,
+                    robots: RobotsCache | None, run_id: int | None, order: CommitOrder | None) -> SourceResult:
     cfg = section(config)
     cfg = {**cfg, "deadline": time.monotonic() + float(cfg["source_timeout_s"])}
     warm_up()
@@ -217,9 +281,9 @@ def harvest_source(store: Store, source: Source, config: dict[str, Any], client:
     try:
         COLLECTORS[source.kind](store, source, cfg, fetcher, robots, got, result)
     except SourceFailed as exc:
-        result.ok, result.status, result.error = False, "failed", str(exc)
+        result.ok, result.status, result.error, result.retryable = False, "failed", str(exc), exc.retryable
     except Exception as exc:  # one broken source must never stop the others
-        log.exception("source %s crashed", source.id)
+        log.debug("source %s crashed", source.id, exc_info=True)
         result.ok, result.status = False, "failed"
         result.error = f"internal error: {type(exc).__name__}: {exc}"[:300]
     finally:
@@ -227,12 +291,15 @@ def harvest_source(store: Store, source: Source, config: dict[str, Any], client:
             fetcher.close()
     if not result.ok:
         got.docs, got.cache = [], []
+    if order is not None:
+        order.take(source.id)
     try:
         _commit(store, source, cfg, got, result, run_id)
     except Exception as exc:  # e.g. a locked or full database: report it, keep the other sources going
-        log.exception("cannot store results of %s", source.id)
+        log.debug("cannot store results of %s", source.id, exc_info=True)
         result.ok, result.status, result.new_documents, result.duplicates = False, "failed", 0, 0
         result.error = f"cannot store results: {type(exc).__name__}: {exc}"[:300]
+        result.retryable = True
     return result
 
 
@@ -243,6 +310,7 @@ def _commit(store: Store, source: Source, cfg: dict[str, Any], got: _Collected, 
     with store_lock(store), store.transaction() as conn:
         saved = save_documents(store, got.docs, cfg) if got.docs else SaveResult()
         result.new_documents, result.duplicates = saved.new, saved.duplicates
+        result.warnings.extend(saved.warnings)
         conn.executemany(
             "INSERT OR REPLACE INTO http_cache(url, etag, last_modified, body_hash, status, fetched_at) "
             "VALUES (:url, :etag, :last_modified, :body_hash, :status, :fetched_at)", got.cache)
@@ -266,8 +334,13 @@ def _commit(store: Store, source: Source, cfg: dict[str, Any], got: _Collected, 
 def select_sources(sources: Iterable[Source], only: Iterable[str] | None) -> list[Source]:
     """Enabled sources, or exactly the ids asked for (unknown ids are a usage error)."""
     sources = list(sources)
+    if not sources:
+        raise ScannerError("no sources: the sources file has no [[source]] tables (see README, Harvesting)")
     if not only:
-        return [s for s in sources if s.enabled]
+        enabled = [s for s in sources if s.enabled]
+        if not enabled:
+            raise ScannerError(f"no enabled sources: all {len(sources)} are disabled (scanner sources enable ID)")
+        return enabled
     by_id = {s.id: s for s in sources}
     missing = [i for i in only if i not in by_id]
     if missing:
@@ -306,11 +379,14 @@ def harvest(store: Store, sources: Iterable[Source], config: dict[str, Any],
     with make_fetcher(store, cfg) as fetcher, extraction_pool(processes):
         robots = RobotsCache(fetcher) if cfg.get("robots", True) else None
 
+        order = CommitOrder([s.id for s in chosen], float(cfg["source_timeout_s"]) + 60)
+
         def one(source: Source) -> SourceResult | None:
             if stop.is_set():
+                order.release(source.id)
                 return None
             try:
-                res = harvest_source(store, source, cfg, fetcher, robots, summary.run_id)
+                res = harvest_source(store, source, cfg, fetcher, robots, summary.run_id, order)
             except BaseException:
                 stop.set()
                 raise

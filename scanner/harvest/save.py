@@ -6,13 +6,16 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from scanner.harvest.dates import check_document_date
+from scanner.harvest.canonical import unalias
+from scanner.harvest.textguard import check_document_text
 from scanner.harvest.dedup import content_hash, find_exact, find_near, index_signature, signature
 from scanner.store import Store
 from scanner.util import dumps, iso, utcnow
 
 COLUMNS = ("uid", "source_id", "source_type", "kind", "url", "canonical_url", "guid", "title", "text",
-           "summary", "author", "tags", "published", "published_estimated", "fetched_at", "language",
-           "content_hash", "simhash", "duplicate_of", "extraction", "extraction_note", "meta")
+           "summary", "author", "tags", "published", "published_estimated", "published_precision", "fetched_at",
+           "language", "content_hash", "simhash", "duplicate_of", "extraction", "extraction_note", "meta")
 _INSERT = (f"INSERT OR IGNORE INTO documents ({', '.join(COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in COLUMNS)})")
 _locks: "weakref.WeakKeyDictionary[Store, threading.RLock]" = weakref.WeakKeyDictionary()
@@ -32,11 +35,15 @@ def store_lock(store: Store) -> threading.RLock:
 class SaveResult:
     new: int = 0
     duplicates: int = 0
+    refused: int = 0
     ids: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _row(doc: dict[str, Any]) -> tuple[Any, ...]:
     values = dict(doc)
+    if values.get("url"):  # the demo's random loopback origin is stored as its fixed placeholder
+        values["url"] = unalias(values["url"])
     values["tags"] = dumps(values.get("tags") or [])
     values["meta"] = dumps(values.get("meta") or {})
     values["published_estimated"] = int(bool(values.get("published_estimated")))
@@ -71,12 +78,22 @@ def save_documents(store: Store, docs: Iterable[dict[str, Any]], config: dict[st
         for doc in docs:
             if _known(store, doc["uid"]):
                 continue
+            keep, warning = check_document_text(doc, config)
+            if warning:
+                result.warnings.append(warning)
+            if not keep:
+                result.refused += 1
+                continue
+            warning = check_document_date(doc, config)
+            if warning:
+                result.warnings.append(warning)
             text = doc.get("text") or ""
             doc["content_hash"] = content_hash(doc.get("title") or "", text, int(config["exact_min_chars"]))
             doc["_exact_hash_ok"] = len(text) >= int(config["exact_min_chars"])
             sig = None
             if len(text.split()) >= int(config["near_dup_min_words"]):
-                sig = signature(text, int(config["shingle_words"]), int(config["minhash_perm"]))
+                sig = signature(text, int(config["shingle_words"]), int(config["minhash_perm"]),
+                                int(config.get("max_shingles", 10000)))
             dup = find_exact(conn, doc)
             if dup is None and sig is not None:
                 dup = find_near(conn, sig, threshold)

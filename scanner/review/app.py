@@ -55,6 +55,24 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
 
 
+def _out_of_range(request: Request, exc: Exception) -> Response:
+    """An id or number too large for SQLite (OverflowError): nothing can have it, so 404, not 500."""
+    status, message = 404, "not found (number out of range)"
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message}, status_code=status)
+    return PlainTextResponse(message, status_code=status)
+
+
+def server_options(trusted_proxies: list[str] | None = None) -> dict[str, Any]:
+    """uvicorn settings for proxy headers: believed only from the configured proxies ([review] trusted_proxies).
+
+    uvicorn's own default trusts X-Forwarded-For from 127.0.0.1, so anyone on the machine (or a local
+    proxy that passes the header through) could pick the address the login limits count.
+    """
+    proxies = [p.strip() for p in (trusted_proxies or []) if p.strip()]
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": ",".join(proxies) if proxies else ""}
+
+
 def create_app(db_path: str | Path, catalogue_loader: Callable[[Store], Any] | None = None,
                secure_cookies: bool | None = None) -> FastAPI:
     """The review app on one database; catalogue_loader(store) replaces scanner.catalogue in tests."""
@@ -70,6 +88,7 @@ def create_app(db_path: str | Path, catalogue_loader: Callable[[Store], Any] | N
     app.add_exception_handler(LoginRequired, _login_redirect)
     app.add_exception_handler(ApiUnauthorized, _unauthorized)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OverflowError, _out_of_range)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

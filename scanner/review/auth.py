@@ -90,17 +90,39 @@ def _find_user(store: Store, name: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def recent_failures(store: Store, username: str, ip: str) -> int:
+def _failures(store: Store, where: str, params: tuple[str, ...]) -> int:
     since = iso(utcnow() - timedelta(seconds=int(_cfg()["login_window_s"])))
     row = store.conn.execute(
-        "SELECT COUNT(*) FROM login_attempts WHERE username = ? AND ip = ? AND at >= ? AND ok = 0",
-        (username, ip, since),
+        f"SELECT COUNT(*) FROM login_attempts WHERE {where} AND at >= ? AND ok = 0", (*params, since)
     ).fetchone()
     return int(row[0])
 
 
+def recent_failures(store: Store, username: str, ip: str) -> int:
+    return _failures(store, "username = ? AND ip = ?", (username, ip))
+
+
+def limit_reason(store: Store, username: str, ip: str) -> str | None:
+    """Which login limit (failures within login_window_s) this attempt runs into, or None.
+
+    Per account and address, per account across addresses (a guess spread over many addresses), and
+    per address across accounts (one password tried on many names).
+    """
+    cfg = _cfg()
+    if recent_failures(store, username, ip) >= int(cfg["login_max_attempts"]):
+        return "account and address"
+    if _failures(store, "username = ?", (username,)) >= int(cfg["login_max_per_account"]):
+        return "account"
+    if _failures(store, "ip = ?", (ip,)) >= int(cfg["login_max_per_address"]):
+        return "address"
+    return None
+
+
 def is_rate_limited(store: Store, username: str, ip: str) -> bool:
-    return recent_failures(store, username, ip) >= int(_cfg()["login_max_attempts"])
+    reason = limit_reason(store, username, ip)
+    if reason:
+        log.warning("login refused for %r from %s: too many failures per %s", username[:64], ip, reason)
+    return reason is not None
 
 
 def authenticate(store: Store, username: str, password: str, ip: str) -> User | None:
@@ -175,18 +197,55 @@ def check_csrf(session: Session, submitted: str | None) -> bool:
     return bool(submitted) and hmac.compare_digest(session.csrf, str(submitted))
 
 
-def create_api_token(store: Store, name: str) -> str:
-    """A new API token for a user; printed once, only its hash is stored."""
+def create_api_token(store: Store, name: str, days: float | None = None) -> str:
+    """A new API token for a user, valid for `days` (default [review] token_days); printed once, only its
+    hash is stored."""
     row = _find_user(store, name)
     if row is None:
-        raise ScannerError(f"no such user: {name}")
+        raise ScannerError(f"no such active user: {name}")
+    days = float(_cfg()["token_days"]) if days is None else float(days)
+    if not 0 < days <= 3650:
+        raise ScannerError("token lifetime: more than 0 and at most 3650 days")
     token = "hs_" + secrets.token_urlsafe(32)
+    now = utcnow()
     with store.transaction() as conn:
         conn.execute(
-            "INSERT INTO api_tokens(user_id, token_hash, created_at, active) VALUES (?, ?, ?, 1)",
-            (row["id"], _token_hash(token), iso(utcnow())),
+            "INSERT INTO api_tokens(user_id, token_hash, created_at, expires_at, active) VALUES (?, ?, ?, ?, 1)",
+            (row["id"], _token_hash(token), iso(now), iso(now + timedelta(days=days))),
         )
     return token
+
+
+def list_tokens(store: Store, name: str | None = None) -> list[dict[str, Any]]:
+    """Every API token (never the token itself): id, user, created, expires, last used, status."""
+    rows = store.query(
+        "SELECT t.id, u.name AS user, t.created_at, t.expires_at, t.last_used, t.active, u.active AS user_active "
+        "FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE (? IS NULL OR u.name = ?) ORDER BY t.id",
+        (name, name))
+    now = iso(utcnow())
+    for row in rows:
+        row["status"] = ("revoked" if not row["active"] else "user disabled" if not row["user_active"]
+                         else "expired" if row["expires_at"] and row["expires_at"] <= now else "active")
+        del row["active"], row["user_active"]
+    return rows
+
+
+def revoke_token(store: Store, token_id: int) -> None:
+    """Revoke one API token by its id (ScannerError when there is none)."""
+    with store.transaction() as conn:
+        if not conn.execute("UPDATE api_tokens SET active = 0 WHERE id = ?", (token_id,)).rowcount:
+            raise ScannerError(f"no API token with id {token_id}")
+
+
+def set_user_active(store: Store, name: str, active: bool) -> None:
+    """Disable (sessions ended at once, tokens refused) or enable an account."""
+    with store.transaction() as conn:
+        row = conn.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise ScannerError(f"no such user: {name}")
+        conn.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), row[0]))
+        if not active:
+            conn.execute("DELETE FROM sessions WHERE user_id = ?", (row[0],))
 
 
 def user_for_token(store: Store, token: str | None) -> User | None:
@@ -194,8 +253,8 @@ def user_for_token(store: Store, token: str | None) -> User | None:
         return None
     rows = store.query(
         "SELECT t.id AS tid, u.id, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id "
-        "WHERE t.token_hash = ? AND t.active = 1 AND u.active = 1",
-        (_token_hash(token),),
+        "WHERE t.token_hash = ? AND t.active = 1 AND u.active = 1 AND (t.expires_at IS NULL OR t.expires_at > ?)",
+        (_token_hash(token), iso(utcnow())),
     )
     if not rows:
         return None

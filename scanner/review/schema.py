@@ -46,4 +46,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE relabels ADD COLUMN "end" INTEGER;
     CREATE INDEX IF NOT EXISTS idx_relabels_document ON relabels(document_id);
     """,
+    """
+    -- login limits per address across accounts; API tokens expire (tokens made before expire in 90 days)
+    CREATE INDEX IF NOT EXISTS idx_login_attempts_ip ON login_attempts(ip, at);
+    ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
+    UPDATE api_tokens SET expires_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '+90 days')
+     WHERE expires_at IS NULL;
+    """,
 ]

@@ -131,3 +131,30 @@ def test_deployments_have_the_schedules_and_time_zone(tmp_path):
     assert crons["monitor-daily"].cron == "0 6 * * *"
     assert crons["digest-monthly"].cron == "0 7 1 * *"
     assert {c.timezone for c in crons.values()} == {"Europe/Amsterdam"}
+
+
+def test_unresolvable_source_is_not_retried_and_the_state_says_how_many_failed(tmp_path, feed_server):
+    import time
+
+    from flows.harvest import harvest_flow
+
+    base, counts = feed_server
+    sources = _sources(base)[:1] + [{"id": "nowhere", "name": "Nowhere", "url": "http://nowhere.invalid/feed.xml",
+                                     "kind": "feed", "source_type": "news", "language": "auto"}]
+    started = time.monotonic()
+    state = harvest_flow(str(tmp_path / "d.db"), sources=sources, return_state=True)
+    result = state.result()
+    assert state.is_completed() and state.message == "1 of 2 sources failed, 5 new documents"
+    nowhere = [r for r in result["sources"] if r["source"] == "nowhere"][0]
+    assert "cannot resolve nowhere.invalid" in nowhere["error"]
+    assert time.monotonic() - started < 20  # no retry delays spent on a name that does not resolve
+    store = Store(tmp_path / "d.db")
+    attempts = store.query("SELECT count(*) AS n FROM fetch_log WHERE source_id = 'nowhere'")[0]["n"]
+    assert attempts == 1
+
+
+def test_bench_flows_runs_on_one_demo_source():
+    from flows.bench import bench_flows
+
+    figures = bench_flows(max_sources=1)
+    assert figures["demo_total_s"] > 0 and figures["library_only_s"] > 0
