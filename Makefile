@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench clean browser lock smoke
+.PHONY: demo test install lint bench clean browser lock smoke backtest evaluate readme
 
 # The pinned versions of requirements.lock first, then the project itself without resolving again.
 $(STAMP): pyproject.toml requirements.lock
@@ -32,6 +32,22 @@ smoke:
 	! grep -n Traceback $(SMOKE)/stderr.txt
 
 install: $(STAMP)
+
+# The horizon backtest on the real replay corpus (data/replay/) against data/outcomes.tsv: writes
+# data/backtest/report.md (included in the README), index.html and the charts.
+backtest: $(STAMP)
+	rm -f data/replay.db data/replay.db-wal data/replay.db-shm
+	$(BIN)/scanner --db data/replay.db ingest data/replay/replay.jsonl
+	$(BIN)/scanner --db data/replay.db classify
+	$(BIN)/scanner --db data/replay.db backtest --outcomes data/outcomes.tsv --to 2026-10 --out data/backtest
+
+# The shipped tagger end to end on the real-text test split: writes data/annotations/real/report.md.
+evaluate: $(STAMP)
+	$(BIN)/scanner train --eval
+
+# Copy the generated reports into README.md (tests/test_readme_reports.py checks they agree).
+readme:
+	$(PYTHON) docs/sync_readme.py
 
 demo: $(STAMP)
 	$(BIN)/scanner --db data/demo.db demo

@@ -51,7 +51,7 @@ def test_bad_config_values_are_named(override, message):
 
 def test_good_overrides_pass():
     validate({"harvest": {"connect_timeout_s": 3, "per_host": 4}, "horizon": {"source_type": {"blog": 0.4},
-              "stage": {"pilot": {"offset": -0.5}}}}, DEFAULTS, "x.toml")
+              "strength": {"pilot": 0.5}, "phase": {"pilot": [0.1, 0.3, 0.3, 0.2, 0.1, 0.05]}}}, DEFAULTS, "x.toml")
     from scanner.config import repo_root
     import tomllib
 

@@ -82,10 +82,10 @@ def timelines_png(rep: Replay, outcomes: list[Outcome], path: Path) -> None:
         probs = np.array([rep.model[m][i].probs for m in rep.months]).T
         ax.stackplot(x, probs, colors=[COLOURS[h] for h in hz.HORIZONS], alpha=0.85)
         est = [hz.HORIZONS.index(rep.model[m][i].estimate) for m in rep.months]
-        ax.plot(x, [1 - (e + 0.5) / 4 for e in est], color="black", lw=1)
+        ax.plot(x, [(e + 0.5) / 4 for e in est], color="black", lw=1)
         for o in outcomes:
             if o.technology == tech.id and o.month in rep.months:
-                ax.plot(rep.months.index(o.month), 1 - (hz.HORIZONS.index(o.horizon) + 0.5) / 4, marker="D",
+                ax.plot(rep.months.index(o.month), (hz.HORIZONS.index(o.horizon) + 0.5) / 4, marker="D",
                         color="white", markeredgecolor="black", ms=5)
         ax.set_title(tech.id, fontsize=7)
         ax.set_yticks([])
@@ -95,7 +95,8 @@ def timelines_png(rep: Replay, outcomes: list[Outcome], path: Path) -> None:
         ax.set_xticks(ticks[::2], [rep.months[j][:4] for j in ticks[::2]])
     handles = [plt.Rectangle((0, 0), 1, 1, color=COLOURS[h]) for h in hz.HORIZONS]
     fig.legend(handles, hz.HORIZONS, loc="lower right", ncol=4, fontsize=8)
-    fig.suptitle("P(horizon) month by month (bands, in-use at the bottom), estimate (line), outcomes (diamonds)",
+    fig.suptitle("P(horizon) month by month (bands, in-use at the bottom); estimate (line) and outcomes (diamonds) "
+                 "at the height of their band: in-use lowest, >7 highest",
                  fontsize=9)
     fig.tight_layout(rect=(0, 0.02, 1, 0.98))
     fig.savefig(path)

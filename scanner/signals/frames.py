@@ -11,7 +11,11 @@ import pandas as pd
 from scanner.signals.periods import cutoff
 from scanner.store import Store
 
-LIVE_DOCS = "d.duplicate_of IS NULL AND d.published IS NOT NULL AND d.published < ?"
+# When a document could first have been read: a date printed as a year or a month counts from the end of
+# that period, so an as-of date never sees a document before it can have existed (no look-ahead).
+AVAILABLE = ("(CASE d.published_precision WHEN 'year' THEN date(substr(d.published, 1, 10), '+1 year', '-1 day') "
+             "WHEN 'month' THEN date(substr(d.published, 1, 10), '+1 month', '-1 day') ELSE d.published END)")
+LIVE_DOCS = f"d.duplicate_of IS NULL AND d.published IS NOT NULL AND {AVAILABLE} < ?"
 
 
 def frame(store: Store, sql: str, params: tuple) -> pd.DataFrame:
@@ -47,7 +51,7 @@ def clear_cache() -> None:
 
 def live_docs_uncached(store: Store, as_of: date) -> pd.DataFrame:
     """Columns document_id, day, epoch_day, month, week (Monday), source_id, source_type, doc_municipal."""
-    sql = ("SELECT d.id AS document_id, substr(d.published, 1, 10) AS day, d.source_id, d.source_type, "
+    sql = (f"SELECT d.id AS document_id, substr({AVAILABLE}, 1, 10) AS day, d.source_id, d.source_type, "
            "COALESCE(t.municipal, 0) AS doc_municipal FROM documents d "
            f"LEFT JOIN doc_tags t ON t.document_id = d.id WHERE {LIVE_DOCS}")
     df = frame(store, sql, (cutoff(as_of),))
@@ -88,7 +92,7 @@ def tech_mentions(store: Store, docs: pd.DataFrame, stages: list[str] | None = N
 
 def first_month(store: Store, as_of: date) -> str | None:
     row = store.conn.execute(
-        f"SELECT MIN(substr(d.published, 1, 7)) FROM documents d WHERE {LIVE_DOCS}", (cutoff(as_of),)
+        f"SELECT MIN(substr({AVAILABLE}, 1, 7)) FROM documents d WHERE {LIVE_DOCS}", (cutoff(as_of),)
     ).fetchone()
     return row[0] if row else None
 
@@ -102,7 +106,7 @@ def co_mentions(store: Store, as_of: date) -> pd.DataFrame:
     """Columns tech, process, month, documents: technologies and processes named in the same or adjacent
     sentences of one document."""
     sql = (
-        "SELECT t.target AS tech, p.target AS process, substr(d.published, 1, 7) AS month, "
+        f"SELECT t.target AS tech, p.target AS process, substr({AVAILABLE}, 1, 7) AS month, "
         "COUNT(DISTINCT t.document_id) AS documents "
         f"FROM mentions t JOIN mentions p ON p.document_id = t.document_id AND p.kind = 'process' AND {NEAR} "
         f"JOIN documents d ON d.id = t.document_id WHERE t.kind = 'technology' AND {LIVE_DOCS} "

@@ -1,0 +1,44 @@
+"""Copy the generated reports into README.md between their markers (`make readme`).
+
+    <!-- report:NAME -->  ... replaced by the report file's body ...  <!-- /report:NAME -->
+
+tests/test_readme_reports.py fails when a block differs from its file, so README figures are always
+the ones the commands last printed.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = {"real-text": ROOT / "data" / "annotations" / "real" / "report.md",
+           "backtest": ROOT / "data" / "backtest" / "report.md"}
+
+
+def body(path: Path) -> str:
+    """The report without its first heading, links made relative to the README."""
+    text = path.read_text(encoding="utf-8").split("\n", 1)[1].strip("\n")
+    folder = path.parent.relative_to(ROOT).as_posix()
+    return re.sub(r"\]\((?!https?:)([^)]+)\)", lambda m: f"]({folder}/{m.group(1)})", text)
+
+
+def block(name: str, readme: str) -> re.Match[str] | None:
+    return re.search(rf"<!-- report:{name} -->\n(.*?)<!-- /report:{name} -->", readme, re.S)
+
+
+def main() -> int:
+    readme_path = ROOT / "README.md"
+    readme = readme_path.read_text(encoding="utf-8")
+    for name, path in REPORTS.items():
+        match = block(name, readme)
+        if match is None or not path.exists():
+            print(f"skipped {name}: {'no marker' if match is None else 'no ' + str(path)}")
+            continue
+        readme = readme[:match.start(1)] + body(path) + "\n" + readme[match.end(1):]
+    readme_path.write_text(readme, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
