@@ -191,3 +191,14 @@ def test_shipped_relevance_model_loads_and_versions_the_tagger() -> None:
     scores = model.predict(["Wethouder Jansen opent het nieuwe loket van de afdeling Burgerzaken."])[0]
     assert scores["municipal"] > 0.9
     assert model.version in Tagger(real_tagger().catalogue).model_version
+
+
+def test_no_technology_scores_keep_the_rule_probability() -> None:
+    from scanner.tag.tagger import no_technology
+
+    scores = {"research": 0.3, "pilot": 0.1, "procurement": 0.0, "adoption": 0.4, "policy": 0.1, "setback": 0.0,
+              "none": 0.1}
+    out = no_technology(scores, 0.6)
+    assert out["none"] == 0.6 and abs(sum(out.values()) - 1) < 1e-3
+    assert out["adoption"] == round(0.4 / 0.9 * 0.4, 4)
+    assert no_technology(scores, 0.05)["none"] == 0.1  # never below the model's own probability

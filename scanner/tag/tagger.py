@@ -261,10 +261,11 @@ class Tagger:
             result = results[item.index]
             if result is None:
                 continue
-            if not result["technologies"]:
-                scores = {label: float(label == "none") for label in LABELS}
             scores = {label: round(float(scores.get(label, 0.0)), 4) for label in LABELS}
-            result["stage_scores"], result["stage"] = scores, best_stage(scores, self.rules.stage_order)
+            if result["technologies"]:
+                result["stage_scores"], result["stage"] = scores, best_stage(scores, self.rules.stage_order)
+            else:
+                result["stage_scores"], result["stage"] = no_technology(scores, getattr(model, "none_share", 1.0)), "none"
             for mention in result["technologies"] + result["processes"]:
                 mention["stage"], mention["stage_score"] = result["stage"], scores[result["stage"]]
 
@@ -287,6 +288,15 @@ class Tagger:
         for item, cats in zip(prepared, model.predict([p.text for p in prepared])):
             if results[item.index] is not None:
                 merge_relevance(results[item.index], cats, threshold, municipal)
+
+
+def no_technology(scores: dict[str, float], share: float) -> dict[str, float]:
+    """Stage scores of a text without a catalogue technology: `none` with the probability that rule has on
+    the training data (at least the model's own), the other stages scaled to the rest."""
+    p_none = max(share, scores.get("none", 0.0))
+    rest = 1.0 - scores.get("none", 0.0)
+    return {label: round(p_none if label == "none" else (scores.get(label, 0.0) / rest * (1 - p_none) if rest else 0.0), 4)
+            for label in LABELS}
 
 
 def municipalities_by_sentence(text: str, starts: list[int], spans: Iterable[tuple[int, str]],
