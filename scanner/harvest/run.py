@@ -200,14 +200,23 @@ def _collect_pdf(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fet
     got.docs.append(finish(doc, source))
 
 
-COLLECTORS = {"feed": _collect_feed, "page": _collect_page, "pdf": _collect_pdf}
+def _collect_official(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
+                      robots: RobotsCache | None, got: _Collected, result: SourceResult) -> None:
+    """ori | sru | tenders: paged API harvests that commit page by page (scanner/harvest/official.py)."""
+    from scanner.harvest.official import collect
+
+    collect(store, source, cfg, fetcher, got, result, SourceFailed)
+
+
+COLLECTORS = {"feed": _collect_feed, "page": _collect_page, "pdf": _collect_pdf,
+              "ori": _collect_official, "sru": _collect_official, "tenders": _collect_official}
 
 
 def harvest_source(store: Store, source: Source, config: dict[str, Any], client: Fetcher | None = None,
                    robots: RobotsCache | None = None, run_id: int | None = None) -> SourceResult:
     """Fetch, parse and store one source; everything it yields commits in one transaction."""
     cfg = section(config)
-    cfg = {**cfg, "deadline": time.monotonic() + float(cfg["source_timeout_s"])}
+    cfg = {**cfg, "deadline": time.monotonic() + float(cfg["source_timeout_s"]), "run_id": run_id}
     warm_up()
     fetcher = client or make_fetcher(store, cfg)
     if robots is None and cfg.get("robots", True):
@@ -242,7 +251,8 @@ def _commit(store: Store, source: Source, cfg: dict[str, Any], got: _Collected, 
     now = iso(utcnow())
     with store_lock(store), store.transaction() as conn:
         saved = save_documents(store, got.docs, cfg) if got.docs else SaveResult()
-        result.new_documents, result.duplicates = saved.new, saved.duplicates
+        result.new_documents += saved.new  # += : paged kinds (official.py) have already committed pages
+        result.duplicates += saved.duplicates
         conn.executemany(
             "INSERT OR REPLACE INTO http_cache(url, etag, last_modified, body_hash, status, fetched_at) "
             "VALUES (:url, :etag, :last_modified, :body_hash, :status, :fetched_at)", got.cache)
