@@ -251,7 +251,7 @@ def test_source_file_problems_are_one_line(table, message):
     assert message in str(err.value) and "\n" not in str(err.value)
 
 
-def test_cli_harvest(tmp_path, api, monkeypatch):
+def test_cli_harvest_and_sources_check(tmp_path, api, monkeypatch):
     from typer.testing import CliRunner
 
     from scanner.cli.main import app
@@ -281,4 +281,10 @@ def test_cli_harvest(tmp_path, api, monkeypatch):
     again = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml), "--source", "ori", "--source", "ted"])
     assert json.loads(again.stdout.strip().splitlines()[-1])["new_documents"] == 0
 
+    check = runner.invoke(app, ["--db", db, "sources", "check", "--sources", str(toml)])
+    reports = {r["id"]: r for r in map(json.loads, check.stdout.strip().splitlines())}
+    assert check.exit_code == 1
+    assert reports["ori"]["ok"] and reports["ori"]["items"] == 3
+    assert "GM0344" in reports["ori"]["note"] and reports["ted"]["ok"]
+    assert not reports["down"]["ok"] and reports["down"]["note"].startswith("connection error")
     _load.cache_clear()

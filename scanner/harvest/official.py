@@ -384,3 +384,26 @@ def parse_json(body: bytes, what: str) -> Any:
     except (UnicodeDecodeError, ValueError) as exc:
         raise PageFailed(f"malformed {what} response: not JSON ({str(exc)[:80]})") from None
 
+
+def check_official(fetcher: Fetcher, source: Source, catalogue: Any = None) -> dict[str, Any]:
+    """`scanner sources check` for an API source: one live page of its first query, or why it failed."""
+    kind = _kind_module(source.kind)
+    client = ApiClient(fetcher, source.allow_private, 0.0)
+    report: dict[str, Any] = {"id": source.id, "ok": False, "status": 0, "content_type": None, "items": 0,
+                              "final_url": source.url, "note": None}
+    try:
+        query = build_queries(source, catalogue)[0]
+        index = default_index() if catalogue is None else MunicipalityIndex.from_municipal(catalogue.municipal)
+        since = day(source.params.get("since")) if source.params.get("since") else None
+        ctx = PassContext(source, query, since, 5, client, index, fetcher.cfg)
+        page = kind.fetch_page(ctx, kind.first_position(ctx))
+    except (PageFailed, ScannerError) as exc:
+        report["note"] = str(exc)
+    else:
+        codes = sorted({r.municipality for r in page.records if r.municipality})
+        report.update(ok=True, status=200, items=len(page.records),
+                      note=f"{page.total if page.total is not None else '?'} matching; first page municipalities: "
+                           f"{', '.join(codes) or 'none'}" + (f"; {page.warnings[0]}" if page.warnings else ""))
+    if client.logs:
+        report["status"] = client.logs[-1]["status"]
+    return report
