@@ -288,3 +288,24 @@ def test_cli_harvest_and_sources_check(tmp_path, api, monkeypatch):
     assert "GM0344" in reports["ori"]["note"] and reports["ted"]["ok"]
     assert not reports["down"]["ok"] and reports["down"]["note"].startswith("connection error")
     _load.cache_clear()
+
+
+def test_official_documents_count_for_their_municipality(store, api):
+    from scanner.signals import api as signals
+
+    harvest(store, sources(api), config())
+    signals.classify(store)
+    rows = store.query("SELECT d.guid, d.meta, m.target, m.stage, m.municipalities, t.municipal FROM mentions m "
+                       "JOIN documents d ON d.id = m.document_id JOIN doc_tags t ON t.document_id = d.id "
+                       "WHERE m.kind = 'technology'")
+    coded = [r for r in rows if json.loads(r["meta"]).get("municipality")]
+    assert {r["guid"] for r in coded} >= {"104512-2024", "4401001"}  # both say "chatbot"
+    names = {"GM0344": "Utrecht", "GM0809": "Loon op Zand", "GM0363": "Amsterdam", "GM0772": "Eindhoven",
+             "GM0228": "Ede", "GM1926": "Pijnacker-Nootdorp", "GM1900": "Súdwest-Fryslân"}
+    for row in coded:
+        assert names[json.loads(row["meta"])["municipality"]] in json.loads(row["municipalities"]), row
+        assert row["municipal"] == 1
+    reach = {n for r in rows if r["target"] == "chatbots" and r["stage"] in ("adoption", "procurement", "pilot")
+             for n in json.loads(r["municipalities"])}
+    horizon = {h["id"]: h for h in signals.horizons(store, as_of="2024-12-31")}
+    assert horizon["chatbots"]["municipalities"] == len(reach) >= 1
