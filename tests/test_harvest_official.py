@@ -309,3 +309,10 @@ def test_official_documents_count_for_their_municipality(store, api):
              for n in json.loads(r["municipalities"])}
     horizon = {h["id"]: h for h in signals.horizons(store, as_of="2024-12-31")}
     assert horizon["chatbots"]["municipalities"] == len(reach) >= 1
+
+
+def test_sources_file_keys_match_the_kinds():
+    from scanner.harvest.official import API_KINDS as OFFICIAL_KINDS, EXTRA_KEYS
+    from scanner.harvest.sources import API_KEYS, API_KINDS
+
+    assert API_KEYS == EXTRA_KEYS and API_KINDS == OFFICIAL_KINDS
