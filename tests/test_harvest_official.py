@@ -316,3 +316,15 @@ def test_sources_file_keys_match_the_kinds():
     from scanner.harvest.sources import API_KEYS, API_KINDS
 
     assert API_KEYS == EXTRA_KEYS and API_KINDS == OFFICIAL_KINDS
+
+
+def test_official_section_of_a_full_config_applies(store, api):
+    from scanner.config import load_config
+
+    full = load_config()
+    full["harvest"] = config()
+    del full["harvest"]["official"]
+    full["official"] = {"min_interval_s": 0.0, "page_size": 100, "max_pages": 1}
+    harvest(store, sources(api)[:1], full)
+    assert [bool(b.get("search_after")) for b in api.bodies("ori")] == [False]  # one page, then stop
+    assert load_cursor(store, "ori", "standing")["position"] == [1710961200000, "6603003"]

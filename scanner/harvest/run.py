@@ -216,7 +216,8 @@ def harvest_source(store: Store, source: Source, config: dict[str, Any], client:
                    robots: RobotsCache | None = None, run_id: int | None = None) -> SourceResult:
     """Fetch, parse and store one source; everything it yields commits in one transaction."""
     cfg = section(config)
-    cfg = {**cfg, "deadline": time.monotonic() + float(cfg["source_timeout_s"]), "run_id": run_id}
+    cfg = {**cfg, "deadline": time.monotonic() + float(cfg["source_timeout_s"]), "run_id": run_id,
+           "official": {**(config.get("official") or {}), **(cfg.get("official") or {})}}  # ori|sru|tenders
     warm_up()
     fetcher = client or make_fetcher(store, cfg)
     if robots is None and cfg.get("robots", True):
@@ -308,6 +309,7 @@ def harvest(store: Store, sources: Iterable[Source], config: dict[str, Any],
             on_result: Callable[[SourceResult], None] | None = None) -> HarvestSummary:
     """Harvest the selected sources in parallel (source_workers); on_result sees each as it finishes."""
     cfg = section(config)
+    cfg = {**cfg, "official": {**(config.get("official") or {}), **(cfg.get("official") or {})}}  # ori|sru|tenders
     chosen = select_sources(sources, only)
     summary = HarvestSummary(run_id=_start_run(store))
     stop = threading.Event()  # an interrupt in one worker stops sources not yet started
