@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/scanner bench digest
 	$(BIN)/scanner bench flows
 	$(BIN)/scanner bench ui
+	$(BIN)/scanner bench official
 
 # Debian's Chromium for the end-to-end browser test (tests skip it with a message where it is missing).
 browser:

@@ -533,6 +533,9 @@ def check_catalogue(cat: Catalogue) -> list[str]:
     problems += _claimed_twice(procs, "process term", "terms", term_key)
     problems += _count_problems(cat)
     problems += _section_problems(cat)
+    from scanner.harvest.municipalities import code_problems
+
+    problems += code_problems(cat.municipal)
     return problems
 
 

@@ -8,7 +8,7 @@ from scanner.harvest.extract import find_links
 from scanner.harvest.feeds import parse_feed
 from scanner.harvest.fetch import Fetcher
 from scanner.harvest.pdf import PdfError, parse_pdf
-from scanner.harvest.sources import Source
+from scanner.harvest.sources import API_KINDS, Source
 
 
 def _items(source: Source, body: bytes, url: str, headers: dict[str, str], max_links: int) -> tuple[int, str | None]:
@@ -25,6 +25,9 @@ def _items(source: Source, body: bytes, url: str, headers: dict[str, str], max_l
 
 def check_source(fetcher: Fetcher, source: Source, max_links: int = 200) -> dict[str, Any]:
     """{"id", "ok", "status", "content_type", "items", "final_url", "note"} for one unconditional fetch."""
+    if source.kind in API_KINDS:  # ori | sru | tenders: one live API page
+        from scanner.harvest.official import check_official
+        return check_official(fetcher, source)
     result = fetcher.fetch(source.url, allow_private=source.allow_private)
     report: dict[str, Any] = {"id": source.id, "ok": False, "status": result.status,
                               "content_type": result.content_type or None, "items": 0,

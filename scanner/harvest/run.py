@@ -251,7 +251,16 @@ def _collect_pdf(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fet
     _keep(finish(doc, source), cfg, got, result)
 
 
-COLLECTORS = {"feed": _collect_feed, "page": _collect_page, "pdf": _collect_pdf}
+def _collect_official(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
+                      robots: RobotsCache | None, got: _Collected, result: SourceResult) -> None:
+    """ori | sru | tenders: paged API harvests that commit page by page (scanner/harvest/official.py)."""
+    from scanner.harvest.official import collect
+
+    collect(store, source, cfg, fetcher, got, result, SourceFailed)
+
+
+COLLECTORS = {"feed": _collect_feed, "page": _collect_page, "pdf": _collect_pdf,
+              "ori": _collect_official, "sru": _collect_official, "tenders": _collect_official}
 
 
 def harvest_source(store: Store, source: Source, config: dict[str, Any], client: Fetcher | None = None,
@@ -271,7 +280,8 @@ def harvest_source(store: Store, source: Source, config: dict[str, Any], client:
 def _harvest_source(store: Store, source: Source, config: dict[str, Any], client: Fetcher | None,
                     robots: RobotsCache | None, run_id: int | None, order: CommitOrder | None) -> SourceResult:
     cfg = section(config)
-    cfg = {**cfg, "deadline": time.monotonic() + float(cfg["source_timeout_s"])}
+    cfg = {**cfg, "deadline": time.monotonic() + float(cfg["source_timeout_s"]), "run_id": run_id,
+           "official": {**(config.get("official") or {}), **(cfg.get("official") or {})}}  # ori|sru|tenders
     warm_up()
     fetcher = client or make_fetcher(store, cfg)
     if robots is None and cfg.get("robots", True):
@@ -309,7 +319,8 @@ def _commit(store: Store, source: Source, cfg: dict[str, Any], got: _Collected, 
     now = iso(utcnow())
     with store_lock(store), store.transaction() as conn:
         saved = save_documents(store, got.docs, cfg) if got.docs else SaveResult()
-        result.new_documents, result.duplicates = saved.new, saved.duplicates
+        result.new_documents += saved.new  # += : paged kinds (official.py) have already committed pages
+        result.duplicates += saved.duplicates
         result.warnings.extend(saved.warnings)
         conn.executemany(
             "INSERT OR REPLACE INTO http_cache(url, etag, last_modified, body_hash, status, fetched_at) "
@@ -371,6 +382,7 @@ def harvest(store: Store, sources: Iterable[Source], config: dict[str, Any],
             on_result: Callable[[SourceResult], None] | None = None) -> HarvestSummary:
     """Harvest the selected sources in parallel (source_workers); on_result sees each as it finishes."""
     cfg = section(config)
+    cfg = {**cfg, "official": {**(config.get("official") or {}), **(cfg.get("official") or {})}}  # ori|sru|tenders
     chosen = select_sources(sources, only)
     summary = HarvestSummary(run_id=_start_run(store))
     stop = threading.Event()  # an interrupt in one worker stops sources not yet started

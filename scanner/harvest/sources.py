@@ -3,18 +3,22 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scanner.errors import ScannerError
 
-KINDS = ("feed", "page", "pdf")
+API_KINDS = ("ori", "sru", "tenders")   # official municipal sources: scanner/harvest/official.py
+KINDS = ("feed", "page", "pdf") + API_KINDS
 SOURCE_TYPES = ("research", "consultancy", "trade-press", "government", "news", "local")
 LANGUAGES = ("nl", "en", "auto")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 KNOWN_KEYS = {"id", "name", "url", "kind", "source_type", "language", "full_text", "allow_private",
               "enabled", "link_pattern", "publisher"}
+API_KEYS = {"query", "technologies", "since", "page_size", "max_pages", "municipality", "max_terms", "fields",
+            "date_field", "document_types", "connection", "date_index", "term_index", "creator", "record_schema",
+            "cpv", "country", "municipal_only"}
 
 
 @dataclass(frozen=True)
@@ -30,13 +34,15 @@ class Source:
     enabled: bool = True
     link_pattern: str | None = None
     publisher: str | None = None
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # kind-specific keys
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        out = {k: v for k, v in asdict(self).items() if v is not None and k != "params"}
+        return {**out, **self.params}
 
 
 def _check(raw: dict[str, Any], where: str) -> Source:
-    unknown = set(raw) - KNOWN_KEYS
+    unknown = set(raw) - KNOWN_KEYS - (API_KEYS if raw.get("kind") in API_KINDS else set())
     if unknown:
         raise ScannerError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     for key in ("id", "name", "url"):
@@ -60,7 +66,12 @@ def _check(raw: dict[str, Any], where: str) -> Source:
             raise ScannerError(f"{where}: invalid link_pattern: {exc}") from None
         if not raw.get("link_pattern"):
             raise ScannerError(f"{where}: kind = \"page\" needs a link_pattern regex")
-    return Source(**{k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()})
+    params = {k: v for k, v in raw.items() if k in API_KEYS}
+    if raw.get("kind") in API_KINDS:
+        from scanner.harvest.official import check_params
+        check_params(raw, where)
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items() if k not in API_KEYS}
+    return Source(**fields, params=params)
 
 
 def parse_sources(data: dict[str, Any], origin: str = "sources") -> list[Source]:

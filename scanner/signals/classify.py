@@ -56,9 +56,29 @@ def pending_ids(store, lexicon: str, model: str, reclassify: bool = False) -> li
 def load_docs(store, ids: list[int]) -> list[dict[str, Any]]:
     marks = ",".join("?" for _ in ids)
     rows = store.conn.execute(
-        f"SELECT id, title, COALESCE(NULLIF(text, ''), summary, '') AS text, published FROM documents "
-        f"WHERE id IN ({marks}) ORDER BY id", tuple(ids)).fetchall()
-    return [{"id": str(r[0]), "title": r[1] or "", "text": r[2] or "", "published": r[3]} for r in rows]
+        f"SELECT id, title, COALESCE(NULLIF(text, ''), summary, '') AS text, published, "
+        f"json_extract(meta, '$.municipality') FROM documents WHERE id IN ({marks}) ORDER BY id",
+        tuple(ids)).fetchall()
+    docs = [{"id": str(r[0]), "title": r[1] or "", "text": r[2] or "", "published": r[3]} for r in rows]
+    for doc, row in zip(docs, rows):
+        if row[4]:
+            doc["municipality"] = str(row[4])  # the CBS code an official source (ori/sru/tenders) states
+    return docs
+
+
+def _source_municipality(doc: dict[str, Any], tagged: dict[str, Any]) -> None:
+    """A document from an official source belongs to its municipality: every mention counts for its reach."""
+    from scanner.harvest.municipalities import default_index
+
+    name = default_index().name(doc.get("municipality"))
+    if not name:
+        return
+    tagged["municipal"] = True
+    for key in ("technologies", "processes"):
+        for mention in tagged.get(key) or []:
+            names = list(mention.get("municipalities") or [])
+            if name not in names:
+                mention["municipalities"] = names + [name]
 
 
 def _mention_rows(doc_id: int, tagged: dict[str, Any], lexicon: str, model: str) -> list[tuple]:
@@ -82,6 +102,8 @@ def classify_batch(docs: list[dict[str, Any]], tagger: Any = None, catalogue: An
     tags, mentions, errors = [], [], 0
     for doc, tagged in zip(docs, tagger.tag_many(docs, batch_size=batch_size)):
         doc_id = int(doc["id"])
+        if doc.get("municipality") and "error" not in tagged:
+            _source_municipality(doc, tagged)
         if "error" in tagged:
             errors += 1
             tags.append((doc_id, None, "none", dumps({}), 0, 0.0, "[]", "[]", dumps([{"error": tagged["error"]}]),
