@@ -81,5 +81,6 @@ def backtest(store: Store, outcomes: Any, first: str | None = None, last: str | 
 
     cat, cfg = catalog.resolve(store, catalogue), config or load_config()
     figures, rep, kept = bt.run(store, catalog.technologies(cat), Path(outcomes), cfg["horizon"], first, last)
+    figures["temperature"] = bt.calibrate(rep, kept)
     report = backtest_report.write(Path(out_dir), figures, rep, kept, command) if out_dir is not None else None
     return figures, report

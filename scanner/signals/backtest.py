@@ -87,7 +87,7 @@ def replay(store: Any, techs: list[TechInfo], first: str, last: str, cfg: dict[s
         day = month_end(date.fromisoformat(month + "-01"))
         snap = hz.snapshot(store, ev, techs, day, cfg, chain)
         result.model[month] = [Forecast(p, e) for p, e in zip(snap.probs, snap.estimates)]
-        aged = [hz.summarise(p, day, cfg["temperature"])[2] for p in priors]
+        aged = [hz.summarise(p, day)[2] for p in priors]  # the reference forecast is never tempered
         result.baseline[month] = [Forecast(p, hz.HORIZONS[int(p.argmax())]) for p in aged]
     return result
 
@@ -165,3 +165,32 @@ def run(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, A
     figures["calibration"] = {who: calibration(rep, kept, who)["ece"] for who in FORECASTERS}
     figures["range"] = {"from": first, "to": last, "months": len(rep.months) - 1}
     return figures, rep, kept
+
+
+def tempered(probs: np.ndarray, t: float) -> np.ndarray:
+    """Bin probabilities raised to 1/t and renormalised (t > 1 widens them)."""
+    p = np.clip(probs, EPS, 1.0) ** (1.0 / t)
+    return p / p.sum()
+
+
+def fit_temperature(pairs: list[tuple[np.ndarray, str]]) -> float:
+    """The temperature that minimises the log loss of (probabilities, observed horizon) pairs."""
+    from scipy.optimize import minimize_scalar
+
+    def loss(t: float) -> float:
+        return -float(np.mean([math.log(max(tempered(p, t)[hz.HORIZONS.index(h)], EPS)) for p, h in pairs]))
+
+    return round(float(minimize_scalar(loss, bounds=(0.2, 10.0), method="bounded").x), 3)
+
+
+def calibrate(rep: Replay, outcomes: list[Outcome]) -> dict[str, Any]:
+    """Leave-one-technology-out temperature: fitted on the other technologies' rows, scored on the held-out
+    ones, so the reported improvement is what a fitted temperature would give on unseen technologies."""
+    rows = [(forecast_for(rep, "model", o), o) for o in outcomes]
+    held: list[tuple[Forecast, str]] = []
+    for tech in sorted({o.technology for o in outcomes}):
+        others = [(f.probs, o.horizon) for f, o in rows if o.technology != tech]
+        t = fit_temperature(others) if others else 1.0
+        held += [(Forecast(tempered(f.probs, t), f.estimate), o.horizon) for f, o in rows if o.technology == tech]
+    return {"temperature_all_rows": fit_temperature([(f.probs, o.horizon) for f, o in rows]),
+            "model": scores([(f, o.horizon) for f, o in rows]), "model_tempered_cv": scores(held)}

@@ -34,8 +34,15 @@ def markdown(figures: dict[str, Any], command: str) -> str:
         lines += [f"Outcomes dated {month}:", "", *_table(per), ""]
     ece = figures["calibration"]
     lines += ["Expected calibration error (10 bins over every outcome x horizon pair): "
-              + ", ".join(f"{LABELS[w]} {ece[w]}" for w in FORECASTERS), "",
-              "![reliability](reliability.png)", "", "![timelines](timelines.png)", ""]
+              + ", ".join(f"{LABELS[w]} {ece[w]}" for w in FORECASTERS), ""]
+    if "temperature" in figures:
+        t = figures["temperature"]
+        lines += [f"Calibration by temperature: these figures use `[horizon] temperature` from the config; refitting it on "
+                  f"all rows would multiply it by {t['temperature_all_rows']}; fitted leave-one-technology-out (on top of "
+                  f"the configured one), the held-out rows score Brier "
+                  f"{t['model_tempered_cv']['brier']} and log loss {t['model_tempered_cv']['log_loss']} "
+                  f"(with the configured temperature {t['model']['brier']} / {t['model']['log_loss']}).", ""]
+    lines += ["![reliability](reliability.png)", "", "![timelines](timelines.png)", ""]
     return "\n".join(lines)
 
 

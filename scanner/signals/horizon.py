@@ -229,15 +229,19 @@ def row_weights(ev: Evidence, as_of: date, cfg: dict[str, Any]) -> np.ndarray:
     return raw * factor[ev.pair_code]
 
 
-def summarise(loglik: np.ndarray, as_of: date, temperature: float) -> tuple[float, float, np.ndarray]:
-    """(mean year, sd, bin probabilities) of a log posterior over GRID."""
-    post = np.exp((loglik - logsumexp(loglik)) / temperature)
+def summarise(loglik: np.ndarray, as_of: date, temperature: float = 1.0) -> tuple[float, float, np.ndarray]:
+    """(mean year, sd, bin probabilities) of a log posterior over GRID; the bin probabilities are raised to
+    1 / temperature and renormalised (calibration fitted on the backtest, `scanner backtest`)."""
+    post = np.exp(loglik - logsumexp(loglik))
     post /= post.sum()
     mean = float(post @ GRID)
     sd = float(np.sqrt(max(post @ (GRID - mean) ** 2, 1e-9)))
     now = decimal_year(as_of)
     probs = np.array([post[GRID <= now].sum(), post[(GRID > now) & (GRID <= now + 3)].sum(),
                       post[(GRID > now + 3) & (GRID <= now + 7)].sum(), post[GRID > now + 7].sum()])
+    if temperature != 1.0:
+        probs = np.clip(probs, 1e-12, 1.0) ** (1.0 / temperature)
+        probs /= probs.sum()
     return mean, sd, probs
 
 
@@ -396,10 +400,9 @@ def make_chain(store: Any, ev: Evidence, techs: list[TechInfo], as_of: date, cfg
 
 # ------------------------------------------------------------------------------------------ explanation
 
-def posterior_means(loglik: np.ndarray, temperature: float) -> np.ndarray:
+def posterior_means(loglik: np.ndarray) -> np.ndarray:
     """Expected year of each row of a (n, GRID) matrix of log posteriors."""
-    scaled = loglik / temperature
-    post = np.exp(scaled - logsumexp(scaled, axis=1, keepdims=True))
+    post = np.exp(loglik - logsumexp(loglik, axis=1, keepdims=True))
     return post @ GRID
 
 
@@ -408,7 +411,7 @@ def pulls(part: TechPosterior, row_ll: np.ndarray, as_of: date, temperature: flo
     the differences telescope, so the pulls add up to posterior - prior exactly."""
     fixed = np.stack([part.prior, part.prior + part.silence, part.fixed()])
     steps = part.fixed() + np.cumsum(part.weights[:, None] * row_ll, axis=0) if len(row_ll) else np.zeros((0, len(GRID)))
-    means = posterior_means(np.vstack([fixed, steps]), temperature)
+    means = posterior_means(np.vstack([fixed, steps]))
     return {"prior": means[0], "silence": means[1] - means[0], "reach": means[2] - means[1],
             "rows": np.diff(means[2:])}
 
