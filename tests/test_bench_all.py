@@ -18,6 +18,7 @@ def _tiny(tmp: str) -> dict[str, list[str] | None]:
         "signals": ["--size", "500", "--classify-sample", "0", "--cache", tmp],
         "digest": ["--size", "500", "--cache", tmp],
         "ui": ["--flags", "50", "--repeats", "2"],
+        "official": ["--pages", "2", "--factor", "1"],
         "flows": None,  # needs a Prefect server: tests/flows/test_flows.py runs it under the test harness
     }
 
@@ -33,7 +34,7 @@ def test_every_make_bench_has_a_tiny_run(tmp_path):
     assert names and set(names) == set(_tiny(str(tmp_path)))
 
 
-@pytest.mark.parametrize("name", ["tag", "harvest", "signals", "digest", "ui"])
+@pytest.mark.parametrize("name", ["tag", "harvest", "signals", "digest", "ui", "official"])
 def test_bench_runs_on_tiny_sizes(tmp_path, name):
     result = CliRunner().invoke(app, ["--db", str(tmp_path / "b.db"), "bench", name, *_tiny(str(tmp_path))[name]])
     assert result.exit_code == 0, result.output
