@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from scanner.config import repo_root
+from scanner.train.evaluate import prf, stage_report
 
 STAGES = ("research", "pilot", "procurement", "adoption", "policy", "setback", "none")
 
@@ -75,26 +76,11 @@ def load_real(path: Path | None = None, splits: Iterable[str] = ("train", "dev",
 
 # ------------------------------------------------------------------------------------------ scores
 
-def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-            "support": tp + fn}
-
-
 def macro(gold: list[str], pred: list[str]) -> dict[str, Any]:
-    """Per-stage P/R/F1 and macro-F1 over the stages present in gold."""
-    labels = {}
-    for label in STAGES:
-        tp = sum(g == label and p == label for g, p in zip(gold, pred))
-        fp = sum(g != label and p == label for g, p in zip(gold, pred))
-        fn = sum(g == label and p != label for g, p in zip(gold, pred))
-        labels[label] = prf(tp, fp, fn)
-    present = [v["f1"] for v in labels.values() if v["support"]]
-    return {"macro_f1": round(sum(present) / len(present), 4) if present else 0.0,
-            "min_f1": round(min(present), 4) if present else 0.0,
-            "accuracy": round(sum(g == p for g, p in zip(gold, pred)) / len(gold), 4) if gold else 0.0,
-            "labels": labels, "n": len(gold)}
+    """Per-stage P/R/F1, macro-F1 over the stages present in gold, and the weakest stage's F1."""
+    report = stage_report(gold, pred)
+    present = [v["f1"] for v in report["labels"].values() if v["support"]]
+    return {**report, "min_f1": round(min(present), 4) if present else 0.0}
 
 
 def term_key(term: str) -> str:
