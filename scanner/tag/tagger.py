@@ -267,7 +267,7 @@ class Tagger:
             else:
                 result["stage_scores"], result["stage"] = no_technology(scores, getattr(model, "none_share", 1.0)), "none"
             for mention in result["technologies"] + result["processes"]:
-                mention["stage"], mention["stage_score"] = result["stage"], scores[result["stage"]]
+                mention["stage"], mention["stage_score"] = result["stage"], result["stage_scores"][result["stage"]]
 
     def _apply_labels(self, prepared: list[Prepared], results: list[dict[str, Any] | None]) -> None:
         """The trained label model sets municipal relevance and the municipal domains."""
