@@ -74,30 +74,3 @@ def _section(task: str, candidates: list[Candidate], test: list[Example], settin
 
 def _dev_headline(task: str, dev: dict[str, Any]) -> float:
     return dev["macro_f1"] if task == "stage" else round(ev.relevance_score(dev), 4)
-
-
-def evaluate_shipped(settings: dict[str, Any], model_dir: Path | None = None, data_dir: Path | None = None,
-                     with_rules: bool = True) -> dict[str, Any]:
-    """Scores of the installed models (and the rules) on the held-out test split; no training."""
-    import json
-
-    model_dir = model_dir or models_dir()
-    _, _, test = split(load_examples(data_dir))
-    threshold = float(settings["threshold"])
-    report: dict[str, Any] = {"data": {"test": len(test)}}
-    for task in TASKS:
-        if not (model_dir / task / "meta.json").exists():
-            report[task] = {"error": f"no model at {model_dir / task}"}
-            continue
-        meta = json.loads((model_dir / task / "meta.json").read_text(encoding="utf-8"))
-        scores = shipped_predictor(task, model_dir)([e.text for e in test])
-        kind = meta.get("horizonscan", {}).get("kind", "model")
-        systems: dict[str, Any] = {}
-        if with_rules and (rules := rules_report(task, test, threshold)) is not None:
-            systems["rules"] = rules
-        systems[kind] = ev.stage_report([e.stage for e in test], [ev.argmax(s) for s in scores]) \
-            if task == "stage" else ev.relevance_report(test, scores, threshold)
-        systems[kind]["hand_written"] = ev.hand_written(task, test, scores, threshold)
-        report[task] = {"systems": systems, "selected": kind, "version": meta.get("version"),
-                        "path": str(model_dir / task)}
-    return report
