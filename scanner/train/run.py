@@ -1,4 +1,4 @@
-"""`scanner train`: train all candidates, report them beside the cue rules, keep the best; or evaluate."""
+"""`scanner train --factors`: train the factor (relevance) candidates on the own sentences, report them beside the cue rules, keep the best."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +8,7 @@ from typing import Any
 
 from scanner.train import evaluate as ev
 from scanner.train.data import Example, load_examples, merge_relabels, relabel_examples
-from scanner.train.models import TASKS, Candidate, models_dir, save, select, shipped_predictor, train_candidates
+from scanner.train.models import TASKS, Candidate, models_dir, save, select, train_candidates
 
 log = logging.getLogger(__name__)
 
