@@ -116,7 +116,6 @@ class CandidateFinder:
         yaml_heads = _words(get(config, "heads", []))
         seeds = [str(p) for p in get(config, "seed_patterns", []) or []]
         self.acronym_stop = {str(w) for w in get(config, "acronym_stopwords", []) or []}
-        bound = r"(?<![\w-])(?:{})(?![\w-])"
         # no leading look-behind: sre can then jump to the pattern's literal prefix (8x faster);
         # the left word boundary is checked in Python
         self.seeds = [(re.compile(rf"(?:{p})(?![\w-])"), required_literals(p)) for p in seeds]
