@@ -110,3 +110,17 @@ def test_emerging_term_commands(cli):
     assert run("review", "undo", str(last)).exit_code == 0
     assert run("review", "synonym", str(ids["emerging"]), "chatbots").exit_code == 0
     assert store.query("SELECT kind FROM lexicon_additions WHERE active = 1") == [{"kind": "synonym"}]
+
+
+def test_review_list_json_has_evidence_with_source_names(cli):
+    run, store, ids = cli
+    store.conn.execute("INSERT OR REPLACE INTO sources(id, name) SELECT DISTINCT source_id, 'Naam ' || source_id "
+                       "FROM documents WHERE source_id IS NOT NULL")
+    rows = [json.loads(line) for line in run("review", "list", "--json").output.strip().splitlines()]
+    horizon = next(r for r in rows if r["id"] == ids["horizon"])
+    assert horizon["evidence"], horizon
+    for e in horizon["evidence"]:
+        assert {"document_id", "url", "sentence"} <= set(e)
+        assert e["source"].startswith("Naam "), e  # stored as the id "demo", shown by name
+    shown = json.loads(run("review", "show", str(ids["horizon"]), "--json").output)
+    assert all(e["source"].startswith("Naam ") for e in shown["evidence"])

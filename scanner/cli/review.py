@@ -113,9 +113,10 @@ def review_list(
     filters = queries.parse_filters(
         {"type": type, "tech": tech, "family": family, "domain": domain, "status": status, "page": page}, view)
     result = queries.queue(get_store(), filters, view, int(load_config()["review"]["page_size"]))
+    evidence = queries.evidence_of(get_store(), [r["id"] for r in result["flags"]]) if as_json else {}
     for row in result["flags"]:
         if as_json:
-            typer.echo(json.dumps(row, ensure_ascii=False))
+            typer.echo(json.dumps(row | {"evidence": evidence.get(row["id"], [])}, ensure_ascii=False))
         else:
             console.print(f"#{row['id']}\t{row['score'] or 0:.2f}\t{row['type']}\t{row['status']}\t"
                           f"{row['title'] or row['subject']}", highlight=False, markup=False)

@@ -182,24 +182,30 @@ def _print_explanation(result: dict[str, Any]) -> None:
 
 
 def emerging_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
-                 top: int = typer.Option(20, "--top", min=1, help="How many terms.")) -> None:
-    """Candidate technology terms no lexicon entry covers, best first, with example sentences.
+                 top: int = typer.Option(20, "--top", min=1, help="How many candidate terms."),
+                 show_all: bool = typer.Option(False, "--all", help="Also list rejected terms (with the reason).")) -> None:
+    """Technology terms no lexicon entry covers, best first, with example sentences and review status.
+
+    Spelling variants are merged (ai agent / ai-agents). Lists the top candidates and every accepted term;
+    rejected terms only with --all.
 
     Example: scanner emerging --top 10 --json
     """
     from scanner.signals.api import emerging
 
-    items = emerging(common.get_store(), as_of, top=top)
+    items = emerging(common.get_store(), as_of, top=top, include_rejected=show_all)
     if as_json:
-        _print_json(items)
+        _print_json([{k: v for k, v in t.items() if k != "example_documents"} for t in items])
         return
     from rich.table import Table
 
     table = Table(title="Emerging terms")
-    for col in ("term", "score", "documents", "sources", "first seen", "example"):
+    for col in ("term", "status", "score", "documents", "sources", "first seen", "variants", "example"):
         table.add_column(col)
     for t in items:
-        table.add_row(t["term"], f"{t['score']:.3f}", str(t["documents"]), str(t["sources"]), t["first_seen"],
+        note = f" ({t['reason']})" if t.get("reason") else ""
+        table.add_row(t["term"], t["status"] + note, f"{t['score']:.3f}", str(t["documents"]), str(t["sources"]),
+                      t["first_seen"], ", ".join(v for v in t.get("variants", []) if v != t["term"]),
                       (t["examples"][0] if t["examples"] else "")[:100])
     common.console.print(table)
 

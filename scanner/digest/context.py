@@ -244,17 +244,14 @@ def _bursts(techs: list[dict[str, Any]], month: str) -> list[dict[str, Any]]:
 
 
 def _emerging(store: Store, api: Any, as_of: date, top: int, catalogue: Any) -> list[dict[str, Any]]:
-    """Emerging-term candidates with one example sentence and their review status."""
-    status: dict[str, str] = {}
-    if _table_exists(store, "emerging_terms"):
-        status = dict(store.conn.execute("SELECT term, status FROM emerging_terms"))
+    """Emerging terms (candidates and accepted ones) with one example sentence and their review status."""
     out = []
     for e in api.emerging(store, as_of, top=top, catalogue=catalogue):
         examples = e.get("examples") or []
         out.append({"term": e["term"], "score": float(e.get("score") or 0.0),
                     "documents": int(e.get("documents") or 0), "sources": int(e.get("sources") or 0),
                     "first_seen": e.get("first_seen") or "", "example": examples[0] if examples else "",
-                    "status": status.get(e["term"]) or "new"})
+                    "status": {"candidate": "open"}.get(e.get("status") or "candidate", e.get("status"))})
     return out
 
 

@@ -142,9 +142,41 @@ def flag_detail(store: Store, flag_id: int, evidence_limit: int) -> dict[str, An
         evidence = []
     evidence = [e for e in evidence if isinstance(e, dict)][: int(evidence_limit)]
     flag["detail"] = _detail(flag.get("detail"))
+    name_sources(store, evidence)
     _attach_mentions(store, evidence)
     flag["evidence"] = evidence
     return flag
+
+
+def source_names(store: Store) -> dict[str, str]:
+    """Source id -> name (the harvest's sources table; empty without it)."""
+    if not store.db["sources"].exists():
+        return {}
+    return {r["id"]: r["name"] for r in store.query("SELECT id, name FROM sources WHERE name IS NOT NULL")}
+
+
+def name_sources(store: Store, evidence: list[dict[str, Any]]) -> None:
+    """Evidence stored before flags carried source names shows the name, not the id."""
+    names = source_names(store)
+    for e in evidence:
+        sid = e.get("source_id") or e.get("source")
+        if sid in names and e.get("source") in (None, "", sid):
+            e["source"] = names[sid]
+
+
+def evidence_of(store: Store, flag_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The stored evidence of several flags (source names filled in), by flag id."""
+    params: list[Any] = []
+    sql = "SELECT id, evidence FROM flags WHERE " + _in("id", [int(i) for i in flag_ids], params)
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in store.query(sql, tuple(params)):
+        try:
+            items = [e for e in json.loads(row["evidence"] or "[]") if isinstance(e, dict)]
+        except ValueError:
+            items = []
+        name_sources(store, items)
+        out[row["id"]] = items
+    return out
 
 
 def _detail(text: str | None) -> dict[str, Any]:

@@ -42,6 +42,14 @@ def not_news(items: list[dict], min_evidence: int) -> dict[str, bool]:
     return {h["id"]: h["evidence"] < max(min_evidence, 1) for h in items}
 
 
+def _week_end(week: str | None) -> str | None:
+    """The last day of a burst's final week (bursts name weeks by their Monday)."""
+    try:
+        return (date.fromisoformat(str(week)[:10]) + timedelta(days=6)).isoformat()
+    except ValueError:
+        return None
+
+
 def store_trends(conn, result: trends.TrendResult, as_of: date) -> None:
     df = result.monthly
     if not df.empty:
@@ -109,13 +117,17 @@ def run(store, as_of: date, techs: list[TechInfo], procs: list[ProcessInfo], cat
               "documents": r.documents, "reach_month": r.reach_month,
               "evidence": frames.reach_evidence(store, r.tech, r.process, as_of, hcfg["top_evidence"])}
              for r in reach.itertuples(index=False) if r.tech in names and r.process in proc_names]
+    for b in trend.bursts:
+        if b["start"] >= since and b["tech"] in names:
+            b["evidence"] = frames.burst_evidence(store, b["tech"], b["start"], _week_end(b["end"]), as_of,
+                                                 hcfg["top_evidence"])
     unsure = frames.low_confidence_mentions(store, as_of.replace(day=1), as_of, scfg["low_confidence_score"],
                                             scfg["low_confidence_top"])
     new = flags.write(store, flags.horizon_flags(items, not_news(items, hcfg["flag_min_evidence"]), month)
                       + flags.burst_flags(trend.bursts, names, since, month)
                       + flags.emerging_flags(terms, ecfg["flag_top"], month)
                       + flags.reach_flags(pairs, names, month)
-                      + flags.low_confidence_flags(unsure, names, month))
+                      + flags.low_confidence_flags(unsure, names, month), frames.source_names(store))
     changed = [{"id": h["id"], "previous": h["previous"], "estimate": h["estimate"]} for h in items if h["changed"]]
     return {"as_of": as_of.isoformat(), "technologies": len(techs), "changed": len(changed),
             "changed_items": changed,
