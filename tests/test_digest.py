@@ -306,3 +306,15 @@ def test_process_impact_fast_path_does_not_fall_back(built, monkeypatch):
 
     monkeypatch.setattr(api, "process_impact", refuse)
     assert _process_impact(store, api, as_of, cat, horizons)["shares"]
+
+
+def test_a_running_month_is_marked_partial(store):
+    from datetime import date as _date
+
+    from scanner.digest.context import gather
+    from scanner.signals.periods import month_key
+
+    running = month_key(_date.today())
+    assert "nog onvolledig" in gather(store, running, "nl")["month_label"]
+    assert "partial" in gather(store, running, "en")["month_label"]
+    assert "partial" not in gather(store, "2026-10", "en")["month_label"]

@@ -92,3 +92,19 @@ def test_demo_emerging_variants_are_merged(demo_store):
     assert len(keys) == len(set(keys)), [t["term"] for t in items]
     agents = [t for t in items if t["term"] in ("ai agent", "ai agents", "ai-agent", "ai-agents")]
     assert len(agents) == 1 and len(agents[0]["variants"]) >= 3, agents
+
+
+def test_mid_month_run_also_flags_the_closed_month_moves(demo_store):
+    """Runs as of a day inside November: the October moves the October digest reports are in the queue."""
+    from scanner.signals import api as signals
+
+    before = {r["dedup_key"] for r in demo_store.query("SELECT dedup_key FROM flags")}
+    signals.run_signals(demo_store, "2026-11-15")
+    october = demo_store.query("SELECT subject, dedup_key, evidence FROM flags WHERE type = 'horizon-change' "
+                               "AND month = '2026-10'")
+    moved = {r["tech"] for r in demo_store.query(
+        "SELECT tech FROM horizon_history WHERE month = '2026-10' AND estimate != previous AND evidence >= 1")}
+    assert october and {f["subject"] for f in october} <= moved
+    assert all(f["evidence"] != "[]" for f in october)
+    again = signals.run_signals(demo_store, "2026-11-15")
+    assert again["new_flags"] == 0 and before <= {r["dedup_key"] for r in demo_store.query("SELECT dedup_key FROM flags")}

@@ -16,6 +16,7 @@ from scanner.config import load_config
 from scanner.digest import i18n
 from scanner.digest.months import month_bounds, month_end, month_start, previous_month, recent_months
 from scanner.digest.palette import family_colour
+from scanner.signals.periods import is_partial
 from scanner.store import Store
 
 log = logging.getLogger(__name__)
@@ -88,8 +89,10 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) ->
     """
     cfg = load_config().get("digest", {})
     as_of = month_end(month)
-    ctx: dict[str, Any] = {"month": month, "as_of": as_of.isoformat(), "lang": lang,
-                           "month_label": i18n.month_label(month, lang)}
+    partial = is_partial(month)
+    ctx: dict[str, Any] = {"month": month, "as_of": as_of.isoformat(), "lang": lang, "partial": partial,
+                           "month_label": i18n.month_label(month, lang)
+                           + (f" ({i18n.TEXT['partial_month'][lang]})" if partial else "")}
     if month_documents(store, month) == 0:
         ctx["empty"] = True
         return ctx

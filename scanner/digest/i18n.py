@@ -124,6 +124,7 @@ def label(table: dict[str, dict[str, str]], key: str | None, lang: str) -> str:
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"nl": "Trenddigest technologie", "en": "Technology trend digest"},
+    "partial_month": {"nl": "lopende maand, nog onvolledig", "en": "month in progress, partial"},
     "subtitle": {"nl": "Horizonscan voor gemeenten", "en": "Horizon scan for Dutch municipalities"},
     "as_of": {"nl": "Peildatum", "en": "As of"},
     "contents": {"nl": "Inhoud", "en": "Contents"},

@@ -15,6 +15,7 @@ from scanner.review.web import (
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, back, cfg_of, checked_form, client_ip, flash, local_next,
     login_csrf_ok, render, require_session, store_of, view_of,
 )
+from scanner.signals.periods import last_complete_month
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -233,7 +234,7 @@ async def technologies_page(request: Request) -> Response:
     rows = queries.technologies(store_of(request), view_of(request))
     for row in rows:
         row["changes"] = queries.changes(row["history"])
-    return render(request, session, "technologies.html", techs=rows)
+    return render(request, session, "technologies.html", techs=rows, month=last_complete_month())
 
 
 def _factor_names(request: Request) -> dict[str, str]:
@@ -275,7 +276,7 @@ async def technology_page(request: Request, tech: str, page: int = 1) -> Respons
     if info is None and not history and not found["total"]:
         return render(request, session, "notfound.html", status_code=404, what=f"technology {tech}")
     return render(request, session, "technology.html", tech=tech, info=info, tech_name=view.name(tech),
-                  history=history, found=found, horizons=HORIZONS, stages=STAGES,
+                  history=history, current=queries.reported(history), found=found, horizons=HORIZONS, stages=STAGES,
                   override=queries.active_override(store, tech),
                   sov=queries.sov_series(store, tech, int(cfg["sparkline_months"])),
                   techs=sorted(view.techs.values(), key=lambda t: t.name.lower()),

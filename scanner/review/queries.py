@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from scanner.errors import ScannerError
 from scanner.review.catalog import CatalogueView
 from scanner.signals.factors import factor_profile, top_factors
-from scanner.signals.periods import cutoff, parse_as_of
+from scanner.signals.periods import cutoff, last_complete_month, parse_as_of
 from scanner.store import Store
 
 STATUSES = ("open", "accepted", "rejected", "snoozed", "all")
@@ -203,20 +203,32 @@ def _attach_mentions(store: Store, evidence: list[dict[str, Any]]) -> None:
             e["mention"] = found.get(int(e["mention_id"]))
 
 
-def sov_series(store: Store, tech: str, months: int) -> list[tuple[str, float]]:
+def sov_series(store: Store, tech: str, months: int, through: str | None = None) -> list[tuple[str, float]]:
+    """Share of voice per month up to `through` (default: the last complete month; a running month's share
+    rests on a handful of documents)."""
     rows = store.query(
-        "SELECT month, share_of_voice FROM trend_monthly WHERE tech = ? ORDER BY month DESC LIMIT ?",
-        (tech, int(months)),
+        "SELECT month, share_of_voice FROM trend_monthly WHERE tech = ? AND month <= ? ORDER BY month DESC LIMIT ?",
+        (tech, through or last_complete_month(), int(months)),
     )
     return [(r["month"], float(r["share_of_voice"] or 0.0)) for r in reversed(rows)]
 
 
 def horizon_history(store: Store, tech: str) -> list[dict[str, Any]]:
-    return store.query(
-        "SELECT month, estimate, previous, evidence, overridden FROM horizon_history WHERE tech = ? "
+    """Monthly estimates, newest first, each with its municipality count (None before it was stored)."""
+    rows = store.query(
+        "SELECT month, estimate, previous, evidence, overridden, explanation FROM horizon_history WHERE tech = ? "
         "ORDER BY month DESC",
         (tech,),
     )
+    for row in rows:
+        row["municipalities"] = _detail(row.pop("explanation")).get("municipalities")
+    return rows
+
+
+def reported(history: list[dict[str, Any]], month: str | None = None) -> dict[str, Any] | None:
+    """The history row of the reporting month (default: the last complete one), else the newest before it."""
+    month = month or last_complete_month()
+    return next((h for h in history if h["month"] <= month), None)
 
 
 def active_override(store: Store, tech: str) -> dict[str, Any] | None:
@@ -229,14 +241,18 @@ def active_override(store: Store, tech: str) -> dict[str, Any] | None:
 
 
 def technologies(store: Store, view: CatalogueView) -> list[dict[str, Any]]:
-    """Every technology with its latest estimate, momentum, estimate history and pinned override."""
+    """Every technology with its estimate, momentum and municipality count in the last complete month, its
+    estimate history up to then and its pinned override."""
+    month = last_complete_month()
     history: dict[str, list[dict[str, Any]]] = {}
-    for r in store.query("SELECT tech, month, estimate FROM horizon_history ORDER BY tech, month"):
-        history.setdefault(r["tech"], []).append({"month": r["month"], "estimate": r["estimate"]})
+    for r in store.query("SELECT tech, month, estimate, explanation FROM horizon_history WHERE month <= ? "
+                         "ORDER BY tech, month", (month,)):
+        history.setdefault(r["tech"], []).append({"month": r["month"], "estimate": r["estimate"],
+                                                  "municipalities": _detail(r["explanation"]).get("municipalities")})
     momentum = {r["tech"]: r for r in store.query(
         "SELECT t.tech, t.month, t.momentum, t.share_of_voice FROM trend_monthly t "
-        "JOIN (SELECT tech, MAX(month) AS month FROM trend_monthly GROUP BY tech) m "
-        "ON m.tech = t.tech AND m.month = t.month")}
+        "JOIN (SELECT tech, MAX(month) AS month FROM trend_monthly WHERE month <= ? GROUP BY tech) m "
+        "ON m.tech = t.tech AND m.month = t.month", (month,))}
     overrides = {r["tech"]: r for r in store.query(
         "SELECT tech, estimate, reason, created_by, created_at FROM overrides WHERE active = 1 ORDER BY id")}
     ids = sorted(set(view.techs) | set(history) | set(momentum))
@@ -250,6 +266,7 @@ def technologies(store: Store, view: CatalogueView) -> list[dict[str, Any]]:
             "baseline": info.baseline if info else "",
             "estimate": override["estimate"] if override else (hist[-1]["estimate"] if hist else None),
             "momentum": (momentum.get(tid) or {}).get("momentum"),
+            "municipalities": hist[-1]["municipalities"] if hist else None, "month": hist[-1]["month"] if hist else None,
             "history": hist, "override": override,
         })
     return out

@@ -31,10 +31,21 @@ def history(store, ev: horizon.Evidence, chain: horizon.MonthChain, techs: list[
             probs = dict(zip(horizon.HORIZONS, [round(float(p), 4) for p in snap.probs[i]]))
             rows.append((tech.id, month, snap.estimates[i], prev.estimates[i], dumps(probs),
                          round(float(snap.mu[i]), 3), int(snap.counts[i]), int(tech.id in snap.overrides),
-                         dumps({"sd_years": round(float(snap.sd[i]), 3), "as_of": end.isoformat()}),
+                         dumps({"sd_years": round(float(snap.sd[i]), 3), "as_of": end.isoformat(),
+                                "municipalities": int(snap.municipalities[i])}),
                          as_of.isoformat()))
         prev = snap
     return rows
+
+
+def closed_month_flags(store, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> list[flags.Flag]:
+    """Horizon changes of the last complete month, when as_of falls inside a running month: the moves the
+    month's digest reports are in the queue too (dedup keys make a re-run or a later run add nothing)."""
+    if as_of == month_end(as_of):
+        return []
+    end = month_end(add_months(as_of.replace(day=1), -1))
+    items = horizon.estimate_all(store, techs, end, cfg)[0]
+    return flags.horizon_flags(items, not_news(items, cfg["flag_min_evidence"]), month_key(end))
 
 
 def not_news(items: list[dict], min_evidence: int) -> dict[str, bool]:
@@ -123,7 +134,8 @@ def run(store, as_of: date, techs: list[TechInfo], procs: list[ProcessInfo], cat
                                                  hcfg["top_evidence"])
     unsure = frames.low_confidence_mentions(store, as_of.replace(day=1), as_of, scfg["low_confidence_score"],
                                             scfg["low_confidence_top"])
-    new = flags.write(store, flags.horizon_flags(items, not_news(items, hcfg["flag_min_evidence"]), month)
+    closed = closed_month_flags(store, techs, as_of, hcfg)
+    new = flags.write(store, closed + flags.horizon_flags(items, not_news(items, hcfg["flag_min_evidence"]), month)
                       + flags.burst_flags(trend.bursts, names, since, month)
                       + flags.emerging_flags(terms, ecfg["flag_top"], month)
                       + flags.reach_flags(pairs, names, month)
