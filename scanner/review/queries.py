@@ -290,6 +290,9 @@ def mentions(store: Store, tech: str, page: int, page_size: int) -> dict[str, An
         "WHERE m.kind = 'technology' AND m.target = ? ORDER BY d.published DESC, m.id DESC LIMIT ? OFFSET ?",
         (tech, int(page_size), (max(1, page) - 1) * int(page_size)),
     )
+    names = source_names(store)
+    for row in rows:
+        row["source"] = names.get(row["source_id"]) or row["source_id"]
     return {"mentions": rows, "total": int(total), "page": page, "pages": max(1, -(-int(total) // page_size))}
 
 
