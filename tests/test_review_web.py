@@ -245,3 +245,20 @@ def test_pages_report_the_last_complete_month_and_mark_the_running_one(ui):
     assert '<td class="num">7</td>' in row
     store.conn.execute("UPDATE flags SET month = ? WHERE id = (SELECT MIN(id) FROM flags)", (running,))
     assert "partial month" in client.get("/").text
+
+
+def test_terms_page_keeps_accepted_terms_and_gives_the_reason_of_rejected_ones(ui):
+    client, store, ids = ui
+    store.conn.execute("INSERT INTO emerging_terms(term, documents, sources, first_seen, status) "
+                       "VALUES ('ai-agent', 90, 12, '2025-01-15', 'open')")
+    page = client.get("/terms").text
+    assert re.search(r'data-term="generatieve ai" data-status="candidate"', page)
+    assert _post(client, f"/flags/{ids['emerging']}/accept", {}, "/terms").status_code == 303
+    page = client.get("/terms").text
+    assert re.search(r'data-term="generatieve ai" data-status="accepted"', page)
+    assert page.index('data-term="generatieve ai"') < page.index('data-term="ai-agent"')  # accepted first
+    _undo(client, _last_event(store))
+    assert _post(client, f"/flags/{ids['emerging']}/reject", {"reason": "vendor hype"}, "/terms").status_code == 303
+    page = client.get("/terms").text
+    assert re.search(r'data-status="rejected">.*?vendor hype', page, re.S)
+    assert 'href="/terms"' in page  # in the navigation

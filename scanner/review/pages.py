@@ -231,6 +231,12 @@ async def flag_page(request: Request, flag_id: int) -> Response:
     return render(request, session, "flag.html", **context)
 
 
+@router.get("/terms", response_class=HTMLResponse)
+async def terms_page(request: Request) -> Response:
+    session = require_session(request)
+    return render(request, session, "terms.html", terms=queries.emerging_terms(store_of(request)))
+
+
 @router.get("/technologies", response_class=HTMLResponse)
 async def technologies_page(request: Request) -> Response:
     session = require_session(request)

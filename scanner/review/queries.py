@@ -320,3 +320,28 @@ def tech_factors(store: Store, tech: str, as_of: str, months: int, top: int,
     picked = top_factors(rows, top)
     return {kind: [{**r, "name": names.get(r["factor"], r["factor"])} for r in items]
             for kind, items in picked.items()}
+
+
+TERM_STATUS = {"open": "candidate", "accepted": "accepted", "rejected": "rejected"}
+
+
+def emerging_terms(store: Store) -> list[dict[str, Any]]:
+    """Stored emerging terms (scanner signals) with their review status, flag and rejection reason:
+    accepted first, then candidates, then rejected; by documents within each."""
+    if not store.db["emerging_terms"].exists():
+        return []
+    rows = store.query(
+        "SELECT e.term, e.documents, e.sources, e.first_seen, COALESCE(e.status, 'open') AS status, "
+        "f.id AS flag_id, f.reason FROM emerging_terms e LEFT JOIN flags f ON f.type = 'emerging-term' "
+        "AND f.subject = e.term ORDER BY e.documents DESC, e.term")
+    order = {"accepted": 0, "candidate": 1, "rejected": 2}
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        if row["term"] in seen:
+            continue
+        seen.add(row["term"])
+        row["status"] = TERM_STATUS.get(row["status"], "candidate")
+        row["reason"] = row["reason"] if row["status"] == "rejected" else None
+        out.append(row)
+    return sorted(out, key=lambda r: order[r["status"]])
