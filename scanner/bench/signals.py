@@ -154,7 +154,7 @@ def classify_rate(store: Store, sample: int = 2000) -> float | None:
 
 
 def run_size(cache_dir: Path, n_docs: int, per_doc: int, classify_sample: int) -> dict[str, Any]:
-    from scanner import signals
+    from scanner.signals import api as signals
 
     catalogue = bench_catalogue()
     store, gen_s = _timed(generate, cache_dir / f"bench-signals-{n_docs}.db", n_docs, n_docs * per_doc, catalogue)
