@@ -65,3 +65,10 @@ def test_demo_runs_end_to_end_without_tracebacks(tmp_path):
     digest = tmp_path / "data" / "digests" / "2026-10"
     assert (digest / "index.html").stat().st_size > 10_000
     assert (digest / "digest.md").exists()
+    # the demo ends with the commands that open the review UI on its own database; they work as printed
+    lines = proc.stdout.splitlines()
+    add = next(line.strip() for line in lines if "users add analyst --password-stdin" in line)
+    ui = next(line.strip() for line in lines if line.strip().endswith(" ui"))
+    assert f"--db {tmp_path / 'demo.db'}" in add and f"--db {tmp_path / 'demo.db'}" in ui
+    made = subprocess.run(add, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0 and "user analyst created" in made.stdout, made.stdout + made.stderr

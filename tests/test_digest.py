@@ -100,7 +100,8 @@ def test_mover_shows_old_and_new_estimate_with_evidence(built):
     assert re.search(rf'<b>Was</b>{old} <span class="probs">.*?\d+%', card), "old + probability"
     new = HORIZONS["nl"][face["estimate"]].replace(">", "&gt;")
     assert f'prob top">{new} {format_percent(face["probabilities"][face["estimate"]], "nl")}' in card
-    assert "8 documenten als bewijs" in card
+    assert "<b>Bewijs</b>8 documenten</div>" in card and "als bewijs" not in card
+    assert re.search(r"<b>Gemeenten</b>\d+ gemeenten met een pilot", card)
     shown = [t for t in SETBACK_TITLES if t != XSS_TITLE and t in card]
     assert len(shown) == 4 and "&lt;script&gt;" in card
     assert 'href="https://nieuws.example.org/gezicht/6"' in card
@@ -171,7 +172,8 @@ def test_harvested_markup_and_javascript_links_are_inert(built):
 def test_markdown_carries_the_same_facts(built):
     md = built["md"]
     assert md.startswith("# Trenddigest technologie oktober 2026")
-    for text in ("### Gezichtsherkenning: " + built["move_nl"],
+    assert "&gt;" not in re.sub(r"&lt;[^&]*&gt;", "", md)  # '> 7 jaar' reads as such; only tags are escaped
+    for text in ("### Gezichtsherkenning: " + built["move_nl"].replace("&gt;", ">"),
                  "[Rechter stopt gezichtsherkenning in gemeente 6](https://nieuws.example.org/gezicht/6)",
                  "generatieve ai", "anna", "kapotte-bron", "32% (18)"):
         assert text in md, text
@@ -203,7 +205,7 @@ def test_radar_places_every_technology_exactly_once(built):
     moved = {g.get("data-tech"): g.get("data-moved") for g in blips}
     assert moved["gezichtsherkenning"] == "1" and moved["blockchain"] == "0"
     face = next(g for g in blips if g.get("data-tech") == "gezichtsherkenning")
-    assert face.find("{http://www.w3.org/2000/svg}polygon") is not None
+    assert face.find("{http://www.w3.org/2000/svg}path").get("class") == "pin"  # one point: the direction
 
 
 def test_english_digest(built):
@@ -306,3 +308,40 @@ def test_process_impact_fast_path_does_not_fall_back(built, monkeypatch):
 
     monkeypatch.setattr(api, "process_impact", refuse)
     assert _process_impact(store, api, as_of, cat, horizons)["shares"]
+
+
+def test_a_running_month_is_marked_partial(store):
+    from datetime import date as _date
+
+    from scanner.digest.context import gather
+    from scanner.signals.periods import month_key
+
+    running = month_key(_date.today())
+    assert "nog onvolledig" in gather(store, running, "nl")["month_label"]
+    assert "partial" in gather(store, running, "en")["month_label"]
+    assert "partial" not in gather(store, "2026-10", "en")["month_label"]
+
+
+def test_both_editions_number_alike_translate_the_appendix_and_never_highlight_against_the_odds(built):
+    def numbers(html: str) -> dict[str, str]:
+        svg = re.search(r'<svg [^>]*class="chart radar".*?</svg>', html, re.S).group(0)
+        return {g.get("data-tech"): g.get("data-number") for g in ET.fromstring(svg).iter(
+            "{http://www.w3.org/2000/svg}g") if g.get("class") == "blip"}
+
+    assert numbers(built["html"]) == numbers(built["html_en"])
+    md = built["md"]
+    appendix = md.split("### Modelparameters")[1].split("###")[0]
+    assert "Halfwaardetijd van bewijs (maanden)" in appendix and "half_life_months" not in appendix
+    assert "`" not in appendix and "onderzoek:" in appendix  # stage ids in Dutch
+    for probs in re.findall(r'<span class="probs">(.*?)</span></span>', built["html"]):
+        values = [int(v) for v in re.findall(r"(\d+)%", probs)]
+        top = re.search(r'prob top">[^<]*?(\d+)%', probs)
+        assert top is None or int(top.group(1)) == max(values), probs
+
+
+def test_evidence_rows_name_their_source():
+    from scanner.digest.context import _evidence_doc
+
+    row = _evidence_doc({"source_id": "demo-vng", "title": "T"}, {"demo-vng": "Demo VNG Nieuws"})
+    assert row["source"] == "Demo VNG Nieuws"
+    assert _evidence_doc({"source_id": "elders"}, {})["source"] == "elders"

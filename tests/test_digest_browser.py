@@ -51,3 +51,27 @@ def test_digest_renders_in_headless_chromium(page, tmp_path, size):
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copy(png, Path(keep) / png.name)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed (/usr/bin/chromium): "
+                                              "`make browser` or `apt-get install -y chromium` enables this test")
+@pytest.mark.parametrize("width", [1400, 390])
+def test_digest_fits_laptop_and_phone_widths(page, width):
+    """Nothing wider than the screen (tables scroll in their own box), the radar and scatter scale down,
+    every radar number and every scatter label is drawn."""
+    pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            view = browser.new_page(viewport={"width": width, "height": 900})
+            view.goto(page.resolve().as_uri())
+            assert view.evaluate("document.documentElement.scrollWidth") <= width + 1
+            for selector in ("svg.radar", "#certainty svg, svg[aria-labelledby^='certainty']"):
+                box = view.locator(selector).first.bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box)
+            numbers = view.locator("svg.radar g.blip text").all_text_contents()
+            assert sorted(int(n) for n in numbers) == list(range(1, len(numbers) + 1))
+        finally:
+            browser.close()

@@ -53,3 +53,30 @@ def test_only_absolute_http_links_survive():
                 "/relative", "//host/x", "mailto:a@b", "", None, "http://"):
         assert safe_url(bad) is None, bad
     assert md_escape("a|b *c* <d> [e](f)") == "a\\|b \\*c\\* &lt;d&gt; \\[e\\](f)"
+
+
+def test_scatter_labels_every_point_without_collisions():
+    import random
+
+    from scanner.digest.charts import scatter_figure
+
+    rng = random.Random(3)
+    pts = [{"id": f"t{i:02d}", "name": f"Technologie nummer {i}", "certainty": 0.55 + rng.random() * 0.45,
+            "impact": rng.random(), "evidence": rng.randint(0, 40), "colour": "#0072B2"} for i in range(40)]
+    pts += [{"id": "dup", "name": "Zelfde plek", "certainty": pts[0]["certainty"], "impact": pts[0]["impact"],
+             "evidence": 2, "colour": "#D55E00"}]  # a point exactly on another still gets its own label
+    fig, ax, texts = scatter_figure(pts, (0.8, 0.6), {"gamechangers": "Gamechangers", "x": "Zekerheid",
+                                                       "y": "Impact"})
+    assert sorted(t.get_text() for t in texts) == sorted(p["name"] for p in pts)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    overlaps = sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert overlaps <= 2, overlaps  # adjustText leaves at most a near-touch in a crowd of 41
+    inside = ax.get_window_extent(renderer)
+    xlabel = ax.xaxis.label.get_window_extent(renderer)
+    for box in boxes:  # labels stay in the plot, never over the axis titles
+        assert inside.x0 - 1 <= box.x0 and box.x1 <= inside.x1 + 1 and inside.y0 - 1 <= box.y0, box
+        assert not box.overlaps(xlabel)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

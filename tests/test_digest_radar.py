@@ -85,4 +85,24 @@ def test_svg_is_valid_and_escapes_names():
     assert "<script>" not in str(svg)
     groups = [g for g in root.iter(f"{NS}g") if g.get("class") == "blip"]
     assert len(groups) == 8
-    assert sum(1 for g in groups if g.find(f"{NS}polygon") is not None) == sum(1 for b in blips if b.moved)
+    assert sum(1 for g in groups if g.find(f"{NS}path") is not None) == sum(1 for b in blips if b.moved)
+
+
+def test_move_markers_point_one_way_and_numbers_do_not_depend_on_names():
+    data = items(24)
+    blips, dot = place(data, FAMILIES)
+    geo = Geometry()
+    root = ET.fromstring(str(radar_svg(blips, dot, FAMILIES, RINGS, "Radar", "desc")))
+    by_id = {b.id: b for b in blips}
+    for g in root.iter(f"{NS}g"):
+        if g.get("class") != "blip" or g.find(f"{NS}path") is None:
+            continue
+        blip = by_id[g.get("data-tech")]
+        tip = tuple(float(v) for v in g.find(f"{NS}path").get("data-tip").split(","))
+        centre_to_blip = math.dist(geo.centre, (blip.x, blip.y))
+        centre_to_tip = math.dist(geo.centre, tip)
+        # later (outwards): the single point is farther from the centre; earlier: nearer
+        assert (centre_to_tip > centre_to_blip) == (blip.moved > 0), (blip.id, blip.moved)
+        assert math.dist(tip, (blip.x, blip.y)) <= dot * TRIANGLE + 0.02  # inside the kept-free footprint (2-decimal coordinates)
+    renamed = [dict(d, name=f"{100 - i:03d} other language") for i, d in enumerate(data)]
+    assert {b.id: b.number for b in place(renamed, FAMILIES)[0]} == {b.id: b.number for b in blips}

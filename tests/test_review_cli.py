@@ -86,9 +86,30 @@ def test_review_errors_are_scanner_errors(cli, monkeypatch):
     assert isinstance(run("review", "snooze", str(ids["burst"]), "--until", "yesterday").exception,
                       actions.ActionError)
     assert run("review", "reject", str(ids["burst"])).exit_code == 2  # --reason is required
-    monkeypatch.delenv("USER")
-    monkeypatch.delenv("USERNAME", raising=False)
+    for var in ("USER", "LOGNAME", "USERNAME"):
+        monkeypatch.delenv(var, raising=False)
+    import getpass
+
+    def nobody() -> str:
+        raise KeyError("uid not in passwd")
+
+    monkeypatch.setattr(getpass, "getuser", nobody)
     assert isinstance(run("review", "accept", str(ids["burst"])).exception, ScannerError)
+
+
+def test_by_defaults_to_the_system_user_with_a_message(cli, monkeypatch):
+    run, store, ids = cli
+    for var in ("USER", "LOGNAME", "USERNAME"):
+        monkeypatch.delenv(var, raising=False)
+    import getpass
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "uid-account")
+    result = run("review", "accept", str(ids["burst"]))
+    assert result.exit_code == 0, result.output
+    assert "deciding as uid-account" in result.output
+    assert store.query("SELECT decided_by FROM flags WHERE id = ?", (ids["burst"],))[0]["decided_by"] == "uid-account"
+    monkeypatch.setenv("LOGNAME", "ana")
+    assert "deciding as ana" in run("review", "snooze", str(ids["reach"]), "--until", "2099-01-01").output
 
 
 @pytest.mark.slow
@@ -110,3 +131,17 @@ def test_emerging_term_commands(cli):
     assert run("review", "undo", str(last)).exit_code == 0
     assert run("review", "synonym", str(ids["emerging"]), "chatbots").exit_code == 0
     assert store.query("SELECT kind FROM lexicon_additions WHERE active = 1") == [{"kind": "synonym"}]
+
+
+def test_review_list_json_has_evidence_with_source_names(cli):
+    run, store, ids = cli
+    store.conn.execute("INSERT OR REPLACE INTO sources(id, name) SELECT DISTINCT source_id, 'Naam ' || source_id "
+                       "FROM documents WHERE source_id IS NOT NULL")
+    rows = [json.loads(line) for line in run("review", "list", "--json").output.strip().splitlines()]
+    horizon = next(r for r in rows if r["id"] == ids["horizon"])
+    assert horizon["evidence"], horizon
+    for e in horizon["evidence"]:
+        assert {"document_id", "url", "sentence"} <= set(e)
+        assert e["source"].startswith("Naam "), e  # stored as the id "demo", shown by name
+    shown = json.loads(run("review", "show", str(ids["horizon"]), "--json").output)
+    assert all(e["source"].startswith("Naam ") for e in shown["evidence"])

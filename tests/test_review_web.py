@@ -222,3 +222,43 @@ def test_history_page_lists_decisions_with_undo(ui):
     assert "accept" in page and "ana" in page and f"/events/{_last_event(store)}/undo" in page
     created = store.query("SELECT id FROM flag_events WHERE action = 'created' LIMIT 1")[0]["id"]
     assert f"/events/{created}/undo" not in page
+
+
+def test_pages_report_the_last_complete_month_and_mark_the_running_one(ui):
+    from scanner.signals.periods import last_complete_month, month_key
+
+    client, store, _ = ui
+    running = month_key(date.today())
+    store.conn.execute("UPDATE horizon_history SET explanation = '{\"municipalities\": 7}' WHERE month = '2026-10'")
+    store.conn.execute("INSERT INTO horizon_history(tech, month, estimate, previous, evidence, explanation) "
+                       "VALUES ('chatbots', ?, '>7', 'in-use', 2, '{\"municipalities\": 1}')", (running,))
+    store.conn.execute("INSERT INTO trend_monthly(tech, month, documents, share_of_voice, momentum) "
+                       "VALUES ('chatbots', ?, 2, 0.5, 10)", (running,))
+    page = client.get("/technologies/chatbots").text
+    assert '<span class="hz">in-use</span> <small class="muted">in 2026-10</small>' in page
+    assert re.search(r'id="municipalities">7 ', page)
+    assert re.search(rf"<td>{running} <span class=\"badge partial\"", page)  # the running month, marked
+    assert f"to {last_complete_month()}, latest" in page and f"to {running}" not in page  # sparkline
+    listing = client.get("/technologies").text
+    row = re.search(r'<a href="/technologies/chatbots">.*?</tr>', listing, re.S).group(0)
+    assert '<span class="hz">in-use</span>' in row and '<span class="hz">&gt;7</span>' not in row
+    assert '<td class="num">7</td>' in row
+    store.conn.execute("UPDATE flags SET month = ? WHERE id = (SELECT MIN(id) FROM flags)", (running,))
+    assert "partial month" in client.get("/").text
+
+
+def test_terms_page_keeps_accepted_terms_and_gives_the_reason_of_rejected_ones(ui):
+    client, store, ids = ui
+    store.conn.execute("INSERT INTO emerging_terms(term, documents, sources, first_seen, status) "
+                       "VALUES ('ai-agent', 90, 12, '2025-01-15', 'open')")
+    page = client.get("/terms").text
+    assert re.search(r'data-term="generatieve ai" data-status="candidate"', page)
+    assert _post(client, f"/flags/{ids['emerging']}/accept", {}, "/terms").status_code == 303
+    page = client.get("/terms").text
+    assert re.search(r'data-term="generatieve ai" data-status="accepted"', page)
+    assert page.index('data-term="generatieve ai"') < page.index('data-term="ai-agent"')  # accepted first
+    _undo(client, _last_event(store))
+    assert _post(client, f"/flags/{ids['emerging']}/reject", {"reason": "vendor hype"}, "/terms").status_code == 303
+    page = client.get("/terms").text
+    assert re.search(r'data-status="rejected">.*?vendor hype', page, re.S)
+    assert 'href="/terms"' in page  # in the navigation

@@ -80,3 +80,25 @@ def test_classify_command_is_incremental(tmp_path, monkeypatch):
     assert again["documents"] == 0
     bad = CliRunner().invoke(app, ["--db", str(path), "classify", "--task-runner", "spark"])
     assert bad.exit_code != 0
+
+
+def test_tables_report_the_last_complete_month_as_plain_columns_when_piped(db):
+    out = run(db, "trends", "--as-of", "2024-12-15")  # CliRunner: stdout is not a terminal
+    lines = out.splitlines()
+    header = lines[0].split("\t")
+    assert header[:4] == ["technology", "momentum", "docs 2024-11", "share of voice 2024-11"], header
+    assert not any(ch in out for ch in "│┃━─"), out  # no box drawing
+    assert "2024-12 is a partial month" in out and "2024-11, the last complete month" in out
+    whole = run(db, "trends", "--as-of", "2024-12-31")
+    assert whole.splitlines()[0].split("\t")[2] == "docs 2024-12" and "partial" not in whole
+    items = json.loads(run(db, "trends", "--as-of", "2024-12-15", "--json"))
+    assert {i["partial_month"] for i in items} == {"2024-12"}
+    ids = {line.split("\t")[0] for line in run(db, "horizon", "--as-of", "2024-12-31").splitlines()[1:]}
+    assert {"digital-twins", "gezichtsherkenning"} <= ids  # whole ids, never cut to fit a width
+
+
+def test_flags_are_flags_in_help(db):
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "120"})
+    line = next(line for line in result.output.splitlines() if "--verbose" in line)
+    assert "<bool>" not in line and "Log progress details" in line
+    assert CliRunner().invoke(app, ["--db", db, "--verbose", "emerging", "--as-of", "2024-12-31", "--json"]).exit_code == 0

@@ -62,3 +62,45 @@ def test_drone_burst_in_the_planted_weeks(demo_store):
 
     drones = {t["id"]: t for t in signals.trends(demo_store, AS_OF)}["drones"]
     assert any(b["start"] == "2026-03-02" and b["end"] == "2026-05-31" for b in drones["bursts"]), drones["bursts"]
+
+
+def test_every_demo_flag_carries_evidence_with_source_names(demo_store):
+    import json
+
+    names = {r["id"]: r["name"] for r in demo_store.query("SELECT id, name FROM sources")}
+    flags = demo_store.query("SELECT id, type, evidence FROM flags")
+    assert len({f["type"] for f in flags}) >= 3, flags
+    for flag in flags:
+        evidence = json.loads(flag["evidence"] or "[]")
+        assert evidence, f"flag #{flag['id']} ({flag['type']}) has no evidence"
+        for e in evidence:
+            assert e["document_id"] and e["url"] and e["published"] and e["sentence"], (flag["type"], e)
+            assert e["source"] == names[e["source_id"]], e
+        if flag["type"] in ("process-reach", "horizon-change", "burst", "low-confidence"):
+            assert all(e["mention_id"] for e in evidence), flag  # the analyst can relabel each one
+
+
+def test_demo_emerging_variants_are_merged(demo_store):
+    from scanner.signals import api as signals
+
+    items = signals.emerging(demo_store, AS_OF, top=20)
+    keys = [t["key"] for t in items]
+    assert len(keys) == len(set(keys)), [t["term"] for t in items]
+    agents = [t for t in items if t["term"] in ("ai agent", "ai agents", "ai-agent", "ai-agents")]
+    assert len(agents) == 1 and len(agents[0]["variants"]) >= 3, agents
+
+
+def test_mid_month_run_also_flags_the_closed_month_moves(demo_store):
+    """Runs as of a day inside November: the October moves the October digest reports are in the queue."""
+    from scanner.signals import api as signals
+
+    before = {r["dedup_key"] for r in demo_store.query("SELECT dedup_key FROM flags")}
+    signals.run_signals(demo_store, "2026-11-15")
+    october = demo_store.query("SELECT subject, dedup_key, evidence FROM flags WHERE type = 'horizon-change' "
+                               "AND month = '2026-10'")
+    moved = {r["tech"] for r in demo_store.query(
+        "SELECT tech FROM horizon_history WHERE month = '2026-10' AND estimate != previous AND evidence >= 1")}
+    assert october and {f["subject"] for f in october} <= moved
+    assert all(f["evidence"] != "[]" for f in october)
+    again = signals.run_signals(demo_store, "2026-11-15")
+    assert again["new_flags"] == 0 and before <= {r["dedup_key"] for r in demo_store.query("SELECT dedup_key FROM flags")}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 
@@ -32,6 +32,31 @@ def get_store() -> Store:
     if _state["store"] is None:
         _state["store"] = open_store(db_path())
     return _state["store"]  # type: ignore[return-value]
+
+
+def flags_without_type() -> None:
+    """Help shows on/off options as bare flags (`--verbose`), not `--verbose <bool>` (they take no value)."""
+    from typer.core import TyperOption
+
+    if getattr(TyperOption.display_type, "_flag_aware", False):
+        return
+    original = TyperOption.display_type
+
+    def display_type(self: Any, ctx: Any) -> str | None:
+        return None if self.is_flag else original(self, ctx)
+
+    display_type._flag_aware = True  # type: ignore[attr-defined]
+    TyperOption.display_type = display_type  # type: ignore[method-assign]
+
+
+def print_table(table: Any) -> None:
+    """A Rich table on a terminal; piped, plain tab-separated columns (header first), nothing cut."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    typer.echo("\t".join(str(c.header) for c in table.columns))
+    for row in zip(*(c._cells for c in table.columns)):
+        typer.echo("\t".join(" ".join(str(cell).split()) for cell in row))
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -59,15 +59,19 @@ def export(
     out: Path = typer.Option(Path("data/lexicon-export"), "--out", help="Folder to write the YAML files to."),
     lexicon_dir: Optional[Path] = typer.Option(None, "--dir", help="Lexicon folder (default: the repo's lexicon/)."),
 ) -> None:
-    """Write the lexicon YAML including analyst additions from the store (--db) to a folder.
+    """Write the lexicon YAML including analyst additions from the store (--db) to a folder, and the
+    accepted emerging terms as catalogue proposals (accepted-terms.yaml).
 
     Example: scanner --db data/scanner.db lexicon export --out /tmp/lexicon
     """
     from scanner.catalogue import export_catalogue, load_catalogue
 
     cat = load_catalogue(lexicon_dir, store=common.get_store(), validate=False)
+    from scanner.signals.api import export_accepted_terms
+
     for path in export_catalogue(cat, out):
         common.console.print(str(path), highlight=False)
+    common.console.print(str(export_accepted_terms(common.get_store(), out, catalogue=cat)), highlight=False)
     for problem in cat.addition_problems:
         common.err_console.print(f"warning: {problem}", highlight=False, markup=False)
 

@@ -16,6 +16,7 @@ from scanner.errors import InputError, ScannerError
 
 AREAS = ["tag", "lexicon", "harvest", "signals", "digest", "run", "review", "train", "bench"]
 
+common.flags_without_type()
 app = typer.Typer(
     name="scanner",
     help="horizonscan: technology horizon scanning for Dutch municipalities.",

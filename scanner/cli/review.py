@@ -8,20 +8,37 @@ from typing import Any, List, Optional
 
 import typer
 
-from scanner.cli.common import console, db_path, get_store
+from scanner.cli.common import console, db_path, err_console, get_store
 from scanner.errors import ScannerError
 
 users_app = typer.Typer(help="Analyst accounts for the review UI.", no_args_is_help=True)
 review_app = typer.Typer(help="Review flags from the terminal (same effects and audit trail as the UI).",
                          no_args_is_help=True)
 
-BY = typer.Option(None, "--by", help="Who decides (default: $USER).")
+BY = typer.Option(None, "--by", help="Who decides (default: the logged-in or system user).")
+
+
+def system_user() -> str:
+    """The logged-in user ($USER, $LOGNAME, $USERNAME), else the account the process runs as; '' if none."""
+    import getpass
+
+    for var in ("USER", "LOGNAME", "USERNAME"):
+        if (os.environ.get(var) or "").strip():
+            return os.environ[var].strip()
+    try:
+        return getpass.getuser().strip()
+    except (KeyError, OSError):  # no passwd entry for this uid (containers)
+        return ""
 
 
 def _actor(by: Optional[str]) -> str:
-    actor = (by or os.environ.get("USER") or os.environ.get("USERNAME") or "").strip()
+    if by and by.strip():
+        return by.strip()
+    actor = system_user()
     if not actor:
-        raise ScannerError("say who decides: --by NAME (or set $USER)")
+        raise ScannerError("say who decides: --by NAME (no logged-in or system user found)")
+    err_console.print(f"deciding as {actor} (the system user; --by NAME to record someone else)",
+                      highlight=False, markup=False)
     return actor
 
 
@@ -162,9 +179,10 @@ def review_list(
     filters = queries.parse_filters(
         {"type": type, "tech": tech, "family": family, "domain": domain, "status": status, "page": page}, view)
     result = queries.queue(get_store(), filters, view, int(load_config()["review"]["page_size"]))
+    evidence = queries.evidence_of(get_store(), [r["id"] for r in result["flags"]]) if as_json else {}
     for row in result["flags"]:
         if as_json:
-            typer.echo(json.dumps(row, ensure_ascii=False))
+            typer.echo(json.dumps(row | {"evidence": evidence.get(row["id"], [])}, ensure_ascii=False))
         else:
             console.print(f"#{row['id']}\t{row['score'] or 0:.2f}\t{row['type']}\t{row['status']}\t"
                           f"{row['title'] or row['subject']}", highlight=False, markup=False)

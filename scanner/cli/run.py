@@ -90,6 +90,32 @@ def demo(
     _print_summary(summary)
     console.print(f"demo finished in {time.perf_counter() - started:.1f} s; open {summary.get('digest')}",
                   highlight=False)
+    typer.echo(review_hint(db_path(), _prog()))  # plain: never wrapped, so the lines can be copied
+
+
+def _prog() -> str:
+    """How this scanner was started, for commands to copy: '.venv/bin/scanner', 'scanner' or 'python -m scanner'."""
+    import os
+    import sys
+
+    argv0 = sys.argv[0]
+    if not argv0 or argv0.endswith(".py"):
+        return f"{sys.executable} -m scanner"
+    if os.path.isabs(argv0):
+        rel = os.path.relpath(argv0)
+        return rel if not rel.startswith("..") else argv0
+    return argv0
+
+
+def review_hint(db: Path | str, prog: str = "scanner") -> str:
+    """The exact commands that open the review UI on this database (printed at the end of the demo)."""
+    import shlex
+
+    base = f"{prog} --db {shlex.quote(str(db))}"
+    return ("review the flags in the browser (create an account once, then start the UI):\n"
+            f"  echo 'choose-a-long-passphrase' | {base} users add analyst --password-stdin\n"
+            f"  {base} ui\n"
+            "  then open http://127.0.0.1:8765/ and log in as analyst")
 
 
 def _demo_pipeline(sources: list[dict[str, Any]], no_prefect: bool, lang: str) -> dict[str, Any]:

@@ -95,22 +95,28 @@ def trends_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
     """
     from scanner.signals.api import process_impact, trends
 
+    from scanner.signals.periods import parse_as_of, reporting_month
+
     store = common.get_store()
     items = trends(store, as_of)
+    report, partial = reporting_month(parse_as_of(as_of))
     if as_json:
-        _print_json(items)
+        _print_json([i | {"partial_month": partial} for i in items])
         return
     from rich.table import Table
 
-    table = Table(title="Trends (momentum 0-100)")
-    for col in ("technology", "momentum", "docs (last month)", "share of voice", "growth", "sources", "bursts"):
+    table = Table(title=f"Trends in {report} (momentum 0-100)")
+    for col in ("technology", f"momentum", f"docs {report}", f"share of voice {report}", "growth", "sources",
+                "bursts"):
         table.add_column(col)
     for item in sorted(items, key=lambda i: (-i["momentum"], i["id"])):
-        last = max(item["documents"], default=None)
-        table.add_row(item["id"], f"{item['momentum']:.1f}", str(item["documents"].get(last, 0) if last else 0),
-                      f"{item['share_of_voice'].get(last, 0.0):.2%}" if last else "-", f"{item['growth']:+.0%}",
+        table.add_row(item["id"], f"{item['momentum']:.1f}", str(item["documents"].get(report, 0)),
+                      f"{item['share_of_voice'].get(report, 0.0):.2%}", f"{item['growth']:+.0%}",
                       str(item["sources"]), str(len(item["bursts"])))
-    common.console.print(table)
+    common.print_table(table)
+    if partial:
+        common.console.print(f"{partial} is a partial month (documents up to {parse_as_of(as_of)}); the figures "
+                             f"above are for {report}, the last complete month", highlight=False)
     if impact:
         result = process_impact(store, as_of)
         s, b = result["shares"], result["baseline_shares"]
@@ -151,7 +157,7 @@ def horizon_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
         mark = " *" if i["changed"] else (" (pinned)" if i["overridden"] else "")
         table.add_row(i["id"], i["baseline"], i["estimate"] + mark, i["previous"], probs,
                       f"{i['expected_year']:.1f}", str(i["evidence"]), str(i["municipalities"]))
-    common.console.print(table)
+    common.print_table(table)
 
 
 def _print_explanation(result: dict[str, Any]) -> None:
@@ -173,7 +179,7 @@ def _print_explanation(result: dict[str, Any]) -> None:
     for e in result["evidence"]:
         table.add_row(f"{e['weight']:.3f}", f"{e['pull_years']:+.2f}", e["stage"], str(e["published"])[:10],
                       str(e["source_id"]), (e["sentence"] or e["title"] or "")[:120])
-    con.print(table)
+    common.print_table(table)
     con.print(f"posterior: adoption around {q['expected_year']:.1f} ± {q['sd_years']:.1f}; estimate "
               f"[bold]{q['estimate']}[/bold]; P = {q['probabilities']}")
     if result["override"]:
@@ -182,26 +188,32 @@ def _print_explanation(result: dict[str, Any]) -> None:
 
 
 def emerging_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
-                 top: int = typer.Option(20, "--top", min=1, help="How many terms.")) -> None:
-    """Candidate technology terms no lexicon entry covers, best first, with example sentences.
+                 top: int = typer.Option(20, "--top", min=1, help="How many candidate terms."),
+                 show_all: bool = typer.Option(False, "--all", help="Also list rejected terms (with the reason).")) -> None:
+    """Technology terms no lexicon entry covers, best first, with example sentences and review status.
+
+    Spelling variants are merged (ai agent / ai-agents). Lists the top candidates and every accepted term;
+    rejected terms only with --all.
 
     Example: scanner emerging --top 10 --json
     """
     from scanner.signals.api import emerging
 
-    items = emerging(common.get_store(), as_of, top=top)
+    items = emerging(common.get_store(), as_of, top=top, include_rejected=show_all)
     if as_json:
-        _print_json(items)
+        _print_json([{k: v for k, v in t.items() if k != "example_documents"} for t in items])
         return
     from rich.table import Table
 
     table = Table(title="Emerging terms")
-    for col in ("term", "score", "documents", "sources", "first seen", "example"):
+    for col in ("term", "status", "score", "documents", "sources", "first seen", "variants", "example"):
         table.add_column(col)
     for t in items:
-        table.add_row(t["term"], f"{t['score']:.3f}", str(t["documents"]), str(t["sources"]), t["first_seen"],
+        note = f" ({t['reason']})" if t.get("reason") else ""
+        table.add_row(t["term"], t["status"] + note, f"{t['score']:.3f}", str(t["documents"]), str(t["sources"]),
+                      t["first_seen"], ", ".join(v for v in t.get("variants", []) if v != t["term"]),
                       (t["examples"][0] if t["examples"] else "")[:100])
-    common.console.print(table)
+    common.print_table(table)
 
 
 def backtest_cmd(

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -95,24 +96,15 @@ def shares_chart(terms: list[str], now: list[float], baseline: list[float], labe
     return _svg_of(fig, svg_id, title, desc)
 
 
-def _label_spot(placed: list[tuple[float, float, float, float]], x: float, y: float, w: float,
-                h: float) -> tuple[float, float, str] | None:
-    """A label box position near (x, y) in pixels that overlaps no placed box, or None."""
-    for dx, dy, ha in ((7, -4, "left"), (-7, -4, "right"), (7, 8, "left"), (-7, 8, "right"),
-                       (7, -14, "left"), (-7, -14, "right"), (7, 18, "left"), (-7, 18, "right")):
-        x0 = x + dx if ha == "left" else x + dx - w
-        box = (x0, y + dy - h / 2, x0 + w, y + dy + h / 2)
-        if all(box[2] < p[0] or box[0] > p[2] or box[3] < p[1] or box[1] > p[3] for p in placed):
-            placed.append(box)
-            return dx, dy, ha
-    return None
+def scatter_figure(points: list[dict], thresholds: tuple[float, float], labels: dict[str, str]) -> tuple[Any, Any, list]:
+    """The impact-certainty figure, every point labelled; returns (figure, axes, label texts).
 
+    Points are drawn largest first (small ones stay visible on top, with a white edge); adjustText moves
+    the labels off each other and off the points, inside the axes, with a leader line where one moved."""
+    from adjustText import adjust_text
 
-def scatter_chart(points: list[dict], thresholds: tuple[float, float], labels: dict[str, str], title: str,
-                  desc: str, svg_id: str = "certainty") -> Markup:
-    """Impact (y) against certainty (x); the certain, large quadrant is shaded as 'gamechangers'."""
     plt = _mpl()
-    fig, ax = plt.subplots(figsize=(7.6, 5.6))
+    fig, ax = plt.subplots(figsize=(8.4, 6.4))
     tx, ty = thresholds
     ax.axvspan(tx, 1.04, ymin=(ty + 0.03) / 1.15, ymax=1, color=OKABE_ITO[2], alpha=0.10, lw=0)
     ax.axvline(tx, color=MUTED, lw=0.8, ls="--")
@@ -125,20 +117,21 @@ def scatter_chart(points: list[dict], thresholds: tuple[float, float], labels: d
     ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.set_xlabel(labels["x"])
     ax.set_ylabel(labels["y"])
-    for p in points:
-        ax.scatter([p["certainty"]], [p["impact"]], s=26 + 6 * min(p.get("evidence", 0), 20) ** 0.5,
-                   color=p["colour"], edgecolors=INK, linewidths=0.5, zorder=3)
-    fig.canvas.draw()
-    placed: list[tuple[float, float, float, float]] = []
-    for p in points:
-        px, py = (v * 72 / fig.dpi for v in ax.transData.transform((p["certainty"], p["impact"])))
-        placed.append((px - 3, -py - 3, px + 3, -py + 3))
-    ranked = sorted(points, key=lambda p: (-(p["impact"] + p["certainty"]), p["id"]))
-    for p in ranked:
-        px, py = (v * 72 / fig.dpi for v in ax.transData.transform((p["certainty"], p["impact"])))
-        spot = _label_spot(placed, px, -py, 4.9 * len(p["name"]), 10)
-        if spot:
-            dx, dy, ha = spot
-            ax.annotate(p["name"], (p["certainty"], p["impact"]), xytext=(dx, -dy), textcoords="offset points",
-                        ha=ha, va="center", fontsize=8, color=INK)
+    size = {p["id"]: 26 + 6 * min(p.get("evidence", 0), 20) ** 0.5 for p in points}
+    for p in sorted(points, key=lambda p: (-size[p["id"]], p["id"])):
+        ax.scatter([p["certainty"]], [p["impact"]], s=size[p["id"]], color=p["colour"], edgecolors="white",
+                   linewidths=0.8, zorder=3, alpha=0.9)
+    ordered = sorted(points, key=lambda p: p["id"])
+    texts = [ax.text(p["certainty"], p["impact"], p["name"], fontsize=7.5, color=INK, zorder=4) for p in ordered]
+    if texts:
+        adjust_text(texts, x=[p["certainty"] for p in ordered], y=[p["impact"] for p in ordered], ax=ax,
+                    ensure_inside_axes=True, expand=(1.15, 1.4), force_text=(0.3, 0.5), iter_lim=400,
+                    min_arrow_len=4, arrowprops={"arrowstyle": "-", "color": MUTED, "lw": 0.5})
+    return fig, ax, texts
+
+
+def scatter_chart(points: list[dict], thresholds: tuple[float, float], labels: dict[str, str], title: str,
+                  desc: str, svg_id: str = "certainty") -> Markup:
+    """Impact (y) against certainty (x); the certain, large quadrant is shaded as 'gamechangers'."""
+    fig, _ax, _texts = scatter_figure(points, thresholds, labels)
     return _svg_of(fig, svg_id, title, desc)

@@ -16,6 +16,7 @@ from scanner.config import load_config
 from scanner.digest import i18n
 from scanner.digest.months import month_bounds, month_end, month_start, previous_month, recent_months
 from scanner.digest.palette import family_colour
+from scanner.signals.periods import is_partial
 from scanner.store import Store
 
 log = logging.getLogger(__name__)
@@ -88,8 +89,10 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) ->
     """
     cfg = load_config().get("digest", {})
     as_of = month_end(month)
-    ctx: dict[str, Any] = {"month": month, "as_of": as_of.isoformat(), "lang": lang,
-                           "month_label": i18n.month_label(month, lang)}
+    partial = is_partial(month)
+    ctx: dict[str, Any] = {"month": month, "as_of": as_of.isoformat(), "lang": lang, "partial": partial,
+                           "month_label": i18n.month_label(month, lang)
+                           + (f" ({i18n.TEXT['partial_month'][lang]})" if partial else "")}
     if month_documents(store, month) == 0:
         ctx["empty"] = True
         return ctx
@@ -109,7 +112,7 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) ->
     ctx["scatter"] = _scatter(techs, ctx["impact"], cfg)
     ctx["decisions"] = _decisions(store, month)
     ctx["sources"] = _sources(store, month)
-    ctx["parameters"] = _parameters(load_config(), cfg)
+    ctx["parameters"] = _parameters(load_config(), cfg, lang)
     ctx["limitations"] = i18n.LIMITATIONS[lang]
     names = _factor_names(catalogue, lang)
     _attach_factors(store, ctx["movers"], names)
@@ -143,6 +146,7 @@ def _technologies(store: Store, catalogue: Any, api: Any, horizon_items: list[di
     trends = {t["id"]: t for t in api.trends(store, as_of, catalogue=catalogue)}
     previous = _previous_probabilities(store, previous_month(month))
     months = recent_months(month, int(cfg.get("sparkline_months", 24)))
+    names = _source_names(store)
     n_docs = int(cfg.get("evidence_documents", 5))
     out = []
     for tid in sorted(set(horizons) | set(trends)):
@@ -157,7 +161,8 @@ def _technologies(store: Store, catalogue: Any, api: Any, horizon_items: list[di
             "probabilities": h.get("probabilities") or {}, "prev_probabilities": _matching(previous.get(tid), prev),
             "evidence": int(h.get("evidence") or 0), "expected_year": h.get("expected_year"),
             "overridden": bool(h.get("overridden")), "override_reason": h.get("override_reason") or "",
-            "docs": [_evidence_doc(e) for e in (h.get("top_evidence") or [])[:n_docs]],
+            "docs": [_evidence_doc(e, names) for e in (h.get("top_evidence") or [])[:n_docs]],
+            "municipalities": int(h.get("municipalities") or 0),
             "momentum": float(tr.get("momentum") or 0.0),
             "series": [float((tr.get("share_of_voice") or {}).get(m, 0.0)) for m in months],
             "docs_month": int((tr.get("documents") or {}).get(month, 0)),
@@ -174,9 +179,10 @@ def _direction(previous: str, estimate: str) -> int:
     return -1 if HORIZONS.index(estimate) < HORIZONS.index(previous) else 1
 
 
-def _evidence_doc(e: dict[str, Any]) -> dict[str, Any]:
+def _evidence_doc(e: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    sid = e.get("source_id") or e.get("source") or ""
     return {"document_id": e.get("document_id"), "title": e.get("title") or "", "url": e.get("url") or "",
-            "source": e.get("source_id") or e.get("source") or "", "published": e.get("published") or "",
+            "source": names.get(sid) or sid, "published": e.get("published") or "",
             "sentence": e.get("sentence") or "", "stage": e.get("stage") or "none"}
 
 
@@ -244,17 +250,14 @@ def _bursts(techs: list[dict[str, Any]], month: str) -> list[dict[str, Any]]:
 
 
 def _emerging(store: Store, api: Any, as_of: date, top: int, catalogue: Any) -> list[dict[str, Any]]:
-    """Emerging-term candidates with one example sentence and their review status."""
-    status: dict[str, str] = {}
-    if _table_exists(store, "emerging_terms"):
-        status = dict(store.conn.execute("SELECT term, status FROM emerging_terms"))
+    """Emerging terms (candidates and accepted ones) with one example sentence and their review status."""
     out = []
     for e in api.emerging(store, as_of, top=top, catalogue=catalogue):
         examples = e.get("examples") or []
         out.append({"term": e["term"], "score": float(e.get("score") or 0.0),
                     "documents": int(e.get("documents") or 0), "sources": int(e.get("sources") or 0),
                     "first_seen": e.get("first_seen") or "", "example": examples[0] if examples else "",
-                    "status": status.get(e["term"]) or "new"})
+                    "status": {"candidate": "open"}.get(e.get("status") or "candidate", e.get("status"))})
     return out
 
 
@@ -400,21 +403,39 @@ def _failed_sources(store: Store, start: str, end: str) -> list[dict[str, Any]]:
     return [{**r, "name": names.get(r["source"]) or r["source"]} for r in rows]
 
 
-def _parameters(config: dict[str, Any], cfg: dict[str, Any]) -> list[dict[str, str]]:
-    """The model's tunable numbers, flattened: section.key = value."""
+def _parameters(config: dict[str, Any], cfg: dict[str, Any], lang: str = "en") -> list[dict[str, str]]:
+    """The model's tunable numbers, flattened (section.key), each with its description and value in lang."""
     out: list[dict[str, str]] = []
     for section in cfg.get("parameter_sections", ["signals", "horizon", "emerging"]):
-        _flatten(section, config.get(section) or {}, out)
+        _flatten(section, config.get(section) or {}, out, lang)
     return out
 
 
-def _flatten(prefix: str, values: dict[str, Any], out: list[dict[str, str]]) -> None:
+def _flatten(prefix: str, values: dict[str, Any], out: list[dict[str, str]], lang: str = "en") -> None:
     for key, value in sorted(values.items()):
         if isinstance(value, dict) and any(isinstance(v, dict) for v in value.values()):
-            _flatten(f"{prefix}.{key}", value, out)
+            _flatten(f"{prefix}.{key}", value, out, lang)
             continue
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-        out.append({"key": f"{prefix}.{key}", "value": text})
+        name = f"{prefix}.{key}"
+        out.append({"key": name, "label": i18n.parameter_label(name, lang), "value": _value_text(value, lang)})
+
+
+def _value_text(value: Any, lang: str) -> str:
+    """A configuration value for readers: stage, horizon, impact and source-type ids in lang, numbers as is."""
+    def word(key: Any) -> str:
+        for table in (i18n.STAGES, i18n.HORIZONS, i18n.IMPACTS, i18n.SOURCE_TYPES):
+            if str(key) in table[lang]:
+                return i18n.label(table, str(key), lang)
+        return {"default": {"nl": "overig", "en": "other"}[lang]}.get(str(key), str(key))
+
+    if isinstance(value, dict):
+        return "; ".join(f"{word(k)}: {_value_text(v, lang)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "[" + ", ".join(word(v) if isinstance(v, str) else _value_text(v, lang) for v in value) + "]"
+    if isinstance(value, float):
+        text = repr(int(value)) if value == int(value) else repr(value)
+        return text.replace(".", ",") if lang == "nl" else text
+    return str(value)
 
 
 def _factor_names(catalogue: Any, lang: str) -> dict[str, str]:

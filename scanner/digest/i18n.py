@@ -124,6 +124,7 @@ def label(table: dict[str, dict[str, str]], key: str | None, lang: str) -> str:
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"nl": "Trenddigest technologie", "en": "Technology trend digest"},
+    "partial_month": {"nl": "lopende maand, nog onvolledig", "en": "month in progress, partial"},
     "subtitle": {"nl": "Horizonscan voor gemeenten", "en": "Horizon scan for Dutch municipalities"},
     "as_of": {"nl": "Peildatum", "en": "As of"},
     "contents": {"nl": "Inhoud", "en": "Contents"},
@@ -142,15 +143,19 @@ TEXT: dict[str, dict[str, str]] = {
                    "en": "No documents were harvested or classified for {month}, so this digest is empty; "
                          "run harvest, classify and signals first."},
     "radar_intro": {"nl": "Elke stip is één technologie, geplaatst in haar familie (sector) en geschatte "
-                          "horizon (ring). Een driehoek markeert een verschuiving deze maand: punt naar binnen "
-                          "is eerder, punt naar buiten is later.",
+                          "horizon (ring). Een stip met één punt is deze maand verschoven: de punt wijst naar "
+                          "binnen (eerder verwacht) of naar buiten (later verwacht). De nummers zijn in elke "
+                          "taal dezelfde.",
                     "en": "Each dot is one technology, placed in its family (sector) and estimated horizon "
-                          "(ring). A triangle marks a move this month: pointing inwards means earlier, "
-                          "outwards means later."},
+                          "(ring). A dot with one point moved this month: the point faces inwards (expected "
+                          "earlier) or outwards (expected later). The numbers are the same in every language."},
     "radar_alt": {"nl": "Technologieradar met {n} technologieën in 8 families en 4 horizonringen; {m} verschoven.",
                   "en": "Technology radar with {n} technologies in 8 families and 4 horizon rings; {m} moved."},
-    "moved_in": {"nl": "eerder", "en": "earlier"},
-    "moved_out": {"nl": "later", "en": "later"},
+    "moved_in": {"nl": "eerder verwacht", "en": "expected earlier"},
+    "moved_out": {"nl": "later verwacht", "en": "expected later"},
+    "municipalities": {"nl": "Gemeenten", "en": "Municipalities"},
+    "municipalities_text": {"nl": "gemeenten met een pilot, aanbesteding of invoering",
+                            "en": "municipalities with a pilot, procurement or adoption"},
     "no_movers": {"nl": "Deze maand veranderde geen technologie van horizon.",
                   "en": "No technology changed horizon this month."},
     "old": {"nl": "Was", "en": "Was"},
@@ -158,7 +163,7 @@ TEXT: dict[str, dict[str, str]] = {
     "probabilities": {"nl": "Kansen", "en": "Probabilities"},
     "momentum": {"nl": "Momentum", "en": "Momentum"},
     "evidence": {"nl": "Bewijs", "en": "Evidence"},
-    "evidence_docs": {"nl": "documenten als bewijs", "en": "evidence documents"},
+    "evidence_docs": {"nl": "documenten", "en": "documents"},
     "share_24": {"nl": "Aandeel in de berichtgeving, 24 maanden", "en": "Share of voice, 24 months"},
     "documents": {"nl": "Documenten", "en": "Documents"},
     "document": {"nl": "Document", "en": "Document"},
@@ -286,3 +291,101 @@ def t(key: str, lang: str, **values: object) -> str:
     """The UI string for key in lang, with {placeholders} filled."""
     text = TEXT[key][lang]
     return text.format(**values) if values else text
+
+
+# The configuration appendix: what each tunable number of scanner/defaults.toml means, per language.
+# (section.key -> (Dutch, English)); a key missing here is shown by its name.
+PARAMETERS: dict[str, tuple[str, str]] = {
+    "horizon.change_min_sources": ("Minimaal aantal bronnen voordat een horizon verschuift",
+                                   "Minimum number of sources before a horizon moves"),
+    "horizon.change_window_months": ("Venster (maanden) waarin die bronnen moeten vallen",
+                                     "Window (months) in which those sources must fall"),
+    "horizon.decay_floor": ("Minimaal gewicht van oud bewijs", "Minimum weight of old evidence"),
+    "horizon.flag_min_evidence": ("Minimaal bewijs voor een reviewsignaal bij een horizonwijziging",
+                                  "Minimum evidence for a horizon-change review flag"),
+    "horizon.half_life_months": ("Halfwaardetijd van bewijs (maanden)", "Half-life of evidence (months)"),
+    "horizon.hysteresis": ("Marge voordat de schatting naar een andere ring gaat",
+                           "Margin before the estimate moves to another ring"),
+    "horizon.municipalities_total": ("Aantal gemeenten in Nederland", "Number of Dutch municipalities"),
+    "horizon.per_source_cap": ("Plafond voor het gewicht van één bron", "Cap on the weight of one source"),
+    "horizon.phase": ("Hoe vaak elke fase wordt gemeld, per jaar voor of na brede invoering",
+                      "How often each stage is reported, by year before or after mainstream adoption"),
+    "horizon.phase_years": ("Jaren voor/na brede invoering waarop de fasetabel is gedefinieerd",
+                            "Years before/after mainstream adoption at which the stage table is defined"),
+    "horizon.prior": ("Startverwachting per ring van 2019: [jaren vanaf 2019, spreiding]",
+                      "Starting belief per 2019 ring: [years from 2019, spread]"),
+    "horizon.prior_reversal_share": ("Kans dat een technologie in gebruik weer verdwijnt",
+                                     "Probability that a technology in use is abandoned"),
+    "horizon.prior_wrong_share": ("Kans dat de verwachting van 2019 gewoon onjuist was",
+                                  "Probability that the 2019 forecast was simply wrong"),
+    "horizon.reach_in_use_share": ("Aandeel gemeenten met invoering waarboven een technologie 'in gebruik' is",
+                                   "Share of municipalities with adoption above which a technology is 'in use'"),
+    "horizon.reach_weight": ("Gewicht van het bereik onder gemeenten", "Weight of the reach among municipalities"),
+    "horizon.silence_exempt": ("Ringen waarvoor stilte niet telt", "Rings for which silence does not count"),
+    "horizon.silence_min_rate": ("Minimale verwachte invoeringsberichten per document (stilte)",
+                                 "Minimum expected adoption reports per document (silence)"),
+    "horizon.silence_weight": ("Gewicht van maanden zonder invoeringsnieuws",
+                               "Weight of months without adoption news"),
+    "horizon.source_type": ("Gewicht per soort bron", "Weight per source type"),
+    "horizon.strength": ("Zeggingskracht per fase", "Strength of each stage as evidence"),
+    "horizon.temperature": ("Temperatuur van de kansen (> 1 maakt ze voorzichtiger)",
+                            "Temperature of the probabilities (> 1 makes them more cautious)"),
+    "horizon.top_evidence": ("Aantal getoonde bewijsdocumenten", "Number of evidence documents shown"),
+    "signals.burst_flag_weeks": ("Weken waarbinnen een piek een reviewsignaal geeft",
+                                 "Weeks within which a burst raises a review flag"),
+    "signals.burst_gamma": ("Kosten van het starten van een piek", "Cost of starting a burst"),
+    "signals.burst_min_strength": ("Minimale sterkte van een piek", "Minimum strength of a burst"),
+    "signals.burst_min_weeks": ("Minimale duur van een piek (weken)", "Minimum length of a burst (weeks)"),
+    "signals.burst_scale": ("Factor waarmee een piek boven het normale niveau ligt",
+                            "Factor by which a burst exceeds the normal level"),
+    "signals.classify_batch_size": ("Documenten per verwerkingsronde", "Documents per processing batch"),
+    "signals.growth_pseudo_count": ("Demping van groei bij kleine aantallen", "Damping of growth on small counts"),
+    "signals.growth_trailing_months": ("Maanden waartegen groei wordt gemeten", "Months growth is measured against"),
+    "signals.low_confidence_score": ("Zekerheid waaronder een fase-label ter controle wordt voorgelegd",
+                                     "Confidence below which a stage label is put up for review"),
+    "signals.low_confidence_top": ("Maximaal aantal onzekere labels per run", "Maximum unsure labels per run"),
+    "signals.momentum_burst_recent_weeks": ("Weken waarin een piek meetelt voor momentum",
+                                            "Weeks in which a burst counts towards momentum"),
+    "signals.momentum_sources_ref": ("Aantal bronnen voor maximale spreiding (momentum)",
+                                     "Number of sources for full spread (momentum)"),
+    "signals.momentum_weight_burst": ("Gewicht van pieken in momentum", "Weight of bursts in momentum"),
+    "signals.momentum_weight_growth": ("Gewicht van groei in momentum", "Weight of growth in momentum"),
+    "signals.momentum_weight_slope": ("Gewicht van de trendlijn in momentum", "Weight of the trend slope in momentum"),
+    "signals.momentum_weight_sources": ("Gewicht van het aantal bronnen in momentum",
+                                        "Weight of the number of sources in momentum"),
+    "signals.process_baseline_weight": ("Gewicht van de startinschatting per proces",
+                                        "Weight of the starting estimate per process"),
+    "signals.process_center": ("Middelpunt (jaren) van elke impacttermijn", "Centre (years) of each impact term"),
+    "signals.process_flag_months": ("Maanden waarin nieuw bereik van een proces een reviewsignaal geeft",
+                                    "Months in which a new process reach raises a review flag"),
+    "signals.process_min_documents": ("Gedeelde documenten voordat een technologie een proces raakt",
+                                      "Shared documents before a technology reaches a process"),
+    "signals.stage_mix_months": ("Maanden voor de fasemix", "Months for the stage mix"),
+    "emerging.examples": ("Voorbeeldzinnen per nieuwe term", "Example sentences per new term"),
+    "emerging.flag_top": ("Aantal nieuwe termen met een reviewsignaal", "Number of new terms with a review flag"),
+    "emerging.growth_pseudo_count": ("Demping van groei bij weinig documenten", "Damping of growth on few documents"),
+    "emerging.min_documents": ("Minimaal aantal documenten voor een nieuwe term",
+                               "Minimum documents for a new term"),
+    "emerging.min_sources": ("Minimaal aantal bronnen voor een nieuwe term", "Minimum sources for a new term"),
+    "emerging.ngram_max_background_rate": ("Maximale frequentie in de oudere documenten (woordgroepen)",
+                                           "Maximum rate in the older documents (phrases)"),
+    "emerging.ngram_min_documents": ("Minimaal aantal documenten voor een woordgroep",
+                                     "Minimum documents for a phrase"),
+    "emerging.ngram_penalty": ("Korting op de score van gevonden woordgroepen", "Score discount for found phrases"),
+    "emerging.ngram_sample": ("Steekproefgrootte voor het zoeken naar woordgroepen", "Sample size for phrase search"),
+    "emerging.novelty_months": ("Maanden waarin een term als nieuw geldt", "Months during which a term counts as new"),
+    "emerging.recent_months": ("Recent venster (maanden) tegenover de achtergrond",
+                               "Recent window (months) against the background"),
+    "emerging.sources_ref": ("Aantal bronnen voor maximale spreiding", "Number of sources for full spread"),
+    "emerging.top": ("Aantal getoonde nieuwe termen", "Number of new terms listed"),
+    "emerging.weight_contrast": ("Gewicht van het contrast met de achtergrond", "Weight of the contrast"),
+    "emerging.weight_growth": ("Gewicht van groei", "Weight of growth"),
+    "emerging.weight_novelty": ("Gewicht van nieuwheid", "Weight of novelty"),
+    "emerging.weight_spread": ("Gewicht van spreiding over bronnen", "Weight of spread over sources"),
+}
+
+
+def parameter_label(key: str, lang: str) -> str:
+    """The appendix's description of a configuration key in lang (the key itself when none is written)."""
+    texts = PARAMETERS.get(key)
+    return texts[0 if lang == "nl" else 1] if texts else key

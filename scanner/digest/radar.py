@@ -118,7 +118,7 @@ def place(items: list[dict], families: list[str], geo: Geometry = Geometry(),
           avoid: list[Box] | None = None) -> tuple[list[Blip], float]:
     """Place every item ({id, name, family, estimate, moved, title}) once, off the avoid boxes.
 
-    Returns the blips (numbered by family, ring, name) and the dot radius used.
+    Returns the blips (numbered by family, ring and id, so both editions agree) and the dot radius used.
     """
     avoid = avoid or []
     cx, cy = geo.centre
@@ -141,7 +141,7 @@ def place(items: list[dict], families: list[str], geo: Geometry = Geometry(),
     blips: list[Blip] = []
     number = 0
     for (fam, ring), members in numbered:
-        members = sorted(members, key=lambda m: (str(m["name"]).lower(), m["id"]))
+        members = sorted(members, key=lambda m: m["id"])  # by id: the same numbers in every language
         grid = grids[(fam, ring)]
         spots = _spread(grid, len(members)) if len(grid) >= len(members) else _overflow(grid, len(members))
         for member, (r, a) in zip(members, spots):
@@ -163,14 +163,17 @@ def _polar(cx: float, cy: float, r: float, a: float) -> tuple[float, float]:
 
 
 def _triangle(blip: Blip, dot: float, cx: float, cy: float) -> str:
-    """A triangle pointing to the centre (moved earlier) or away from it (moved later)."""
+    """A pin: a round head with one sharp point, towards the centre (moved earlier) or away from it (later).
+
+    Unlike an equilateral triangle it has exactly one point, so its direction cannot be misread."""
     angle = math.atan2(blip.y - cy, blip.x - cx) + (math.pi if blip.moved < 0 else 0.0)
-    size = dot * TRIANGLE
-    pts = []
-    for k in range(3):
-        a = angle + k * 2 * math.pi / 3
-        pts.append(f"{blip.x + size * math.cos(a):.2f},{blip.y + size * math.sin(a):.2f}")
-    return f'<polygon points="{" ".join(pts)}"/>'
+    tip_r, head = dot * TRIANGLE, dot * 0.85  # the tip stays inside the footprint the placement keeps free
+    spread = math.acos(head / tip_r)  # where the tangents from the tip touch the head
+    tip = (blip.x + tip_r * math.cos(angle), blip.y + tip_r * math.sin(angle))
+    p1 = (blip.x + head * math.cos(angle + spread), blip.y + head * math.sin(angle + spread))
+    p2 = (blip.x + head * math.cos(angle - spread), blip.y + head * math.sin(angle - spread))
+    return (f'<path class="pin" data-tip="{tip[0]:.2f},{tip[1]:.2f}" d="M{tip[0]:.2f},{tip[1]:.2f} '
+            f'L{p1[0]:.2f},{p1[1]:.2f} A{head:.2f},{head:.2f} 0 1 1 {p2[0]:.2f},{p2[1]:.2f} Z"/>')
 
 
 def _background(geo: Geometry, family_names: list[str], ring_names: list[str]) -> list[str]:
@@ -244,7 +247,7 @@ def radar_svg(blips: list[Blip], dot: float, family_names: list[str], ring_names
     style = (".radar text{font-family:'DejaVu Sans',Arial,sans-serif}.radar .ring{font-size:13px;"
              "fill:#44505c;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px}.radar .family"
              "{font-size:14px;font-weight:700;fill:#1c2630}.radar .blip text{font-weight:700}"
-             ".radar .blip polygon,.radar .blip circle{stroke:#1c2630;stroke-width:1}")
+             ".radar .blip path,.radar .blip circle{stroke:#1c2630;stroke-width:1}")
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {geo.width} {geo.height}" role="img" '
         f'aria-labelledby="{svg_id}-title {svg_id}-desc" class="chart radar">'

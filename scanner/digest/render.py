@@ -16,6 +16,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 SECTIONS = ["headlines", "radar", "movers", "risers", "emerging", "impact", "certainty", "decisions", "method"]
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~!])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
 
 
 def safe_url(url: Any) -> str | None:
@@ -33,10 +34,14 @@ def safe_url(url: Any) -> str | None:
 
 
 def md_escape(value: Any) -> str:
-    """Plain text safe inside Markdown (and table cells): no markup, no raw HTML, one line."""
+    """Plain text safe inside Markdown (and table cells): no markup, no raw HTML, one line.
+
+    A lone '>' (the '> 7 jaar' horizon) stays readable: values never start a line, so it cannot open a
+    quote; '<' and what could close a tag or spell an entity are escaped."""
     text = " ".join(str(value).split())
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _ENTITY.sub("&amp;", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;") if "<" in text else text
 
 
 def _md_finalize(value: Any) -> Any:

@@ -79,6 +79,7 @@ def create_app(db_path: str | Path, catalogue_loader: Callable[[Store], Any] | N
     cfg = load_config()["review"]
     app = FastAPI(title="horizonscan review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = Store(db_path, busy_timeout_ms=int(load_config()["store"]["busy_timeout_ms"]))
+    app.state.digest_root = Path(db_path).parent / "digests"  # data/x.db -> data/digests (scanner digest)
     app.state.cfg = cfg
     app.state.catalogue_loader = catalogue_loader
     app.state.view_cache = None

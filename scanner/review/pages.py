@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
+from pathlib import Path
 from typing import Any, Callable
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from scanner.config import load_config
 from scanner.review import actions, auth, queries
@@ -15,9 +17,11 @@ from scanner.review.web import (
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, back, cfg_of, checked_form, client_ip, flash, local_next,
     login_csrf_ok, render, require_session, store_of, view_of,
 )
+from scanner.signals.periods import last_complete_month
 
 log = logging.getLogger(__name__)
 router = APIRouter()
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 KNOWN_TYPES = ("horizon-change", "burst", "emerging-term", "low-confidence", "process-reach")
 
 
@@ -227,13 +231,19 @@ async def flag_page(request: Request, flag_id: int) -> Response:
     return render(request, session, "flag.html", **context)
 
 
+@router.get("/terms", response_class=HTMLResponse)
+async def terms_page(request: Request) -> Response:
+    session = require_session(request)
+    return render(request, session, "terms.html", terms=queries.emerging_terms(store_of(request)))
+
+
 @router.get("/technologies", response_class=HTMLResponse)
 async def technologies_page(request: Request) -> Response:
     session = require_session(request)
     rows = queries.technologies(store_of(request), view_of(request))
     for row in rows:
         row["changes"] = queries.changes(row["history"])
-    return render(request, session, "technologies.html", techs=rows)
+    return render(request, session, "technologies.html", techs=rows, month=last_complete_month())
 
 
 def _factor_names(request: Request) -> dict[str, str]:
@@ -275,11 +285,45 @@ async def technology_page(request: Request, tech: str, page: int = 1) -> Respons
     if info is None and not history and not found["total"]:
         return render(request, session, "notfound.html", status_code=404, what=f"technology {tech}")
     return render(request, session, "technology.html", tech=tech, info=info, tech_name=view.name(tech),
-                  history=history, found=found, horizons=HORIZONS, stages=STAGES,
+                  history=history, current=queries.reported(history), found=found, horizons=HORIZONS, stages=STAGES,
                   override=queries.active_override(store, tech),
                   sov=queries.sov_series(store, tech, int(cfg["sparkline_months"])),
                   techs=sorted(view.techs.values(), key=lambda t: t.name.lower()),
                   processes=sorted(view.process_domain), factors=_tech_factors(request, tech))
+
+
+DIGEST_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+              "form-action 'none'; frame-ancestors 'none'")
+
+
+def _digest_months(request: Request) -> list[str]:
+    root = Path(request.app.state.digest_root)
+    if not root.is_dir():
+        return []
+    return sorted((d.name for d in root.iterdir() if MONTH_RE.match(d.name) and (d / "index.html").is_file()),
+                  reverse=True)
+
+
+@router.get("/digest")
+async def digest_latest(request: Request) -> Response:
+    """The digest of the last complete month (else the newest one written)."""
+    session = require_session(request)
+    months = _digest_months(request)
+    if not months:
+        return render(request, session, "notfound.html", status_code=404,
+                      what=f"a digest (write one with: scanner digest; looked in {request.app.state.digest_root})")
+    month = last_complete_month() if last_complete_month() in months else months[0]
+    return RedirectResponse(f"/digest/{month}", status_code=303)
+
+
+@router.get("/digest/{month}", response_class=HTMLResponse)
+async def digest_page(request: Request, month: str) -> Response:
+    """A written digest, as is: static HTML, no script allowed (its own CSP permits only inline styles)."""
+    session = require_session(request)
+    if not MONTH_RE.match(month) or month not in _digest_months(request):
+        return render(request, session, "notfound.html", status_code=404, what=f"the digest of {month}")
+    html = (Path(request.app.state.digest_root) / month / "index.html").read_text(encoding="utf-8")
+    return HTMLResponse(html, headers={"Content-Security-Policy": DIGEST_CSP})
 
 
 @router.get("/history", response_class=HTMLResponse)

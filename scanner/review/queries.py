@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from scanner.errors import ScannerError
 from scanner.review.catalog import CatalogueView
 from scanner.signals.factors import factor_profile, top_factors
-from scanner.signals.periods import cutoff, parse_as_of
+from scanner.signals.periods import cutoff, last_complete_month, parse_as_of
 from scanner.store import Store
 
 STATUSES = ("open", "accepted", "rejected", "snoozed", "all")
@@ -142,9 +142,41 @@ def flag_detail(store: Store, flag_id: int, evidence_limit: int) -> dict[str, An
         evidence = []
     evidence = [e for e in evidence if isinstance(e, dict)][: int(evidence_limit)]
     flag["detail"] = _detail(flag.get("detail"))
+    name_sources(store, evidence)
     _attach_mentions(store, evidence)
     flag["evidence"] = evidence
     return flag
+
+
+def source_names(store: Store) -> dict[str, str]:
+    """Source id -> name (the harvest's sources table; empty without it)."""
+    if not store.db["sources"].exists():
+        return {}
+    return {r["id"]: r["name"] for r in store.query("SELECT id, name FROM sources WHERE name IS NOT NULL")}
+
+
+def name_sources(store: Store, evidence: list[dict[str, Any]]) -> None:
+    """Evidence stored before flags carried source names shows the name, not the id."""
+    names = source_names(store)
+    for e in evidence:
+        sid = e.get("source_id") or e.get("source")
+        if sid in names and e.get("source") in (None, "", sid):
+            e["source"] = names[sid]
+
+
+def evidence_of(store: Store, flag_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The stored evidence of several flags (source names filled in), by flag id."""
+    params: list[Any] = []
+    sql = "SELECT id, evidence FROM flags WHERE " + _in("id", [int(i) for i in flag_ids], params)
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in store.query(sql, tuple(params)):
+        try:
+            items = [e for e in json.loads(row["evidence"] or "[]") if isinstance(e, dict)]
+        except ValueError:
+            items = []
+        name_sources(store, items)
+        out[row["id"]] = items
+    return out
 
 
 def _detail(text: str | None) -> dict[str, Any]:
@@ -171,20 +203,32 @@ def _attach_mentions(store: Store, evidence: list[dict[str, Any]]) -> None:
             e["mention"] = found.get(int(e["mention_id"]))
 
 
-def sov_series(store: Store, tech: str, months: int) -> list[tuple[str, float]]:
+def sov_series(store: Store, tech: str, months: int, through: str | None = None) -> list[tuple[str, float]]:
+    """Share of voice per month up to `through` (default: the last complete month; a running month's share
+    rests on a handful of documents)."""
     rows = store.query(
-        "SELECT month, share_of_voice FROM trend_monthly WHERE tech = ? ORDER BY month DESC LIMIT ?",
-        (tech, int(months)),
+        "SELECT month, share_of_voice FROM trend_monthly WHERE tech = ? AND month <= ? ORDER BY month DESC LIMIT ?",
+        (tech, through or last_complete_month(), int(months)),
     )
     return [(r["month"], float(r["share_of_voice"] or 0.0)) for r in reversed(rows)]
 
 
 def horizon_history(store: Store, tech: str) -> list[dict[str, Any]]:
-    return store.query(
-        "SELECT month, estimate, previous, evidence, overridden FROM horizon_history WHERE tech = ? "
+    """Monthly estimates, newest first, each with its municipality count (None before it was stored)."""
+    rows = store.query(
+        "SELECT month, estimate, previous, evidence, overridden, explanation FROM horizon_history WHERE tech = ? "
         "ORDER BY month DESC",
         (tech,),
     )
+    for row in rows:
+        row["municipalities"] = _detail(row.pop("explanation")).get("municipalities")
+    return rows
+
+
+def reported(history: list[dict[str, Any]], month: str | None = None) -> dict[str, Any] | None:
+    """The history row of the reporting month (default: the last complete one), else the newest before it."""
+    month = month or last_complete_month()
+    return next((h for h in history if h["month"] <= month), None)
 
 
 def active_override(store: Store, tech: str) -> dict[str, Any] | None:
@@ -197,14 +241,18 @@ def active_override(store: Store, tech: str) -> dict[str, Any] | None:
 
 
 def technologies(store: Store, view: CatalogueView) -> list[dict[str, Any]]:
-    """Every technology with its latest estimate, momentum, estimate history and pinned override."""
+    """Every technology with its estimate, momentum and municipality count in the last complete month, its
+    estimate history up to then and its pinned override."""
+    month = last_complete_month()
     history: dict[str, list[dict[str, Any]]] = {}
-    for r in store.query("SELECT tech, month, estimate FROM horizon_history ORDER BY tech, month"):
-        history.setdefault(r["tech"], []).append({"month": r["month"], "estimate": r["estimate"]})
+    for r in store.query("SELECT tech, month, estimate, explanation FROM horizon_history WHERE month <= ? "
+                         "ORDER BY tech, month", (month,)):
+        history.setdefault(r["tech"], []).append({"month": r["month"], "estimate": r["estimate"],
+                                                  "municipalities": _detail(r["explanation"]).get("municipalities")})
     momentum = {r["tech"]: r for r in store.query(
         "SELECT t.tech, t.month, t.momentum, t.share_of_voice FROM trend_monthly t "
-        "JOIN (SELECT tech, MAX(month) AS month FROM trend_monthly GROUP BY tech) m "
-        "ON m.tech = t.tech AND m.month = t.month")}
+        "JOIN (SELECT tech, MAX(month) AS month FROM trend_monthly WHERE month <= ? GROUP BY tech) m "
+        "ON m.tech = t.tech AND m.month = t.month", (month,))}
     overrides = {r["tech"]: r for r in store.query(
         "SELECT tech, estimate, reason, created_by, created_at FROM overrides WHERE active = 1 ORDER BY id")}
     ids = sorted(set(view.techs) | set(history) | set(momentum))
@@ -218,6 +266,7 @@ def technologies(store: Store, view: CatalogueView) -> list[dict[str, Any]]:
             "baseline": info.baseline if info else "",
             "estimate": override["estimate"] if override else (hist[-1]["estimate"] if hist else None),
             "momentum": (momentum.get(tid) or {}).get("momentum"),
+            "municipalities": hist[-1]["municipalities"] if hist else None, "month": hist[-1]["month"] if hist else None,
             "history": hist, "override": override,
         })
     return out
@@ -241,6 +290,9 @@ def mentions(store: Store, tech: str, page: int, page_size: int) -> dict[str, An
         "WHERE m.kind = 'technology' AND m.target = ? ORDER BY d.published DESC, m.id DESC LIMIT ? OFFSET ?",
         (tech, int(page_size), (max(1, page) - 1) * int(page_size)),
     )
+    names = source_names(store)
+    for row in rows:
+        row["source"] = names.get(row["source_id"]) or row["source_id"]
     return {"mentions": rows, "total": int(total), "page": page, "pages": max(1, -(-int(total) // page_size))}
 
 
@@ -268,3 +320,28 @@ def tech_factors(store: Store, tech: str, as_of: str, months: int, top: int,
     picked = top_factors(rows, top)
     return {kind: [{**r, "name": names.get(r["factor"], r["factor"])} for r in items]
             for kind, items in picked.items()}
+
+
+TERM_STATUS = {"open": "candidate", "accepted": "accepted", "rejected": "rejected"}
+
+
+def emerging_terms(store: Store) -> list[dict[str, Any]]:
+    """Stored emerging terms (scanner signals) with their review status, flag and rejection reason:
+    accepted first, then candidates, then rejected; by documents within each."""
+    if not store.db["emerging_terms"].exists():
+        return []
+    rows = store.query(
+        "SELECT e.term, e.documents, e.sources, e.first_seen, COALESCE(e.status, 'open') AS status, "
+        "f.id AS flag_id, f.reason FROM emerging_terms e LEFT JOIN flags f ON f.type = 'emerging-term' "
+        "AND f.subject = e.term ORDER BY e.documents DESC, e.term")
+    order = {"accepted": 0, "candidate": 1, "rejected": 2}
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        if row["term"] in seen:
+            continue
+        seen.add(row["term"])
+        row["status"] = TERM_STATUS.get(row["status"], "candidate")
+        row["reason"] = row["reason"] if row["status"] == "rejected" else None
+        out.append(row)
+    return sorted(out, key=lambda r: order[r["status"]])

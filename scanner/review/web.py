@@ -15,6 +15,7 @@ from scanner.review import auth
 from scanner.review.actions import UNDOABLE
 from scanner.review.catalog import CatalogueView, additions_stamp, load_view
 from scanner.review.render import highlight, safe_url, sparkline
+from scanner.signals.periods import is_partial
 from scanner.store import Store
 
 SESSION_COOKIE = "hs_session"
@@ -36,6 +37,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["highlight"] = highlight
     env.filters["safe_url"] = safe_url
     env.globals["sparkline"] = sparkline
+    env.globals["partial"] = is_partial
     env.globals["qs"] = lambda values: urlencode(values)
     env.globals["undoable"] = UNDOABLE
     return templates

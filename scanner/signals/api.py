@@ -48,10 +48,30 @@ def explain(store: Store, tech: str, as_of: AsOf = None, catalogue: Any = None, 
 
 
 def emerging(store: Store, as_of: AsOf = None, top: int = 20, catalogue: Any = None,
-             config: dict | None = None) -> list[dict]:
-    """Contract `scanner emerging --json` objects (+ sources, growth and the score components), best first."""
+             config: dict | None = None, include_rejected: bool = False) -> list[dict]:
+    """Contract `scanner emerging --json` objects (+ sources, growth and the score components), best first:
+    the top candidates, every accepted term and, with include_rejected, the rejected ones."""
     day, cat, cfg = _setup(store, as_of, catalogue, config)
-    return emerging_mod.find(store, day, cat, cfg["emerging"], top)
+    return emerging_mod.find(store, day, cat, cfg["emerging"], top, include_rejected=include_rejected)
+
+
+def export_accepted_terms(store: Store, out_dir: Any, as_of: AsOf = None, catalogue: Any = None,
+                          config: dict | None = None) -> Any:
+    """Write accepted emerging terms to out_dir/accepted-terms.yaml (proposals for the catalogue); the path."""
+    from pathlib import Path
+
+    import yaml
+
+    day, cat, cfg = _setup(store, as_of, catalogue, config)
+    items = emerging_mod.find(store, day, cat, cfg["emerging"], 1)
+    proposals = emerging_mod.catalogue_proposals(items, cat)
+    path = Path(out_dir) / "accepted-terms.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = ("# Emerging terms analysts accepted, as of " + day.isoformat() + ". Add each to technologies.yaml\n"
+              "# as a new entry or as synonyms of one (scanner review new-technology / scanner review synonym).\n")
+    path.write_text(header + yaml.safe_dump({"accepted_terms": proposals}, sort_keys=False, allow_unicode=True,
+                                            width=110), encoding="utf-8")
+    return path
 
 
 def process_impact(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> dict:

@@ -2,6 +2,7 @@
 growth, spread over sources and TF-IDF contrast against the earlier background."""
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -13,6 +14,7 @@ import pandas as pd
 
 from scanner.signals import frames
 from scanner.signals.periods import add_months, cutoff
+from scanner.train.realtext import term_key
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +40,12 @@ def candidate_rows(store, as_of: date) -> pd.DataFrame:
 
 
 def blocked_terms(store, catalogue: Any) -> set[str]:
-    """Rejected terms, accepted additions, catalogue names and municipality names: never listed again."""
+    """Lexicon additions, catalogue names and municipality names: never computed as candidates (decided
+    emerging terms are matched by variant key in `decisions`)."""
     rows = store.query("SELECT lower(term) AS term FROM lexicon_additions WHERE active = 1 AND term IS NOT NULL")
-    rows += store.query("SELECT lower(term) AS term FROM emerging_terms WHERE status IN ('rejected', 'accepted')")
     out = {r["term"].strip() for r in rows if r["term"]}
     out |= {str(t).lower() for t in getattr(catalogue, "rejected_terms", None) or []}
-    for tech in getattr(catalogue, "technologies", {}).values():
-        out |= {str(getattr(tech, a, "") or "").lower() for a in ("id", "name", "name_en")}
-        terms = tech.all_terms() if hasattr(tech, "all_terms") else []
-        out |= {str(t).lower() for t in terms + list(getattr(tech, "abbreviations", []) or [])}
+    out |= blocked_terms_from_catalogue(catalogue)
     municipal = getattr(catalogue, "municipal", None) or {}
     if isinstance(municipal, dict):  # place names are news, not technologies
         out |= {str(n).lower() for n in list(municipal.get("municipalities") or []) + list(municipal.get("aliases") or {})}
@@ -192,24 +191,76 @@ def combine(agg: pd.DataFrame, cfg: dict[str, Any]) -> pd.DataFrame:
     return agg.sort_values(["score", "documents", "term"], ascending=[False, False, True])
 
 
-def examples_for(store, term: str, doc_ids: list[int], limit: int) -> list[str]:
-    """Up to `limit` sentences containing the term, from the newest documents first."""
-    if not doc_ids:
+def variant_rules(catalogue: Any) -> list[tuple[re.Pattern, str]]:
+    """lexicon/candidates.yaml `variants`: {phrase: replacement} applied on whole words before keying."""
+    conf = getattr(catalogue, "candidates", None) or (catalogue.get("candidates") if isinstance(catalogue, dict)
+                                                       else None) or {}
+    rules = conf.get("variants") if isinstance(conf, dict) else None
+    items = sorted((rules or {}).items(), key=lambda kv: -len(str(kv[0])))  # longest phrase first
+    return [(re.compile(rf"(?<![\w-]){re.escape(str(a).lower())}(?![\w])"), str(b).lower()) for a, b in items]
+
+
+def variant_key(term: str, rules: list[tuple[re.Pattern, str]]) -> str:
+    """One key for the spellings of a term: synonym rules, then case, hyphens, spaces and plural folded."""
+    text = " ".join(str(term).lower().split())
+    for pattern, repl in rules:
+        text = pattern.sub(repl, text)
+    return term_key(text)
+
+
+def merge_variants(cand: pd.DataFrame, rules: list[tuple[re.Pattern, str]]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Rename every candidate to its key's most documented spelling; also return key -> spellings."""
+    if cand.empty:
+        return cand.assign(key=pd.Series(dtype=str)), {}
+    keys = {t: variant_key(t, rules) for t in cand["term"].unique()}
+    cand = cand.assign(key=cand["term"].map(keys))
+    counts = cand.groupby(["key", "term"])["document_id"].nunique().reset_index(name="n")
+    counts = counts.assign(length=counts["term"].str.len()).sort_values(["key", "n", "length", "term"],
+                                                                        ascending=[True, False, True, True])
+    canonical = counts.drop_duplicates("key").set_index("key")["term"].to_dict()
+    variants = counts.groupby("key")["term"].apply(list).to_dict()
+    merged = cand.assign(term=cand["key"].map(canonical)).drop_duplicates(["term", "document_id"])
+    return merged, variants
+
+
+def decisions(store, rules: list[tuple[re.Pattern, str]]) -> dict[str, dict[str, Any]]:
+    """Variant key -> the analyst's decision on an emerging term: status accepted|rejected, stored row, reason."""
+    if not (store.db["emerging_terms"].exists() and store.db["flags"].exists()):
+        return {}
+    rows = store.query("SELECT term, score, documents, sources, first_seen, growth, examples, status, as_of "
+                       "FROM emerging_terms WHERE status IN ('accepted', 'rejected') ORDER BY term")
+    reasons = {r["subject"]: r["reason"] for r in store.query(
+        "SELECT subject, reason FROM flags WHERE type = 'emerging-term' AND status = 'rejected' ORDER BY id")}
+    return {variant_key(r["term"], rules): {**r, "reason": reasons.get(r["term"])} for r in rows}
+
+
+def example_documents(store, terms: list[str], doc_ids: list[int], limit: int) -> list[dict[str, Any]]:
+    """Up to `limit` sentences containing the term (any of its spellings), newest documents first, each with
+    its document id, title, url, source id and date."""
+    if not doc_ids or not terms:
         return []
     marks = ",".join("?" for _ in doc_ids)
-    rows = store.conn.execute(
-        f"SELECT COALESCE(text, summary, ''), COALESCE(title, '') FROM documents WHERE id IN ({marks}) "
-        "ORDER BY published DESC, id DESC", tuple(doc_ids)).fetchall()
-    pattern = re.compile(re.escape(term), re.IGNORECASE)
-    out: list[str] = []
-    for text, title in rows:
-        for sentence in SENTENCE.split(f"{title}. {text}"[:20000]):
-            if pattern.search(sentence) and sentence.strip() not in out:
-                out.append(sentence.strip()[:300])
+    rows = store.query(
+        "SELECT id AS document_id, COALESCE(text, summary, '') AS text, COALESCE(title, '') AS title, "
+        f"COALESCE(canonical_url, url) AS url, source_id, published FROM documents WHERE id IN ({marks}) "
+        "ORDER BY published DESC, id DESC", tuple(doc_ids))
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        for sentence in SENTENCE.split(f"{row['title']}. {row['text']}"[:20000]):
+            if pattern.search(sentence) and sentence.strip()[:300] not in [o["sentence"] for o in out]:
+                out.append({"document_id": row["document_id"], "title": row["title"], "url": row["url"],
+                            "source_id": row["source_id"], "published": row["published"],
+                            "sentence": sentence.strip()[:300]})
                 break
         if len(out) >= limit:
             break
     return out
+
+
+def examples_for(store, term: str, doc_ids: list[int], limit: int) -> list[str]:
+    """Up to `limit` sentences containing the term, from the newest documents first."""
+    return [e["sentence"] for e in example_documents(store, [term], doc_ids, limit)]
 
 
 def ngram_doc_ids(store, as_of: date, term: str, recent_from: str, limit: int = 20) -> list[int]:
@@ -220,14 +271,38 @@ def ngram_doc_ids(store, as_of: date, term: str, recent_from: str, limit: int = 
     return [r[0] for r in rows]
 
 
-def find(store, as_of: date, catalogue: Any, cfg: dict[str, Any], top: int) -> list[dict[str, Any]]:
-    """Contract `scanner emerging --json` objects (+ sources, growth, components), best first."""
+def _decided_row(key: str, d: dict[str, Any]) -> dict[str, Any]:
+    """A decided term no longer computed (its spelling joined the catalogue, or rejected): its stored figures."""
+    try:
+        examples = [str(x) for x in json.loads(d.get("examples") or "[]")]
+    except ValueError:
+        examples = []
+    return {"term": d["term"], "score": float(d.get("score") or 0.0), "documents": int(d.get("documents") or 0),
+            "first_seen": str(d.get("first_seen") or "")[:10], "examples": examples,
+            "status": d["status"], "sources": int(d.get("sources") or 0), "growth": float(d.get("growth") or 0.0),
+            "key": key, "variants": [d["term"]], "example_documents": [], "origin": "decision",
+            **({"reason": d["reason"]} if d["status"] == "rejected" and d.get("reason") else {})}
+
+
+def find(store, as_of: date, catalogue: Any, cfg: dict[str, Any], top: int,
+         include_rejected: bool = False) -> list[dict[str, Any]]:
+    """Contract `scanner emerging --json` objects (+ sources, growth, components, key, variants,
+    example_documents), best first.
+
+    Spelling variants are merged under one key (variant_key). `status` is candidate, accepted or rejected;
+    accepted terms are always listed (beside the `top` candidates), rejected ones only with include_rejected."""
+    rules = variant_rules(catalogue)
+    decided = decisions(store, rules)
     recent_from = add_months(as_of, -cfg["recent_months"]).isoformat()
     n_recent, n_back = window_counts(store, as_of, recent_from)
     blocked = blocked_terms(store, catalogue)
+    blocked_keys = {variant_key(b, rules) for b in blocked}
     cand = candidate_rows(store, as_of)
     if not cand.empty:
         cand = cand[~cand["term"].isin(blocked) & (cand["term"].str.len() > 1)]
+    cand, variants = merge_variants(cand, rules)
+    if not cand.empty:
+        cand = cand[~cand["key"].isin(blocked_keys - set(decided))]
     agg = score_terms(cand, as_of, recent_from, n_recent, n_back, cfg) if not cand.empty else pd.DataFrame()
     if not agg.empty:
         agg = agg.assign(penalty=1.0, origin="tagger")
@@ -235,6 +310,12 @@ def find(store, as_of: date, catalogue: Any, cfg: dict[str, Any], top: int) -> l
     known = set(cand["term"]) if not cand.empty else set()
     grams = discover_ngrams(recent, sources, back, cfg, blocked | known, catalogue)
     grams = grams[(grams["documents"] >= cfg["ngram_min_documents"]) & (grams["sources"] >= cfg["min_sources"])]
+    if not grams.empty:  # a phrase is not news when one of its spellings is already listed or known
+        gkeys = grams["term"].map(lambda t: variant_key(t, rules))
+        taken = set(cand["key"]) if not cand.empty else set()
+        grams = grams.assign(key=gkeys)[~gkeys.isin((taken | blocked_keys) - set(decided))]
+        grams = grams.sort_values(["documents", "term"], ascending=[False, True]).drop_duplicates("key")
+        grams = grams.drop(columns="key")
     contrast = tfidf_contrast(list(agg["term"]) if not agg.empty else [], recent, back)
     if not agg.empty:
         agg["contrast"] = [max(c, contrast.get(t, c)) for t, c in zip(agg["term"], agg["contrast"])]
@@ -243,18 +324,53 @@ def find(store, as_of: date, catalogue: Any, cfg: dict[str, Any], top: int) -> l
                              spread=np.minimum(1.0, np.log1p(grams["sources"]) / math.log1p(cfg["sources_ref"])),
                              penalty=cfg["ngram_penalty"], origin="ngram")
         agg = pd.concat([agg, grams], ignore_index=True) if not agg.empty else grams
-    if agg.empty:
-        return []
-    best = combine(agg, cfg).head(top)
+    ranked = combine(agg, cfg) if not agg.empty else pd.DataFrame(columns=["term", "score", "documents"])
+    keys = [variant_key(t, rules) for t in ranked["term"]]
+    status = [decided.get(k, {}).get("status", "candidate") for k in keys]
+    ranked = ranked.assign(key=keys, status=status)
+    shown = ranked[ranked["status"] == "candidate"].head(top)
+    best = pd.concat([shown, ranked[ranked["status"] == "accepted"]]
+                     + ([ranked[ranked["status"] == "rejected"]] if include_rejected else []))
+    best = best.sort_values(["score", "documents", "term"], ascending=[False, False, True])
     docs_by_term = cand.sort_values("document_id", ascending=False).groupby("term")["document_id"].apply(
         lambda s: list(s[:20])).to_dict() if not cand.empty else {}
     out = []
     for r in best.itertuples(index=False):
         ids = docs_by_term.get(r.term) or ngram_doc_ids(store, as_of, r.term, recent_from)
-        out.append({"term": r.term, "score": float(r.score), "documents": int(r.documents),
-                    "first_seen": str(r.first_seen)[:10],
-                    "examples": examples_for(store, r.term, ids, cfg["examples"]),
-                    "sources": int(r.sources), "growth": round(float(r.growth), 4),
-                    "novelty": round(float(r.novelty), 4), "contrast": round(float(r.contrast), 4),
-                    "spread": round(float(r.spread), 4), "origin": r.origin})
+        spellings = variants.get(r.key) or [r.term]
+        examples = example_documents(store, spellings, ids, cfg["examples"])
+        item = {"term": r.term, "score": float(r.score), "documents": int(r.documents),
+                "first_seen": str(r.first_seen)[:10], "examples": [e["sentence"] for e in examples],
+                "status": r.status, "sources": int(r.sources), "growth": round(float(r.growth), 4),
+                "novelty": round(float(r.novelty), 4), "contrast": round(float(r.contrast), 4),
+                "spread": round(float(r.spread), 4), "origin": r.origin, "key": r.key,
+                "variants": spellings, "example_documents": examples}
+        if r.status == "rejected" and decided[r.key].get("reason"):
+            item["reason"] = decided[r.key]["reason"]
+        out.append(item)
+    listed = {o["key"] for o in out}
+    for key, d in decided.items():  # decided terms the computation no longer finds stay visible
+        if key not in listed and (d["status"] == "accepted" or include_rejected):
+            out.append(_decided_row(key, d))
     return out
+
+
+def catalogue_proposals(items: list[dict[str, Any]], catalogue: Any) -> list[dict[str, Any]]:
+    """Accepted emerging terms as proposals for the catalogue: the term, its spellings (nl/en terms for a new
+    entry or synonyms), figures and whether a catalogue entry already covers it."""
+    known = {term_key(str(t)) for t in blocked_terms_from_catalogue(catalogue)}
+    return [{"term": t["term"], "terms": sorted(set(t.get("variants") or [t["term"]])),
+             "documents": int(t["documents"]), "sources": int(t.get("sources") or 0),
+             "first_seen": t["first_seen"], "example": (t.get("examples") or [""])[0],
+             "in_catalogue": term_key(t["term"]) in known}
+            for t in items if t.get("status") == "accepted"]
+
+
+def blocked_terms_from_catalogue(catalogue: Any) -> set[str]:
+    """Every term, name and abbreviation of the catalogue's technologies (lower case)."""
+    out: set[str] = set()
+    for tech in getattr(catalogue, "technologies", {}).values():
+        out |= {str(getattr(tech, a, "") or "").lower() for a in ("id", "name", "name_en")}
+        terms = tech.all_terms() if hasattr(tech, "all_terms") else []
+        out |= {str(t).lower() for t in terms + list(getattr(tech, "abbreviations", []) or [])}
+    return out - {""}

@@ -26,18 +26,22 @@ class Flag:
     evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
-def evidence_json(items: list[dict[str, Any]]) -> str:
-    """The flag evidence list: {document_id, title, url, source_id (and source), published, sentence, stage}."""
+def evidence_json(items: list[dict[str, Any]], names: dict[str, str] | None = None) -> str:
+    """The flag evidence list: {document_id, title, url, source_id, source (its name), published, sentence,
+    stage, mention_id}."""
     out = []
     for item in items:
         row = {k: item.get(k) for k in EVIDENCE_KEYS}
-        row["source"] = item.get("source_id")
+        sid = item.get("source_id")
+        row["source"] = (names or {}).get(sid) or item.get("source") or sid
         out.append(row)
     return dumps(out)
 
 
-def write(store, flags: list[Flag]) -> int:
-    """Insert new flags (existing dedup keys are left alone) with a 'created' audit event; returns new count."""
+def write(store, flags: list[Flag], names: dict[str, str] | None = None) -> int:
+    """Insert new flags (existing dedup keys are left alone) with a 'created' audit event; returns new count.
+
+    `names` maps source ids to display names for the evidence."""
     now = iso(utcnow())
     created = 0
     with store.transaction() as conn:
@@ -46,7 +50,7 @@ def write(store, flags: list[Flag]) -> int:
                 "INSERT INTO flags(type, subject, tech, process, month, score, title, detail, evidence, status, "
                 "created_at, dedup_key) VALUES (?,?,?,?,?,?,?,?,?,'open',?,?) ON CONFLICT(dedup_key) DO NOTHING",
                 (flag.type, flag.subject, flag.tech, flag.process, flag.month, round(float(flag.score), 4),
-                 flag.title, dumps(flag.detail), evidence_json(flag.evidence), now, flag.dedup_key))
+                 flag.title, dumps(flag.detail), evidence_json(flag.evidence, names), now, flag.dedup_key))
             if cur.rowcount == 1:
                 created += 1
                 conn.execute("INSERT INTO flag_events(flag_id, action, actor, at, reason, after) "
@@ -72,17 +76,24 @@ def horizon_flags(items: list[dict[str, Any]], skip: dict[str, bool], month: str
 
 
 def burst_flags(bursts: list[dict[str, Any]], names: dict[str, str], since: str, month: str) -> list[Flag]:
+    """One flag per recent burst; its evidence is the burst's own documents (`evidence` on each burst)."""
     return [Flag("burst", b["tech"], f"burst:{b['tech']}:{b['start']}",
                  f"{names.get(b['tech'], b['tech'])}: burst since {b['start']}", b["strength"], month,
-                 tech=b["tech"], detail={"start": b["start"], "end": b["end"], "strength": b["strength"]})
+                 tech=b["tech"], detail={"start": b["start"], "end": b["end"], "strength": b["strength"]},
+                 evidence=b.get("evidence", []))
             for b in bursts if b["start"] >= since]
 
 
 def emerging_flags(terms: list[dict[str, Any]], top: int, month: str) -> list[Flag]:
-    return [Flag("emerging-term", t["term"], f"emerging-term:{t['term']}", f"Emerging term: {t['term']}",
-                 t["score"], month, detail={k: t[k] for k in ("documents", "sources", "first_seen", "growth")},
-                 evidence=[{"sentence": s} for s in t["examples"]])
-            for t in terms[:top]]
+    """Candidate terms only (accepted and rejected ones were decided); evidence: each example sentence with
+    its document, url, source and date. Keyed by the variant key so a new spelling is not a new flag."""
+    fresh = [t for t in terms if t.get("status", "candidate") == "candidate"]
+    return [Flag("emerging-term", t["term"], f"emerging-term:{t.get('key') or t['term']}",
+                 f"Emerging term: {t['term']}", t["score"], month,
+                 detail={k: t[k] for k in ("documents", "sources", "first_seen", "growth")}
+                 | ({"variants": ", ".join(t["variants"])} if len(t.get("variants") or []) > 1 else {}),
+                 evidence=t.get("example_documents") or [{"sentence": s} for s in t["examples"]])
+            for t in fresh[:top]]
 
 
 def reach_flags(pairs: list[dict[str, Any]], names: dict[str, str], month: str) -> list[Flag]:

@@ -128,6 +128,24 @@ def reach_evidence(store: Store, tech: str, process: str, as_of: date, limit: in
         (tech, process, cutoff(as_of), limit))
 
 
+def burst_evidence(store: Store, tech: str, start: str, end: str, as_of: date, limit: int) -> list[dict]:
+    """Mentions of a technology in documents published during a burst (start..end), newest first."""
+    return store.query(
+        "SELECT d.id AS document_id, d.title, COALESCE(d.canonical_url, d.url) AS url, d.source_id, d.published, "
+        "m.sentence, m.stage, m.id AS mention_id FROM mentions m JOIN documents d ON d.id = m.document_id "
+        f"WHERE m.kind = 'technology' AND m.target = ? AND {LIVE_DOCS} AND d.published >= ? "
+        "AND substr(d.published, 1, 10) <= ? GROUP BY d.id ORDER BY d.published DESC, d.id LIMIT ?",
+        (tech, cutoff(as_of), str(start)[:10], str(end or as_of.isoformat())[:10], limit))
+
+
+def source_names(store: Store) -> dict[str, str]:
+    """Source id -> display name from the sources table (empty when the harvest tables are missing)."""
+    if not store.db["sources"].exists():
+        return {}
+    rows = store.query("SELECT id, name FROM sources WHERE name IS NOT NULL AND name != ''")
+    return {r["id"]: r["name"] for r in rows}
+
+
 def document_details(store: Store, ids: list[int]) -> dict[int, dict]:
     """Title, url, source and date of a few documents, for evidence lists."""
     if not ids:

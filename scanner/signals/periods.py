@@ -29,6 +29,25 @@ def parse_as_of(value: str | date | datetime | None) -> date:
         raise ScannerError(f"invalid --as-of date {value!r} (expected YYYY-MM-DD)") from None
 
 
+def last_complete_month(today: date | None = None) -> str:
+    """The last month that has ended before today (UTC): the default month of every report."""
+    today = today or datetime.utcnow().date()
+    return month_key(today.replace(day=1) - timedelta(days=1))
+
+
+def is_partial(month: str | None, today: date | None = None) -> bool:
+    """True for the running month (and any later one): its figures are not complete yet."""
+    return bool(month) and str(month)[:7] > last_complete_month(today)
+
+
+def reporting_month(as_of: date) -> tuple[str, str | None]:
+    """(the month to report as of this date, the running month left out or None): the as-of month when
+    as_of is its last day, else the month before it."""
+    if as_of == month_end(as_of):
+        return month_key(as_of), None
+    return month_key(as_of.replace(day=1) - timedelta(days=1)), month_key(as_of)
+
+
 def cutoff(as_of: date) -> str:
     """Exclusive upper bound for ISO `published` strings: the day after as_of."""
     return (as_of + timedelta(days=1)).isoformat()

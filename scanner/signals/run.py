@@ -31,15 +31,34 @@ def history(store, ev: horizon.Evidence, chain: horizon.MonthChain, techs: list[
             probs = dict(zip(horizon.HORIZONS, [round(float(p), 4) for p in snap.probs[i]]))
             rows.append((tech.id, month, snap.estimates[i], prev.estimates[i], dumps(probs),
                          round(float(snap.mu[i]), 3), int(snap.counts[i]), int(tech.id in snap.overrides),
-                         dumps({"sd_years": round(float(snap.sd[i]), 3), "as_of": end.isoformat()}),
+                         dumps({"sd_years": round(float(snap.sd[i]), 3), "as_of": end.isoformat(),
+                                "municipalities": int(snap.municipalities[i])}),
                          as_of.isoformat()))
         prev = snap
     return rows
 
 
+def closed_month_flags(store, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> list[flags.Flag]:
+    """Horizon changes of the last complete month, when as_of falls inside a running month: the moves the
+    month's digest reports are in the queue too (dedup keys make a re-run or a later run add nothing)."""
+    if as_of == month_end(as_of):
+        return []
+    end = month_end(add_months(as_of.replace(day=1), -1))
+    items = horizon.estimate_all(store, techs, end, cfg)[0]
+    return flags.horizon_flags(items, not_news(items, cfg["flag_min_evidence"]), month_key(end))
+
+
 def not_news(items: list[dict], min_evidence: int) -> dict[str, bool]:
     """Changes not worth a flag: no evidence (the 2019 prior ageing) or too little to trust."""
     return {h["id"]: h["evidence"] < max(min_evidence, 1) for h in items}
+
+
+def _week_end(week: str | None) -> str | None:
+    """The last day of a burst's final week (bursts name weeks by their Monday)."""
+    try:
+        return (date.fromisoformat(str(week)[:10]) + timedelta(days=6)).isoformat()
+    except ValueError:
+        return None
 
 
 def store_trends(conn, result: trends.TrendResult, as_of: date) -> None:
@@ -109,13 +128,18 @@ def run(store, as_of: date, techs: list[TechInfo], procs: list[ProcessInfo], cat
               "documents": r.documents, "reach_month": r.reach_month,
               "evidence": frames.reach_evidence(store, r.tech, r.process, as_of, hcfg["top_evidence"])}
              for r in reach.itertuples(index=False) if r.tech in names and r.process in proc_names]
+    for b in trend.bursts:
+        if b["start"] >= since and b["tech"] in names:
+            b["evidence"] = frames.burst_evidence(store, b["tech"], b["start"], _week_end(b["end"]), as_of,
+                                                 hcfg["top_evidence"])
     unsure = frames.low_confidence_mentions(store, as_of.replace(day=1), as_of, scfg["low_confidence_score"],
                                             scfg["low_confidence_top"])
-    new = flags.write(store, flags.horizon_flags(items, not_news(items, hcfg["flag_min_evidence"]), month)
+    closed = closed_month_flags(store, techs, as_of, hcfg)
+    new = flags.write(store, closed + flags.horizon_flags(items, not_news(items, hcfg["flag_min_evidence"]), month)
                       + flags.burst_flags(trend.bursts, names, since, month)
                       + flags.emerging_flags(terms, ecfg["flag_top"], month)
                       + flags.reach_flags(pairs, names, month)
-                      + flags.low_confidence_flags(unsure, names, month))
+                      + flags.low_confidence_flags(unsure, names, month), frames.source_names(store))
     changed = [{"id": h["id"], "previous": h["previous"], "estimate": h["estimate"]} for h in items if h["changed"]]
     return {"as_of": as_of.isoformat(), "technologies": len(techs), "changed": len(changed),
             "changed_items": changed,
