@@ -53,6 +53,10 @@ class Evidence:
     reach_days: list[np.ndarray]   # per technology: first evidence day of each municipality (reach stages)
     adopt_days: list[np.ndarray]   # per technology: first adoption day of each municipality, sorted
     in_use: np.ndarray          # per technology: in use at the baseline (measures the adoption-news rate)
+    tech_rows: list[np.ndarray]    # per technology: its row indices (date order)
+    adopt_months: list[np.ndarray]  # per technology: (day, month index) of its adoption/procurement rows
+    in_use_adopt_days: np.ndarray  # sorted days of adoption/procurement rows of in-use technologies
+    pair_tech: np.ndarray       # technology of each (technology, source) pair
 
 
 def lookup(values: pd.Series, fn: Any) -> np.ndarray:
@@ -85,11 +89,18 @@ def load_evidence(store: Any, as_of: date, techs: list[TechInfo], cfg: dict[str,
         if len(df) else np.zeros(0, dtype=np.int64)
     key_code, key_ll = likelihood_keys(months, stage_code, confidence, cfg)
     reach_days, adopt_days = first_days(df, tech_code, day, len(ids))
+    in_use = np.array([t.baseline == "in-use" for t in techs], dtype=bool)
+    adopting = np.isin(stage_code, [STAGES.index(s) for s in ADOPTION_STAGES])
+    tech_rows = [np.flatnonzero(tech_code == k) for k in range(len(ids))]
+    adopt_months = [np.stack([day[r[adopting[r]]], months[r[adopting[r]]]]) for r in tech_rows]
+    in_use_adopt = np.sort(day[adopting & in_use[tech_code]]) if len(day) else np.zeros(0, dtype=np.int64)
+    pair_tech = np.zeros(len(uniques), dtype=np.int64)
+    pair_tech[np.asarray(pair_code)] = tech_code
     return Evidence(df, tech_code, np.asarray(pair_code), np.asarray(source_code), day,
                     1970.0 + day / DAYS_PER_YEAR, stage_code, confidence,
                     lookup(df["source_type"], lambda t: types.get(t, types["default"])),
                     municipal_coverage(docs), len(ids), len(uniques), months, key_code, key_ll,
-                    reach_days, adopt_days, np.array([t.baseline == "in-use" for t in techs], dtype=bool))
+                    reach_days, adopt_days, in_use, tech_rows, adopt_months, in_use_adopt, pair_tech)
 
 
 def likelihood_keys(months: np.ndarray, stage_code: np.ndarray, confidence: np.ndarray,
@@ -182,9 +193,8 @@ def silence_loglik(ev: Evidence, tech_row: int, tech: TechInfo, as_of: date, cfg
     start = int(tech.baseline_date[:4]) * 12 + int(tech.baseline_date[5:7]) - 1
     cov = ev.coverage[(ev.coverage.index >= start) & (ev.coverage.index <= month_index(as_of))]
     rate = float(cfg["silence_weight"]) * adoption_rate(ev, as_of, cfg)
-    live = (ev.tech_code == tech_row) & (ev.day <= (as_of - EPOCH).days) & np.isin(
-        ev.stage_code, [STAGES.index(s) for s in ADOPTION_STAGES])
-    silent = cov[~np.isin(cov.index.to_numpy(), ev.month_idx[live])]
+    adopt_day, adopt_month = ev.adopt_months[tech_row]
+    silent = cov[~np.isin(cov.index.to_numpy(), adopt_month[adopt_day <= (as_of - EPOCH).days])]
     if silent.empty:
         return out
     years = (silent.index.to_numpy() // 12) + (silent.index.to_numpy() % 12 + 0.5) / 12
@@ -202,8 +212,7 @@ def adoption_rate(ev: Evidence, as_of: date, cfg: dict[str, Any]) -> float:
     docs = float(ev.coverage[ev.coverage.index <= month_index(as_of)].sum())
     if not docs or not ev.in_use.any():
         return float(cfg["silence_min_rate"])
-    adopted = np.isin(ev.stage_code, [STAGES.index(s) for s in ADOPTION_STAGES]) & (ev.day <= now)
-    rows = float((adopted & ev.in_use[ev.tech_code]).sum()) if len(ev.tech_code) else 0.0
+    rows = float(np.searchsorted(ev.in_use_adopt_days, now, side="right"))
     return max(rows / (docs * float(ev.in_use.sum())), float(cfg["silence_min_rate"]))
 
 
@@ -272,7 +281,7 @@ def reach_of(ev: Evidence, row: int, as_of: date, n_municipalities: int,
 
 def tech_posterior(ev: Evidence, lam: np.ndarray, row: int, tech: TechInfo, as_of: date,
                    cfg: dict[str, Any]) -> TechPosterior:
-    rows = np.flatnonzero((ev.tech_code == row) & (lam > 0))
+    rows = ev.tech_rows[row][lam[ev.tech_rows[row]] > 0]
     count, crossed = reach_of(ev, row, as_of, int(cfg["municipalities_total"]), cfg)
     return TechPosterior(prior_loglik(tech, cfg), silence_loglik(ev, row, tech, as_of, cfg),
                          reach_loglik(crossed, cfg), rows, lam[rows], count, crossed)
@@ -321,8 +330,7 @@ def recent_sources(ev: Evidence, as_of: date, months: int, n_tech: int) -> np.nd
     """Distinct sources per technology with evidence in the `months` before as_of."""
     now = (as_of - EPOCH).days
     sel = (ev.day <= now) & (ev.day > now - months * DAYS_PER_YEAR / 12)
-    pairs = set(zip(ev.tech_code[sel].tolist(), ev.source_code[sel].tolist()))
-    return np.bincount(np.array([t for t, _ in pairs], dtype=np.int64), minlength=n_tech)
+    return np.bincount(ev.pair_tech[np.unique(ev.pair_code[sel])], minlength=n_tech)
 
 
 def step(previous: np.ndarray | None, probs: np.ndarray, margin: float,
