@@ -88,9 +88,14 @@ def model_input(text: str, lang: str, rules: StageRules | None = None, cap: int 
     """What the stage model reads: the text plus one pseudo-word per unit of stage-cue weight (at most
     `cap` per stage), so the model can weigh the catalogue's cue phrases against everything else.
     Training (scanner/train/real.py) and tagging call this same function."""
-    weights = (rules or _default_rules()).weights(text, lang)
-    cues = " ".join(f"hscue{stage}" for stage, w in sorted(weights.items()) for _ in range(int(min(w, cap))))
+    cues = cue_words(text, lang, rules, cap)
     return f"{text}\n{cues}" if cues else text
+
+
+def cue_words(text: str, lang: str, rules: StageRules | None = None, cap: int = 5) -> str:
+    """The pseudo-words model_input appends to `text` ('' when it has no stage cue)."""
+    weights = (rules or _default_rules()).weights(text, lang)
+    return " ".join(f"hscue{stage}" for stage, w in sorted(weights.items()) for _ in range(int(min(w, cap))))
 
 
 def rule_stage(text: str, lang: str) -> tuple[str, dict[str, float]]:
