@@ -284,6 +284,10 @@ def build_nlp(lang: str, catalogue: Any = None, config: dict[str, Any] | None = 
               if k in config}
     nlp.add_pipe("hs_labels", config={"rules_key": key, **labels})
     nlp.add_pipe("hs_candidates", config={"rules_key": key, "min_chars": int(config.get("candidate_min_chars", 4))})
+    # The tokenizer caches at most max_cache_size chunks; tokenizing the ~19,000 matcher phrases above
+    # filled it, so no word of a document was ever cached (6-10x slower). Start documents afresh.
+    nlp.tokenizer.max_cache_size = int(config.get("tokenizer_cache_size", 100_000))
+    nlp.tokenizer._flush_cache()
     return nlp
 
 

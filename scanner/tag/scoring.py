@@ -10,7 +10,6 @@ re-indexing those ids; one sparse product per model gives every document's logit
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -19,9 +18,8 @@ import numpy as np
 from scanner.train.linear import NAME_FEATURE, TOKEN, LinearTextModel, word_ngrams
 
 _EMPTY = np.zeros(0, dtype=np.int64)
-
-
-_SHIFT = 20  # a key is (feature id << _SHIFT) | count: one integer sort sums duplicate features
+_SHIFT = 20  # (feature id << _SHIFT) | count: one integer sort groups a text's features with their counts
+_MASK = (1 << _SHIFT) - 1
 
 
 @dataclass
@@ -30,19 +28,6 @@ class Bag:
 
     ids: np.ndarray
     counts: np.ndarray
-
-    @classmethod
-    def of(cls, ids: np.ndarray, counts: np.ndarray) -> "Bag":
-        """Duplicates summed: one sort of packed keys instead of a sort per model and batch."""
-        if not len(ids):
-            return cls(_EMPTY, _EMPTY)
-        keys = np.sort((ids << _SHIFT) | counts)
-        ids, counts = keys >> _SHIFT, keys & ((1 << _SHIFT) - 1)
-        starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
-        return cls(ids[starts], np.add.reduceat(counts, starts))
-
-    def __add__(self, other: "Bag") -> "Bag":
-        return Bag.of(np.concatenate([self.ids, other.ids]), np.concatenate([self.counts, other.counts]))
 
 
 def compatible(models: Sequence[LinearTextModel]) -> bool:
@@ -54,7 +39,7 @@ def compatible(models: Sequence[LinearTextModel]) -> bool:
 class SharedScorer:
     """Scores texts with several LinearTextModels from one analysis of each text."""
 
-    def __init__(self, models: dict[str, LinearTextModel], cache_size: int = 200_000) -> None:
+    def __init__(self, models: dict[str, LinearTextModel], max_words: int = 500_000) -> None:
         if not models or not compatible(list(models.values())):
             raise ValueError("the models do not share one analyser")
         first = next(iter(models.values()))
@@ -71,47 +56,88 @@ class SharedScorer:
             self.maps[name] = table
             self.coef_t[name] = np.ascontiguousarray(model.coef.T)
         self.name_id = self.vocab.get(NAME_FEATURE)
-        self.cache: dict[str, np.ndarray] = {}
-        self.cache_size = cache_size
+        self.max_words = max_words
+        self._reset_words()
 
-    def _word(self, word: str) -> np.ndarray:
-        """Union ids of a lower-cased word's own unigram and its character n-grams."""
+    def _reset_words(self) -> None:
+        """The word table: word id -> its feature ids (own unigram + character n-grams) as one flat
+        array with offsets, and the vocabulary's word bigrams as sorted (word id, word id) keys."""
+        self.word_ids: dict[str, int] = {}
+        self._flat = np.empty(1 << 20, dtype=np.int64)
+        self._used = 0
+        self._start = np.empty(1 << 16, dtype=np.int64)
+        self._len = np.empty(1 << 16, dtype=np.int64)
+        keys, uids = [], []
+        for term, uid in self.vocab.items():
+            first, sep, second = term.partition(" ")
+            if sep and first and second and " " not in second:  # char n-grams have spaces only at the edges
+                keys.append((self._word(first) << 32) | self._word(second))
+                uids.append(uid)
+        order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
+        self.pair_keys = np.asarray(keys, dtype=np.int64)[order]
+        self.pair_ids = np.asarray(uids, dtype=np.int64)[order]
+
+    def _word(self, word: str) -> int:
+        """The id of a lower-cased word, adding it (and its features) to the table when new."""
+        known = self.word_ids.get(word)
+        if known is not None:
+            return known
         vocab = self.vocab
-        ids = np.fromiter((i for g in (word, *word_ngrams(word, self.char_low, self.char_high))
-                           if (i := vocab.get(g)) is not None), dtype=np.int64)
-        if len(self.cache) >= self.cache_size:
-            self.cache.clear()
-        self.cache[word] = ids
-        return ids
+        feats = np.fromiter((i for g in (word, *word_ngrams(word, self.char_low, self.char_high))
+                             if (i := vocab.get(g)) is not None), dtype=np.int64)
+        wid = len(self.word_ids)
+        if wid >= len(self._start):
+            self._start = np.resize(self._start, 2 * len(self._start))
+            self._len = np.resize(self._len, 2 * len(self._len))
+        while self._used + len(feats) > len(self._flat):
+            self._flat = np.resize(self._flat, 2 * len(self._flat))
+        self._flat[self._used:self._used + len(feats)] = feats
+        self._start[wid], self._len[wid] = self._used, len(feats)
+        self._used += len(feats)
+        self.word_ids[word] = wid
+        return wid
 
-    def bag(self, raw: list[str], before: str | None = None) -> Bag:
-        """Features of a token list (TOKEN.findall of a text); `before` is the lower-cased token that
-        precedes it (its bigram with the first token counts), for a text analysed in two parts."""
+    def word_array(self, raw: list[str]) -> np.ndarray:
+        """Word ids of a token list (TOKEN.findall of a text), lower-cased as the analyser does."""
+        if len(self.word_ids) > self.max_words:
+            self._reset_words()
         low = list(map(str.lower, raw))
-        words = Counter(low)
-        get, word = self.cache.get, self._word
-        arrays = [a if (a := get(w)) is not None else word(w) for w in words]
-        sizes = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
-        ids = np.concatenate(arrays) if arrays else _EMPTY
-        counts = np.repeat(np.fromiter(words.values(), dtype=np.int64, count=len(words)), sizes)
-        pairs = Counter(map(" ".join, zip([before, *low] if before is not None else low,
-                                          low if before is not None else low[1:])))
-        vocab = self.vocab
-        found = [(i, c) for b, c in pairs.items() if (i := vocab.get(b)) is not None]
-        extra_ids = [i for i, _ in found]
-        extra_counts = [c for _, c in found]
-        if self.name_id is not None and self.names:
-            named = sum(map(self.names.__contains__, raw))
-            if named:
-                extra_ids.append(self.name_id)
-                extra_counts.append(named)
-        if extra_ids:
-            ids = np.concatenate([ids, np.asarray(extra_ids, dtype=np.int64)])
-            counts = np.concatenate([counts, np.asarray(extra_counts, dtype=np.int64)])
-        return Bag.of(ids, counts)
+        ids = list(map(self.word_ids.get, low))
+        if None in ids:
+            ids = [i if i is not None else self._word(w) for i, w in zip(ids, low)]
+        return np.asarray(ids, dtype=np.int64)
+
+    def named(self, raw: list[str]) -> int:
+        """How many tokens are municipality names (case-sensitive, as the analyser counts them)."""
+        return sum(map(self.names.__contains__, raw)) if self.names and self.name_id is not None else 0
+
+    def bag(self, words: np.ndarray, named: int = 0) -> Bag:
+        """Features of a text from its word ids: each word's unigram and n-grams, the bigrams of
+        consecutive words the vocabulary knows, and the municipality-name feature."""
+        if not len(words):
+            return Bag(_EMPTY, _EMPTY)
+        distinct, times = np.unique(words, return_counts=True)  # features once per distinct word
+        lens = self._len[distinct]
+        ends = np.cumsum(lens)
+        offsets = np.repeat(self._start[distinct] - (ends - lens), lens) + np.arange(int(ends[-1]))
+        feats, counts = [self._flat[offsets]], [np.repeat(times, lens)]
+        if len(words) > 1 and len(self.pair_keys):
+            keys = (words[:-1] << 32) | words[1:]
+            pos = np.minimum(np.searchsorted(self.pair_keys, keys), len(self.pair_keys) - 1)
+            found = self.pair_ids[pos[self.pair_keys[pos] == keys]]
+            feats.append(found)
+            counts.append(np.ones(len(found), dtype=np.int64))
+        if named:
+            feats.append(np.array([self.name_id], dtype=np.int64))
+            counts.append(np.array([named], dtype=np.int64))
+        packed = np.sort((np.concatenate(feats) << _SHIFT) | np.concatenate(counts))
+        ids, counts = packed >> _SHIFT, packed & _MASK
+        starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+        return Bag(ids[starts], np.add.reduceat(counts, starts))
 
     def text_bag(self, text: str) -> Bag:
-        return self.bag(TOKEN.findall(text))
+        raw = TOKEN.findall(text)
+        return self.bag(self.word_array(raw), self.named(raw))
 
     def scores(self, name: str, bags: Sequence[Bag]) -> np.ndarray:
         """(documents, labels) probabilities of model `name`, as LinearTextModel.scores gives them."""
@@ -166,31 +192,38 @@ class BatchClassifiers:
     def _bags(self, text: str, lang: str) -> dict[str, Bag]:
         from scanner.tag.stage import cue_words
 
-        scorer, cache, out = self.scorer, {}, {}
-
-        def prefix(chars: int) -> tuple[list[str], Bag]:
-            key = min(len(text), chars)
-            if key not in cache:
-                raw = TOKEN.findall(text[:key])
-                cache[key] = (raw, scorer.bag(raw))
-            return cache[key]
-
+        scorer, out = self.scorer, {}
+        full = min(len(text), self.labels.max_chars if self.labels is not None else self.stage.max_chars
+                   if self.stage is not None else self.relevance.max_chars)
+        raw, words = self._tokens(text, full)
+        named = scorer.named(raw)
+        full_bag = scorer.bag(words, named)
         if self.labels is not None:
-            out["labels"] = prefix(self.labels.max_chars)[1]
+            out["labels"] = full_bag
         if self.relevance is not None:
-            out["relevance"] = prefix(self.relevance.max_chars)[1]
+            cut = min(len(text), self.relevance.max_chars)
+            if cut == full:
+                out["relevance"] = full_bag
+            else:
+                part = TOKEN.findall(text[:cut])
+                out["relevance"] = scorer.bag(scorer.word_array(part), scorer.named(part))
         if self.stage is not None:
             chars = self.stage.max_chars
             cues = cue_words(text, lang, self.stage_rules)
-            if not cues or len(text) >= chars:
-                out["stage"] = prefix(chars)[1]
-            elif len(text) + 1 + len(cues) <= chars:
-                raw, bag = prefix(chars)
-                before = raw[-1].lower() if raw else None
-                out["stage"] = bag + scorer.bag(TOKEN.findall(cues), before)
-            else:  # the cut falls inside the cue words
-                out["stage"] = scorer.text_bag(f"{text}\n{cues}"[:chars])
+            if full == min(len(text), chars) and (not cues or len(text) >= chars):
+                out["stage"] = full_bag
+            elif full == len(text) and len(text) + 1 + len(cues) <= chars:
+                cue_raw = TOKEN.findall(cues)
+                out["stage"] = scorer.bag(np.concatenate([words, scorer.word_array(cue_raw)]),
+                                          named + scorer.named(cue_raw))
+            else:  # another cut: analyse the stage model's own input
+                out["stage"] = scorer.text_bag(f"{text}\n{cues}"[:chars] if cues else text[:chars])
         return out
+
+    def _tokens(self, text: str, cut: int) -> tuple[list[str], np.ndarray]:
+        """Tokens and word ids of text[:cut]."""
+        raw = TOKEN.findall(text[:cut])
+        return raw, self.scorer.word_array(raw)
 
     def predict(self, texts: Sequence[str], langs: Sequence[str]) -> dict[str, list[dict[str, float]]]:
         """{model name: one score dict per text}, each as that model's own `predict` gives it."""
