@@ -131,6 +131,8 @@ class SharedScorer:
             feats.append(np.array([self.name_id], dtype=np.int64))
             counts.append(np.array([named], dtype=np.int64))
         packed = np.sort((np.concatenate(feats) << _SHIFT) | np.concatenate(counts))
+        if not len(packed):  # words the vocabulary knows nothing of
+            return Bag(_EMPTY, _EMPTY)
         ids, counts = packed >> _SHIFT, packed & _MASK
         starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
         return Bag(ids[starts], np.add.reduceat(counts, starts))
