@@ -161,3 +161,13 @@ def test_reclassify_killed_part_way_resumes_without_tagging_twice(store) -> None
     logged = [r[0] for r in store.conn.execute("SELECT document_id FROM tag_log")]
     assert sorted(logged) == sorted(ids)  # every document once
     assert signals.classify(store, tagger=tagger, reclassify=True)["documents"] == 10  # a new re-tag: all again
+
+
+@pytest.mark.slow
+def test_bench_classify_kills_and_resumes(tmp_path) -> None:
+    from scanner.bench.classify import bench_classify
+
+    figures = bench_classify(tmp_path / "bench.db", n=300, words=80, workers=2)
+    assert figures["docs"] == 300 and figures["tagged_twice"] == 0 and figures["all_tagged_once"]
+    assert figures["tagged_before_kill"] + figures["tagged_on_resume"] == 300
+    assert figures["extrapolated_200k_s"] > 0 and figures["full_retag_cpu_s"] > 0
