@@ -128,7 +128,8 @@ def test_batched_classifiers_equal_each_models_own_predict() -> None:
     base = "De gemeente Utrecht start een proef met een chatbot; de pilot is stopgezet. "
     cues = len(model_input(base, "nl", fast.stage_rules)) - len(base)
     texts = [base, base * 40, base * 200, "x" * (stage_chars - cues // 2) + " pilot proef", "Utrecht",
-             "a" * 1999 + "bcd efg" + base, "ΟΔΟΣ İstanbul " + base, "!!!"]
+             "a" * 1999 + "bcd efg" + base, "a" * 1998 + "b cd" + base, "a" * 1999 + " Utrecht " + base * 3,
+             "ΟΔΟΣ İstanbul " + base, "!!!", "Utrecht" * 400, base * 26 + "Utrecht" + base]
     texts.append(("y" * (stage_chars - len(base) - 3)) + " " + base)  # the stage cut inside its cue words
     langs = ["nl"] * len(texts)
     got = batch.predict(texts, langs)
@@ -171,3 +172,22 @@ def test_bench_classify_kills_and_resumes(tmp_path) -> None:
     assert figures["docs"] == 300 and figures["tagged_twice"] == 0 and figures["all_tagged_once"]
     assert figures["tagged_before_kill"] + figures["tagged_on_resume"] == 300
     assert figures["extrapolated_200k_s"] > 0 and figures["full_retag_cpu_s"] > 0
+
+
+CUE_WORDS = st.sampled_from(["proef", "PROEF", "Pilot", "in gebruik", "IN  GEBRUIK", "stopgezet", "aanbesteding",
+                             "İN GEBRUİK", "ſtopgezet", "ΣΤΟΠ", "КОНТРАКТ", "pilot-project", "Kelvin \u212a",
+                             "rolled out", "ROLLED\nOUT", "é", "ß", "ﬅ"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CUE_WORDS | st.text(max_size=5), min_size=1, max_size=20), st.sampled_from(["nl", "en"]))
+def test_stage_cue_weights_on_lowered_text_equal_ignorecase(words: list[str], lang: str) -> None:
+    from scanner.tag.variants import normalise
+
+    rules = tagger("rules", True).stage_rules
+    text = " ".join(words)
+    expected: dict[str, float] = {}
+    for match in rules.regex[lang].finditer(text):
+        for cue in rules.cues[lang].get(normalise(match.group()), ()):
+            expected[cue.key] = expected.get(cue.key, 0.0) + cue.weight
+    assert rules.weights(text, lang) == expected

@@ -10,6 +10,7 @@ re-indexing those ids; one sparse product per model gives every document's logit
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -20,6 +21,7 @@ from scanner.train.linear import NAME_FEATURE, TOKEN, LinearTextModel, word_ngra
 _EMPTY = np.zeros(0, dtype=np.int64)
 _SHIFT = 20  # (feature id << _SHIFT) | count: one integer sort groups a text's features with their counts
 _MASK = (1 << _SHIFT) - 1
+_WORD_PAIR = re.compile(r"\w\w")  # TOKEN is \w+: a cut between two word characters splits a token
 
 
 @dataclass
@@ -197,18 +199,26 @@ class BatchClassifiers:
         scorer, out = self.scorer, {}
         full = min(len(text), self.labels.max_chars if self.labels is not None else self.stage.max_chars
                    if self.stage is not None else self.relevance.max_chars)
-        raw, words = self._tokens(text, full)
-        named = scorer.named(raw)
+        cut = min(len(text), self.relevance.max_chars) if self.relevance is not None else full
+        if cut < full:  # the relevance model reads a prefix: analyse it once and extend it to the full cut
+            head = TOKEN.findall(text[:cut])
+            head_words = scorer.word_array(head)
+            head_named = scorer.named(head)
+            out["relevance"] = scorer.bag(head_words, head_named)
+            tail = TOKEN.findall(text[cut:full])
+            if head and tail and _WORD_PAIR.fullmatch(text, cut - 1, cut + 1):  # a word runs across the cut
+                tail = [head[-1] + tail[0], *tail[1:]]
+                head_words, head_named = head_words[:-1], head_named - scorer.named(head[-1:])
+            words = np.concatenate([head_words, scorer.word_array(tail)])
+            named = head_named + scorer.named(tail)
+        else:
+            raw = TOKEN.findall(text[:full])
+            words, named = scorer.word_array(raw), scorer.named(raw)
         full_bag = scorer.bag(words, named)
         if self.labels is not None:
             out["labels"] = full_bag
-        if self.relevance is not None:
-            cut = min(len(text), self.relevance.max_chars)
-            if cut == full:
-                out["relevance"] = full_bag
-            else:
-                part = TOKEN.findall(text[:cut])
-                out["relevance"] = scorer.bag(scorer.word_array(part), scorer.named(part))
+        if self.relevance is not None and "relevance" not in out:
+            out["relevance"] = full_bag if cut == full else scorer.text_bag(text[:cut])
         if self.stage is not None:
             chars = self.stage.max_chars
             cues = cue_words(text, lang, self.stage_rules)
@@ -221,11 +231,6 @@ class BatchClassifiers:
             else:  # another cut: analyse the stage model's own input
                 out["stage"] = scorer.text_bag(f"{text}\n{cues}"[:chars] if cues else text[:chars])
         return out
-
-    def _tokens(self, text: str, cut: int) -> tuple[list[str], np.ndarray]:
-        """Tokens and word ids of text[:cut]."""
-        raw = TOKEN.findall(text[:cut])
-        return raw, self.scorer.word_array(raw)
 
     def predict(self, texts: Sequence[str], langs: Sequence[str]) -> dict[str, list[dict[str, float]]]:
         """{model name: one score dict per text}, each as that model's own `predict` gives it."""
