@@ -80,6 +80,10 @@ class StageRules:
                 out[cue.key] = out.get(cue.key, 0.0) + cue.weight
         return out
 
+    def __call__(self, text: str, lang: str, none_prior: float = NONE_PRIOR) -> tuple[str, dict[str, float]]:
+        scores = stage_scores(self.weights(text, lang), none_prior)
+        return best_stage(scores, self.rules.stage_order), scores
+
 
 @lru_cache(maxsize=1)
 def _unsafe() -> re.Pattern[str] | None:
@@ -97,10 +101,6 @@ def _unsafe() -> re.Pattern[str] | None:
             chars |= {char, char.upper(), char.lower(), char.title()}
     chars = {c for c in chars if len(c) == 1 and not c.isascii()} | {"\u212a", "\u212b", "\u0131", "\u017f"}
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
-
-    def __call__(self, text: str, lang: str, none_prior: float = NONE_PRIOR) -> tuple[str, dict[str, float]]:
-        scores = stage_scores(self.weights(text, lang), none_prior)
-        return best_stage(scores, self.rules.stage_order), scores
 
 
 @lru_cache(maxsize=4)
