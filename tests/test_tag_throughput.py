@@ -191,3 +191,14 @@ def test_stage_cue_weights_on_lowered_text_equal_ignorecase(words: list[str], la
         for cue in rules.cues[lang].get(normalise(match.group()), ()):
             expected[cue.key] = expected.get(cue.key, 0.0) + cue.weight
     assert rules.weights(text, lang) == expected
+
+
+def test_word_table_reset_between_batches_changes_nothing() -> None:
+    batch = tagger("models", True).batch_classifiers
+    texts = ["De gemeente Utrecht start een proef met een chatbot.", "Drones boven Zwolle: de pilot is gestopt."]
+    before = batch.predict(texts, ["nl", "nl"])
+    limit, batch.scorer.max_words = batch.scorer.max_words, 0
+    try:
+        assert batch.predict(texts, ["nl", "nl"]) == before  # the table is rebuilt before the batch
+    finally:
+        batch.scorer.max_words = limit

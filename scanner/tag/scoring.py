@@ -101,8 +101,6 @@ class SharedScorer:
 
     def word_array(self, raw: list[str]) -> np.ndarray:
         """Word ids of a token list (TOKEN.findall of a text), lower-cased as the analyser does."""
-        if len(self.word_ids) > self.max_words:
-            self._reset_words()
         low = list(map(str.lower, raw))
         ids = list(map(self.word_ids.get, low))
         if None in ids:
@@ -138,6 +136,12 @@ class SharedScorer:
         ids, counts = packed >> _SHIFT, packed & _MASK
         starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
         return Bag(ids[starts], np.add.reduceat(counts, starts))
+
+    def trim(self) -> None:
+        """Forget the words seen when there are too many (between batches: word ids must not change
+        while a batch is analysed)."""
+        if len(self.word_ids) > self.max_words:
+            self._reset_words()
 
     def text_bag(self, text: str) -> Bag:
         raw = TOKEN.findall(text)
@@ -234,6 +238,7 @@ class BatchClassifiers:
 
     def predict(self, texts: Sequence[str], langs: Sequence[str]) -> dict[str, list[dict[str, float]]]:
         """{model name: one score dict per text}, each as that model's own `predict` gives it."""
+        self.scorer.trim()
         bags = [self._bags(text, lang) for text, lang in zip(texts, langs)]
         out: dict[str, list[dict[str, float]]] = {}
         for name in ("stage", "labels", "relevance"):
