@@ -32,6 +32,20 @@ class Bag:
     counts: np.ndarray
 
 
+def _combine(a: Bag, b: Bag, sign: int) -> Bag:
+    """a + sign * b, feature-wise (zero counts dropped)."""
+    ids = np.concatenate([a.ids, b.ids])
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    counts = np.concatenate([a.counts, sign * b.counts])[order]
+    if not len(ids):
+        return a
+    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    summed = np.add.reduceat(counts, starts)
+    keep = summed != 0
+    return Bag(ids[starts][keep], summed[keep])
+
+
 def compatible(models: Sequence[LinearTextModel]) -> bool:
     """Whether the models share the analyser settings, so one analysis serves them all."""
     first = models[0]
@@ -65,6 +79,7 @@ class SharedScorer:
         """The word table: word id -> its feature ids (own unigram + character n-grams) as one flat
         array with offsets, and the vocabulary's word bigrams as sorted (word id, word id) keys."""
         self.word_ids: dict[str, int] = {}
+        self.raw_ids: dict[str, int] = {}  # tokens as written -> word id (skips lower-casing known forms)
         self._flat = np.empty(1 << 20, dtype=np.int64)
         self._used = 0
         self._start = np.empty(1 << 16, dtype=np.int64)
@@ -101,10 +116,12 @@ class SharedScorer:
 
     def word_array(self, raw: list[str]) -> np.ndarray:
         """Word ids of a token list (TOKEN.findall of a text), lower-cased as the analyser does."""
-        low = list(map(str.lower, raw))
-        ids = list(map(self.word_ids.get, low))
+        ids = list(map(self.raw_ids.get, raw))
         if None in ids:
-            ids = [i if i is not None else self._word(w) for i, w in zip(ids, low)]
+            known = self.raw_ids
+            for k, (i, token) in enumerate(zip(ids, raw)):
+                if i is None:
+                    ids[k] = known[token] = self._word(token.lower())
         return np.asarray(ids, dtype=np.int64)
 
     def named(self, raw: list[str]) -> int:
@@ -136,6 +153,18 @@ class SharedScorer:
         ids, counts = packed >> _SHIFT, packed & _MASK
         starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
         return Bag(ids[starts], np.add.reduceat(counts, starts))
+
+    def extend(self, bag: Bag, before: int | None, words: np.ndarray, named: int = 0) -> Bag:
+        """The bag of a text followed by more words: `bag` plus the new words' features, the bigram
+        joining them (`before` is the text's last word id) and their municipality names."""
+        if not len(words):
+            return bag
+        joined = np.concatenate([[before], words]) if before is not None else words
+        extra = self.bag(joined, named)
+        if before is not None:  # the first word of `joined` belongs to the text: take its features out
+            own = self.bag(np.asarray([before], dtype=np.int64))
+            extra = _combine(extra, own, -1)
+        return _combine(bag, extra, 1)
 
     def trim(self) -> None:
         """Forget the words seen when there are too many (between batches: word ids must not change
@@ -230,8 +259,8 @@ class BatchClassifiers:
                 out["stage"] = full_bag
             elif full == len(text) and len(text) + 1 + len(cues) <= chars:
                 cue_raw = TOKEN.findall(cues)
-                out["stage"] = scorer.bag(np.concatenate([words, scorer.word_array(cue_raw)]),
-                                          named + scorer.named(cue_raw))
+                out["stage"] = scorer.extend(full_bag, int(words[-1]) if len(words) else None,
+                                             scorer.word_array(cue_raw), scorer.named(cue_raw))
             else:  # another cut: analyse the stage model's own input
                 out["stage"] = scorer.text_bag(f"{text}\n{cues}"[:chars] if cues else text[:chars])
         return out
