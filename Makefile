@@ -58,6 +58,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/scanner bench tag
+	$(BIN)/scanner bench classify
 	$(BIN)/scanner bench harvest
 	$(BIN)/scanner bench signals
 	$(BIN)/scanner bench digest

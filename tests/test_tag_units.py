@@ -163,9 +163,11 @@ def test_overlap_longest_span_wins_but_process_and_technology_may_overlap() -> N
 def test_bench_reports_the_figures() -> None:
     from scanner.bench.tag import bench_tag
 
-    figures = bench_tag(n=40, words=120, seed=1)
-    assert set(figures) >= {"docs_per_s", "tokenizer_only_docs_per_s", "ratio", "docs", "words_per_doc"}
+    figures = bench_tag(n=40, words=120, seed=1, scaling_docs=60)
+    assert set(figures) >= {"docs_per_s", "without_classifiers_docs_per_s", "tokenizer_only_docs_per_s", "ratio",
+                            "docs", "words_per_doc", "peak_rss_mb", "classify_scaling"}
     assert figures["docs"] == 40 and figures["ratio"] > 0 and figures["words_per_doc"] > 100
+    assert figures["classify_scaling"]["docs"] == 60 and figures["classify_scaling"]["scaling"] > 0
 
 
 def test_relevance_model_adds_confident_municipal_and_model_factors() -> None:

@@ -5,7 +5,7 @@ import typer
 
 from scanner.cli.common import register_modules
 
-BENCHES = ["tag", "harvest", "signals", "digest", "flows", "ui", "official"]
+BENCHES = ["tag", "classify", "harvest", "signals", "digest", "flows", "ui", "official"]
 
 
 def register(app: typer.Typer) -> None:

@@ -12,8 +12,12 @@ def register(app: typer.Typer) -> None:
         docs: int = typer.Option(2000, "--docs", help="Generated documents."),
         words: int = typer.Option(600, "--words", help="Words per document."),
         seed: int = typer.Option(0, "--seed", help="Random seed of the generator."),
+        scaling_docs: int = typer.Option(3000, "--scaling-docs", min=0,
+                                         help="Documents for the classify --workers 1 vs 2 scaling (0: skip)."),
     ) -> None:
-        """Print {"docs_per_s", "tokenizer_only_docs_per_s", "ratio", ...}. Example: scanner bench tag --docs 500"""
+        """Print {"docs_per_s" (every classifier on), "without_classifiers_docs_per_s",
+        "tokenizer_only_docs_per_s" (spaCy's tokenizer on the same normalised text), "ratio", "peak_rss_mb",
+        "classify_scaling", ...}. Example: scanner bench tag --docs 500"""
         from scanner.bench.tag import bench_tag as run
 
-        typer.echo(json.dumps(run(n=docs, words=words, seed=seed)))
+        typer.echo(json.dumps(run(n=docs, words=words, seed=seed, scaling_docs=scaling_docs)))

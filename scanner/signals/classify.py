@@ -6,6 +6,7 @@ Pieces for the Prefect flow: `pending_ids` picks work, `load_docs` reads a batch
 from __future__ import annotations
 
 import logging
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator
 
@@ -42,15 +43,30 @@ def versions(tagger: Any, catalogue: Any) -> tuple[str, str]:
 
 
 def pending_ids(store, lexicon: str, model: str, reclassify: bool = False) -> list[int]:
-    """Live documents (near-duplicates count once, so they are skipped) lacking tags of these versions."""
+    """Live documents (near-duplicates count once, so they are skipped) lacking tags of these versions.
+
+    With `reclassify`, every live document, queued in `classify_queue` first; a queue left by a killed
+    re-tag is resumed instead of refilled, so no document is tagged twice."""
     if reclassify:
-        sql, params = "SELECT id FROM documents WHERE duplicate_of IS NULL ORDER BY id", ()
+        return queue_reclassify(store)
     else:
         sql = ("SELECT d.id FROM documents d LEFT JOIN doc_tags t ON t.document_id = d.id "
                "WHERE d.duplicate_of IS NULL AND (t.document_id IS NULL OR t.lexicon_version IS NOT ? "
                "OR t.model_version IS NOT ?) ORDER BY d.id")
         params = (lexicon, model)
     return [r[0] for r in store.conn.execute(sql, params)]
+
+
+def queue_reclassify(store) -> list[int]:
+    """The ids still queued by an unfinished re-tag, else every live document (queued now)."""
+    left = [r[0] for r in store.conn.execute("SELECT document_id FROM classify_queue ORDER BY document_id")]
+    if left:
+        log.info("resuming a re-tag: %d documents left", len(left))
+        return left
+    with store.transaction() as conn:
+        conn.execute("INSERT OR IGNORE INTO classify_queue(document_id) "
+                     "SELECT id FROM documents WHERE duplicate_of IS NULL")
+    return [r[0] for r in store.conn.execute("SELECT document_id FROM classify_queue ORDER BY document_id")]
 
 
 def load_docs(store, ids: list[int]) -> list[dict[str, Any]]:
@@ -132,6 +148,7 @@ def write_rows(store, rows: dict[str, Any]) -> int:
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows["mentions"])
         reapply_relabels(store, [i for (i,) in ids])  # analysts' corrections survive re-tagging
+        conn.executemany("DELETE FROM classify_queue WHERE document_id = ?", ids)
     return len(ids)
 
 
@@ -156,7 +173,14 @@ def _tagged_batches(store, ids: list[int], batch_size: int, workers: int, tagger
         return
     with ProcessPoolExecutor(workers, initializer=_worker_init,
                              initargs=(factory, getattr(tagger, "catalogue", None))) as pool:
-        yield from pool.map(_worker_batch, (load_docs(store, b) for b in batches))
+        # at most 2 batches per worker in flight (pool.map would read the whole backlog into memory)
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(pool.submit(_worker_batch, load_docs(store, batch)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def classify(store, catalogue: Any = None, reclassify: bool = False, workers: int = 1, batch_size: int = 256,

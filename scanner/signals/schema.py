@@ -51,4 +51,9 @@ MIGRATIONS: list[str] = [
         created_at TEXT, active INTEGER DEFAULT 1
     );
     """,
+    """
+    -- scanner classify --reclassify: the documents still to re-tag; write_rows removes each batch in
+    -- its own transaction, so a killed run resumes where it stopped and tags nothing twice
+    CREATE TABLE IF NOT EXISTS classify_queue (document_id INTEGER PRIMARY KEY);
+    """,
 ]

@@ -38,6 +38,12 @@ class CompoundFinder:
         self.by_tail: dict[str, list[str]] = {}  # last 3 letters -> heads ending so, longest first
         for head in heads:
             self.by_tail.setdefault(head[-3:], []).append(head)
+        # the same, as (length, heads of that length) longest first: of the heads of one length at most one
+        # ends a word, so a slice and a set look-up per length replace an endswith per head
+        self.by_tail_len: dict[str, list[tuple[int, frozenset[str]]]] = {
+            tail: [(n, frozenset(h for h in group if len(h) == n))
+                   for n in sorted({len(h) for h in group}, reverse=True)]
+            for tail, group in self.by_tail.items()}
         shortest = min((len(h) for h in heads), default=3)
         self.word_re = re.compile(rf"[^\W\d_]{{{shortest + min_prefix},}}(?:'s)?")
 
@@ -48,15 +54,16 @@ class CompoundFinder:
         of them at once, so only real candidates reach the suffix test.
         """
         hits = []
-        by_tail, phrases = self.by_tail, self.rules.phrases
+        by_tail, phrases, min_prefix = self.by_tail_len, self.rules.phrases, self.min_prefix
         for match in self.word_re.finditer(low):
             word = match.group()
-            heads = by_tail.get(word[-3:])
-            if not heads or word in phrases or word in self.stoplist:
+            lengths = by_tail.get(word[-3:])
+            if not lengths or word in phrases or word in self.stoplist:
                 continue
-            start = match.start()
-            for head in heads:
-                if word.endswith(head) and len(word) - len(head) >= self.min_prefix:
+            for size, heads in lengths:
+                head = word[-size:]
+                if head in heads and len(word) - size >= min_prefix:
+                    start = match.start()
                     hits.extend(Hit(t, start, match.end(), "compound") for t in self.rules.heads[head])
                     break
         return hits

@@ -25,6 +25,7 @@ from scanner.tag.candidates import CandidateFinder
 from scanner.tag.compounds import CompoundFinder, Hit
 from scanner.tag.doclabels import domains_of, municipal_score, stage_labels
 from scanner.tag.factors import factor_scores
+from scanner.tag.normalise import crosses_break
 from scanner.tag.resolve import drop_negatives, resolve_overlaps
 from scanner.tag.rules import LANGS, Cue, Target, TagRules
 from scanner.tag.variants import safe_lower
@@ -41,7 +42,7 @@ _BOUNDARY_NL = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))|\n(?
 
 EXTENSIONS: dict[str, Any] = {
     "hs_text": None, "hs_bounds": None, "hs_offsets": None, "hs_lower": None, "hs_hits": None, "hs_cues": None, "hs_negative": None, "hs_names": None, "hs_name_spans": None, "hs_sents": None,
-    "title_end": 0, "technologies": None, "processes": None, "stage": "none", "stage_scores": None,
+    "hs_normalised": False, "title_end": 0, "technologies": None, "processes": None, "stage": "none", "stage_scores": None,
     "sent_stages": None, "municipal": False, "municipal_score": 0.0, "domains": None, "factors": None,
     "candidates": None,
 }
@@ -161,8 +162,11 @@ class LexiconMatcher:
         cues: list[tuple[int, Cue]] = []
         negative: list[tuple[int, int, set[str]]] = []
         tok_start, tok_end = token_offsets(doc)
+        normalised = doc._.hs_normalised  # the tokenizer saw line breaks as spaces: no match may cross one
         for match_id, s, e in self.lower(doc):
             key, targets, key_cues, negative_ids, needs = self.actions[match_id]
+            if normalised and e - s > 1 and crosses_break(text, tok_start[s], tok_end[e - 1]):
+                continue
             start = end = -1
             if needs:
                 start, end = tok_start[s], tok_end[e - 1]
@@ -178,6 +182,8 @@ class LexiconMatcher:
         name_spans: list[tuple[int, str]] = []
         strings = doc.vocab.strings
         for match_id, s, e in self.orth(doc):
+            if normalised and e - s > 1 and crosses_break(text, tok_start[s], tok_end[e - 1]):
+                continue
             key = strings[match_id]
             for target in rules.abbreviations.get(key, ()):
                 hits.append(Hit(target, tok_start[s], tok_end[e - 1], "abbreviation"))
@@ -278,6 +284,10 @@ def build_nlp(lang: str, catalogue: Any = None, config: dict[str, Any] | None = 
               if k in config}
     nlp.add_pipe("hs_labels", config={"rules_key": key, **labels})
     nlp.add_pipe("hs_candidates", config={"rules_key": key, "min_chars": int(config.get("candidate_min_chars", 4))})
+    # The tokenizer caches at most max_cache_size chunks; tokenizing the ~19,000 matcher phrases above
+    # filled it, so no word of a document was ever cached (6-10x slower). Start documents afresh.
+    nlp.tokenizer.max_cache_size = int(config.get("tokenizer_cache_size", 100_000))
+    nlp.tokenizer._flush_cache()
     return nlp
 
 

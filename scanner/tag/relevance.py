@@ -32,6 +32,38 @@ class RelevanceModel:
         return [{k: float(v) for k, v in doc.cats.items()} for doc in docs]
 
 
+class LinearRelevanceModel:
+    """The same model without spaCy: the shipped pipeline is one `horizonscan_linear_cats` component
+    (mix 1.0), whose doc.cats are exactly its LinearTextModel's scores, so the tagger reads those directly."""
+
+    def __init__(self, path: Path, max_chars: int = 2000) -> None:
+        import json
+
+        from scanner.train.components import FACTORY
+        from scanner.train.linear import LinearTextModel
+
+        self.model = LinearTextModel.from_disk(path / FACTORY)
+        self.max_chars = max_chars
+        meta: dict[str, Any] = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        self.version = f"{meta.get('name', path.name)}-{meta.get('version', '0')}"
+
+    def predict(self, texts: list[str]) -> list[dict[str, float]]:
+        return [self.model.scores(t[: self.max_chars]) for t in texts]
+
+
+def linear_only(path: Path) -> bool:
+    """Whether the pipeline at `path` is a single `horizonscan_linear_cats` component with mix 1.0."""
+    from thinc.api import Config
+
+    from scanner.train.components import FACTORY
+
+    config = Config().from_disk(path / "config.cfg", interpolate=False)
+    pipeline = list(config.get("nlp", {}).get("pipeline", []))
+    component = config.get("components", {}).get(FACTORY, {})
+    return (pipeline == [FACTORY] and component.get("factory") == FACTORY and float(component.get("mix", 1.0)) >= 1.0
+            and (path / FACTORY / "linear.json").exists())
+
+
 def relevance_dir() -> Path:
     """$SCANNER_MODEL_DIR/relevance, else scanner/models/relevance."""
     env = os.environ.get("SCANNER_MODEL_DIR")
@@ -39,12 +71,16 @@ def relevance_dir() -> Path:
     return base / "relevance"
 
 
-def load_relevance_model(path: Path | None = None, max_chars: int = 2000) -> RelevanceModel | None:
-    """The shipped relevance model, or None (the tagger then uses the cue rules alone)."""
+def load_relevance_model(path: Path | None = None, max_chars: int = 2000,
+                         linear: bool = True) -> RelevanceModel | LinearRelevanceModel | None:
+    """The shipped relevance model, or None (the tagger then uses the cue rules alone); `linear` reads a
+    single-linear-component pipeline without spaCy (same scores, none of spaCy's per-document cost)."""
     path = path or relevance_dir()
     if not (path / "meta.json").exists():
         return None
     try:
+        if linear and (path / "config.cfg").exists() and linear_only(path):
+            return LinearRelevanceModel(path, max_chars=max_chars)
         return RelevanceModel(path, max_chars=max_chars)
     except Exception as exc:  # a broken model must not stop tagging
         log.warning("relevance model at %s not usable (%s); using cue rules", path, exc)

@@ -13,6 +13,7 @@ from scanner.tag.language import detect
 from scanner.tag.resolve import sentence_of
 from scanner.tag.rules import TagRules, build_rules
 from scanner.tag.labels import LabelModel, load_label_model
+from scanner.tag.normalise import tokenizer_text
 from scanner.tag.relevance import RelevanceModel, load_relevance_model
 from scanner.tag.relevance import merge as merge_relevance
 from scanner.tag.stage import LABELS, StageModel, StageRules, best_stage, load_stage_model, model_input, rules_version
@@ -28,7 +29,7 @@ _LAST_SPACE = re.compile(r"\s\S*$")
 DEFAULTS: dict[str, Any] = {
     "max_chars": 1_000_000, "batch_size": 64, "langid_chars": 400, "use_stage_model": True,
     "use_relevance_model": True, "use_label_model": True, "relevance_model_chars": 2000, "relevance_threshold": 0.5, "relevance_municipal_threshold": 0.95,
-    "stage_model_chars": 5000, "sentence_max_chars": 1000,
+    "stage_model_chars": 5000, "sentence_max_chars": 1000, "fast_path": True,
 }
 
 
@@ -107,6 +108,9 @@ class Tagger:
         self._labels: LabelModel | None = None
         self._labels_loaded = not self.config.get("use_label_model", True)
         self._none_prior = float(self.config.get("none_prior", 0.5))
+        self.fast = bool(self.config.get("fast_path", True))
+        self._batch: Any = None
+        self._batch_loaded = False
 
     @property
     def catalogue(self) -> Any:
@@ -136,7 +140,8 @@ class Tagger:
     @property
     def relevance_model(self) -> RelevanceModel | None:
         if not self._relevance_loaded:
-            self._relevance = load_relevance_model(max_chars=int(self.config["relevance_model_chars"]))
+            self._relevance = load_relevance_model(max_chars=int(self.config["relevance_model_chars"]),
+                                                   linear=self.fast)
             self._relevance_loaded = True
         return self._relevance
 
@@ -146,6 +151,18 @@ class Tagger:
             self._labels = load_label_model(max_chars=int(self.config["stage_model_chars"]))
             self._labels_loaded = True
         return self._labels
+
+    @property
+    def batch_classifiers(self) -> Any:
+        """The three linear models scored together (scanner/tag/scoring.py), or None: then each model
+        predicts on its own (the reference path, `fast_path = false`)."""
+        if not self._batch_loaded:
+            from scanner.tag.scoring import BatchClassifiers
+
+            self._batch = BatchClassifiers.build(self.stage_model, self.label_model, self.relevance_model,
+                                                 self.stage_rules) if self.fast else None
+            self._batch_loaded = True
+        return self._batch
 
     @property
     def model_version(self) -> str:
@@ -212,20 +229,24 @@ class Tagger:
                 for item, doc in zip(items, self._pipe(lang, items, size)):
                     results[item.index] = self._result(item, doc)
         prepared = [item for items in ready.values() for item in items]
-        self._apply_model(prepared, results)
-        self._apply_relevance(prepared, results)
-        self._apply_labels(prepared, results)
+        batch = self.batch_classifiers if prepared else None
+        scores = batch.predict([p.text for p in prepared], [p.pipeline for p in prepared]) if batch else {}
+        self._apply_model(prepared, results, scores.get("stage"))
+        self._apply_relevance(prepared, results, scores.get("relevance"))
+        self._apply_labels(prepared, results, scores.get("labels"))
         return [r for r in results if r is not None]
 
     def _pipe(self, lang: str, items: list[Prepared], size: int) -> Iterator[Any]:
-        nlp = self.nlp(lang)
+        nlp, fast = self.nlp(lang), self.fast
 
         def docs() -> Iterator[Any]:
             for item in items:
                 matchable = matchable_text(item.text)
-                doc = nlp.make_doc(matchable)
+                tokenized = tokenizer_text(matchable) if fast else matchable
+                doc = nlp.make_doc(tokenized)
                 doc._.title_end = item.title_end
                 doc._.hs_text = matchable
+                doc._.hs_normalised = tokenized is not matchable
                 yield doc
 
         return nlp.pipe(docs(), batch_size=size)
@@ -247,16 +268,18 @@ class Tagger:
             result["note"] = item.note
         return result
 
-    def _apply_model(self, prepared: list[Prepared], results: list[dict[str, Any] | None]) -> None:
+    def _apply_model(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
+                     predictions: list[dict[str, float]] | None = None) -> None:
         """The trained stage model sets the document stage, and every technology mention carries it:
         the stage the store keeps is the evaluated one. A text naming no catalogue technology has
         stage `none` by definition (../shared/ANNOTATION.md)."""
         model = self.stage_model
         if model is None or not prepared:
             return
-        rules = self.stage_rules
-        predictions = model.predict([model_input(p.text, p.pipeline, rules) for p in prepared],
-                                    [p.pipeline for p in prepared])
+        if predictions is None:
+            rules = self.stage_rules
+            predictions = model.predict([model_input(p.text, p.pipeline, rules) for p in prepared],
+                                        [p.pipeline for p in prepared])
         for item, scores in zip(prepared, predictions):
             result = results[item.index]
             if result is None:
@@ -269,23 +292,29 @@ class Tagger:
             for mention in result["technologies"] + result["processes"]:
                 mention["stage"], mention["stage_score"] = result["stage"], result["stage_scores"][result["stage"]]
 
-    def _apply_labels(self, prepared: list[Prepared], results: list[dict[str, Any] | None]) -> None:
+    def _apply_labels(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
+                      predictions: list[dict[str, float]] | None = None) -> None:
         """The trained label model sets municipal relevance and the municipal domains."""
         model = self.label_model
         if model is None or not prepared:
             return
-        for item, scores in zip(prepared, model.predict([p.text for p in prepared])):
+        if predictions is None:
+            predictions = model.predict([p.text for p in prepared])
+        for item, scores in zip(prepared, predictions):
             if results[item.index] is not None:
                 model.apply(results[item.index], scores)
 
-    def _apply_relevance(self, prepared: list[Prepared], results: list[dict[str, Any] | None]) -> None:
+    def _apply_relevance(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
+                         predictions: list[dict[str, float]] | None = None) -> None:
         """The relevance model adds factors the cue rules missed (and, without a label model, municipal)."""
         model = self.relevance_model
         if model is None or not prepared:
             return
         threshold = float(self.config["relevance_threshold"])
         municipal = 2.0 if self.label_model is not None else float(self.config["relevance_municipal_threshold"])
-        for item, cats in zip(prepared, model.predict([p.text for p in prepared])):
+        if predictions is None:
+            predictions = model.predict([p.text for p in prepared])
+        for item, cats in zip(prepared, predictions):
             if results[item.index] is not None:
                 merge_relevance(results[item.index], cats, threshold, municipal)
 

@@ -1,0 +1,204 @@
+"""Issue 16: the fast tagging path gives exactly the reference path's output.
+
+- the golden outputs (tests/tag_golden.py, recorded before the throughput work) on the demo corpus and
+  the annotated real-text corpus, with every classifier on and with the rules alone;
+- the reference path (`fast_path = false`: original line breaks, each model predicting on its own)
+  against the fast path, live, on both corpora;
+- Hypothesis: the tokenizer's normalised text keeps every offset and every word token, and arbitrary
+  whitespace and Unicode around catalogue terms tag the same on both paths;
+- the batched classifiers against each model's own predict, at every cut (5000 / 2000 characters,
+  a cut inside the stage model's cue words);
+- a killed `classify --reclassify` resumes without tagging a document twice.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tag_golden import GOLDEN, VARIANTS, corpora, digests
+
+
+@lru_cache(maxsize=4)
+def tagger(variant: str, fast: bool) -> Any:
+    from scanner.tag.tagger import Tagger
+
+    return Tagger(config={**VARIANTS[variant], "fast_path": fast})
+
+
+@lru_cache(maxsize=1)
+def docs() -> dict[str, list[dict[str, str]]]:
+    return corpora()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_fast_path_reproduces_the_golden_outputs(variant: str) -> None:
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))["variants"][variant]
+    fast = tagger(variant, True)
+    assert golden["version"] == fast.version, (
+        f"the lexicon or the models changed since tests/fixtures/tagging/golden.json was recorded "
+        f"({golden['version']} -> {fast.version}): check the reference path still agrees "
+        f"(test_fast_and_reference_paths_agree), then regenerate with .venv/bin/python tests/tag_golden.py")
+    for corpus, items in docs().items():
+        got = digests(fast.tag_many(items))
+        wrong = [items[i]["id"] for i, (a, b) in enumerate(zip(golden[corpus], got)) if a != b]
+        assert len(got) == len(golden[corpus]) and not wrong, f"{corpus}: {len(wrong)} differ, e.g. {wrong[:5]}"
+
+
+@pytest.mark.slow
+def test_fast_and_reference_paths_agree() -> None:
+    fast, reference = tagger("models", True), tagger("models", False)
+    assert fast.batch_classifiers is not None and reference.batch_classifiers is None
+    for corpus, items in docs().items():
+        for doc, a, b in zip(items, fast.tag_many(items), reference.tag_many(items)):
+            assert a == b, f"{corpus} {doc['id']}"
+
+
+def test_tokenizer_text_keeps_offsets_and_words() -> None:
+    import spacy
+
+    from scanner.tag.normalise import crosses_break, tokenizer_text
+
+    text = "Titel\nDe gemeente\u00a0Utrecht\t\tstart.\r\n\nEen proef\u2028met x\u3000y "
+    norm = tokenizer_text(text)
+    assert len(norm) == len(text) and "\n" not in norm and norm.replace(" ", "") == "".join(text.split())
+    assert tokenizer_text("geen regeleinde") == "geen regeleinde"
+    assert crosses_break(text, 0, 8) and not crosses_break(text, 6, 16)
+    nlp = spacy.blank("nl")
+    words = [(t.idx, t.text) for t in nlp(text) if not t.is_space]
+    assert words == [(t.idx, t.text) for t in nlp(norm) if not t.is_space]
+
+
+SPACES = st.sampled_from([" ", "  ", "\n", "\n\n", "\t", " \n ", "\r\n", "\u00a0", "\u2028", "\u3000", "\x0b"])
+WORDS = st.sampled_from(["digital twin", "chatbot", "gezichtsherkenning", "parkeersensoren", "Den Haag", "RPA",
+                         "gemeente", "proef", "pilot", "in gebruik", "stopgezet", "Utrecht", "AI-chatbot",
+                         "Wmo-aanvraag", "slimme camera's", "generatieve AI", "café", "İstanbul", "ΟΔΟΣ",
+                         "😀", "مرحبا", "x.", "e-mail", "o.a.", "app.", "(drones)", "'s", "—", ""])
+
+
+def _text(parts: list[tuple[str, str]]) -> str:
+    return "".join(word + space for word, space in parts)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(WORDS | st.text(max_size=6), SPACES), min_size=1, max_size=25))
+def test_normalised_offsets_map_back_exactly(parts: list[tuple[str, str]]) -> None:
+    import spacy
+
+    from scanner.tag.normalise import tokenizer_text
+
+    text = _text(parts)
+    norm = tokenizer_text(text)
+    assert len(norm) == len(text)
+    assert all(a == b or (a.isspace() and b == " ") for a, b in zip(text, norm))
+    nlp = _blank()
+    words = [(t.idx, t.idx + len(t), t.text) for t in nlp.make_doc(text) if not t.is_space]
+    assert words == [(t.idx, t.idx + len(t), t.text) for t in nlp.make_doc(norm) if not t.is_space]
+    assert all(text[s:e] == w for s, e, w in words)
+    assert spacy  # the blank pipeline is spaCy's own
+
+
+@lru_cache(maxsize=1)
+def _blank() -> Any:
+    import spacy
+
+    return spacy.blank("nl")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(WORDS | st.text(max_size=4), SPACES), min_size=1, max_size=30),
+       st.sampled_from(["", "Gemeente\nTitel"]))
+def test_arbitrary_whitespace_tags_the_same_on_both_paths(parts: list[tuple[str, str]], title: str) -> None:
+    doc = {"id": "h", "text": _text(parts) + " De gemeente start een proef.", **({"title": title} if title else {})}
+    assert tagger("models", True).tag(doc) == tagger("models", False).tag(doc)
+
+
+def test_batched_classifiers_equal_each_models_own_predict() -> None:
+    from scanner.tag.stage import model_input
+
+    fast = tagger("models", True)
+    batch = fast.batch_classifiers
+    assert batch is not None
+    stage_chars = batch.stage.max_chars
+    base = "De gemeente Utrecht start een proef met een chatbot; de pilot is stopgezet. "
+    cues = len(model_input(base, "nl", fast.stage_rules)) - len(base)
+    texts = [base, base * 40, base * 200, "x" * (stage_chars - cues // 2) + " pilot proef", "Utrecht",
+             "a" * 1999 + "bcd efg" + base, "a" * 1998 + "b cd" + base, "a" * 1999 + " Utrecht " + base * 3,
+             "ΟΔΟΣ İstanbul " + base, "!!!", "Utrecht" * 400, base * 26 + "Utrecht" + base]
+    texts.append(("y" * (stage_chars - len(base) - 3)) + " " + base)  # the stage cut inside its cue words
+    langs = ["nl"] * len(texts)
+    got = batch.predict(texts, langs)
+    own = {"stage": fast.stage_model.predict([model_input(t, "nl", fast.stage_rules) for t in texts], langs),
+           "labels": fast.label_model.predict(texts), "relevance": fast.relevance_model.predict(texts)}
+    for name, expected in own.items():
+        for text, a, b in zip(texts, got[name], expected):
+            assert a.keys() == b.keys() and all(abs(a[k] - b[k]) < 1e-9 for k in a), (name, text[:40])
+
+
+def test_reclassify_killed_part_way_resumes_without_tagging_twice(store) -> None:
+    from signals_fixtures import StubTagger
+
+    from scanner.signals import api as signals
+    from scanner.signals.classify import classify_batch, load_docs, pending_ids, write_rows
+
+    for i in range(10):
+        store.conn.execute("INSERT INTO documents(uid, title, text) VALUES (?,?,?)",
+                           (f"d{i}", f"T{i}", "De gemeente test een chatbot."))
+    tagger = StubTagger()
+    assert signals.classify(store, tagger=tagger)["documents"] == 10
+    store.conn.executescript("CREATE TABLE tag_log(document_id INTEGER); CREATE TRIGGER logged AFTER INSERT "
+                             "ON doc_tags BEGIN INSERT INTO tag_log VALUES (NEW.document_id); END;")
+    ids = pending_ids(store, "x", "y", reclassify=True)  # a re-tag starts: all 10 queued ...
+    assert len(ids) == 10 and store.count("classify_queue") == 10
+    write_rows(store, classify_batch(load_docs(store, ids[:4]), tagger=tagger))  # ... 4 done, then killed
+    assert store.count("classify_queue") == 6
+    out = signals.classify(store, tagger=tagger, reclassify=True, batch_size=3)
+    assert out["documents"] == 6 and store.count("classify_queue") == 0
+    logged = [r[0] for r in store.conn.execute("SELECT document_id FROM tag_log")]
+    assert sorted(logged) == sorted(ids)  # every document once
+    assert signals.classify(store, tagger=tagger, reclassify=True)["documents"] == 10  # a new re-tag: all again
+
+
+@pytest.mark.slow
+def test_bench_classify_kills_and_resumes(tmp_path) -> None:
+    from scanner.bench.classify import bench_classify
+
+    figures = bench_classify(tmp_path / "bench.db", n=300, words=80, workers=2)
+    assert figures["docs"] == 300 and figures["tagged_twice"] == 0 and figures["all_tagged_once"]
+    assert figures["tagged_before_kill"] + figures["tagged_on_resume"] == 300
+    assert figures["extrapolated_200k_s"] > 0 and figures["full_retag_cpu_s"] > 0
+
+
+CUE_WORDS = st.sampled_from(["proef", "PROEF", "Pilot", "in gebruik", "IN  GEBRUIK", "stopgezet", "aanbesteding",
+                             "İN GEBRUİK", "ſtopgezet", "ΣΤΟΠ", "КОНТРАКТ", "pilot-project", "Kelvin \u212a",
+                             "rolled out", "ROLLED\nOUT", "é", "ß", "ﬅ"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CUE_WORDS | st.text(max_size=5), min_size=1, max_size=20), st.sampled_from(["nl", "en"]))
+def test_stage_cue_weights_on_lowered_text_equal_ignorecase(words: list[str], lang: str) -> None:
+    from scanner.tag.variants import normalise
+
+    rules = tagger("rules", True).stage_rules
+    text = " ".join(words)
+    expected: dict[str, float] = {}
+    for match in rules.regex[lang].finditer(text):
+        for cue in rules.cues[lang].get(normalise(match.group()), ()):
+            expected[cue.key] = expected.get(cue.key, 0.0) + cue.weight
+    assert rules.weights(text, lang) == expected
+
+
+def test_word_table_reset_between_batches_changes_nothing() -> None:
+    batch = tagger("models", True).batch_classifiers
+    texts = ["De gemeente Utrecht start een proef met een chatbot.", "Drones boven Zwolle: de pilot is gestopt."]
+    before = batch.predict(texts, ["nl", "nl"])
+    limit, batch.scorer.max_words = batch.scorer.max_words, 0
+    try:
+        assert batch.predict(texts, ["nl", "nl"]) == before  # the table is rebuilt before the batch
+    finally:
+        batch.scorer.max_words = limit
