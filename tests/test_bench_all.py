@@ -19,6 +19,7 @@ def _tiny(tmp: str) -> dict[str, list[str] | None]:
         "digest": ["--size", "500", "--cache", tmp],
         "ui": ["--flags", "50", "--repeats", "2"],
         "official": ["--pages", "2", "--factor", "1"],
+        "classify": ["--docs", "100", "--words", "40", "--workers", "1"],
         "flows": None,  # needs a Prefect server: tests/flows/test_flows.py runs it under the test harness
     }
 
@@ -34,7 +35,7 @@ def test_every_make_bench_has_a_tiny_run(tmp_path):
     assert names and set(names) == set(_tiny(str(tmp_path)))
 
 
-@pytest.mark.parametrize("name", ["tag", "harvest", "signals", "digest", "ui", "official"])
+@pytest.mark.parametrize("name", ["tag", "classify", "harvest", "signals", "digest", "ui", "official"])
 def test_bench_runs_on_tiny_sizes(tmp_path, name):
     result = CliRunner().invoke(app, ["--db", str(tmp_path / "b.db"), "bench", name, *_tiny(str(tmp_path))[name]])
     assert result.exit_code == 0, result.output
