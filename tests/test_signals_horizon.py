@@ -1,7 +1,7 @@
 """Horizon estimates on synthetic stores with planted evidence."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from signals_fixtures import Builder, catalogue
 

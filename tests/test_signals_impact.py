@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from signals_fixtures import Builder, catalogue
 
 from scanner.signals import api as signals

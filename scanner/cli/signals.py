@@ -106,7 +106,7 @@ def trends_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
     from rich.table import Table
 
     table = Table(title=f"Trends in {report} (momentum 0-100)")
-    for col in ("technology", f"momentum", f"docs {report}", f"share of voice {report}", "growth", "sources",
+    for col in ("technology", "momentum", f"docs {report}", f"share of voice {report}", "growth", "sources",
                 "bursts"):
         table.add_column(col)
     for item in sorted(items, key=lambda i: (-i["momentum"], i["id"])):
