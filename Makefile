@@ -45,6 +45,10 @@ backtest: $(STAMP)
 evaluate: $(STAMP)
 	$(BIN)/scanner train --eval
 
+# Static checks (configuration in pyproject.toml [tool.ruff]); CI runs them before the tests.
+lint: $(STAMP)
+	$(BIN)/ruff check scanner flows tests data docs
+
 # Copy the generated reports into README.md (tests/test_readme_reports.py checks they agree).
 readme:
 	$(PYTHON) docs/sync_readme.py

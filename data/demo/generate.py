@@ -97,8 +97,8 @@ def write_site_pages(site: Path) -> None:
 """, encoding="utf-8")
     (site / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n", encoding="utf-8")
     (site / "index.html").write_text(
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>horizonscan demo corpus</title></head>\n'
-        f'<body><h1>horizonscan demo corpus (fictional)</h1><ul>\n'
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>horizonscan demo corpus</title></head>\n'
+        '<body><h1>horizonscan demo corpus (fictional)</h1><ul>\n'
         + "".join(f'<li><a href="{render.ORIGIN}/{render.feed_path(o)}">{o.name}</a></li>\n' for o in OUTLETS)
         + f'<li><a href="{render.ORIGIN}/reports/index.html">Reports</a></li>\n</ul></body></html>\n', encoding="utf-8")
 
