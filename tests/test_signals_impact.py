@@ -35,3 +35,18 @@ def test_adopted_technology_pulls_a_slow_process_earlier(store):
     assert p50["baseline"] == "slow" and p50["estimate"] in ("immediate", "coming")
     assert p50["technologies"][0]["id"] == "chatbots" and p50["technologies"][0]["documents"] == 48
     assert out["shares"]["slow"] < out["baseline_shares"]["slow"]
+
+
+def test_process_reach_needs_the_same_or_an_adjacent_sentence(store):
+    from scanner.signals import frames
+
+    b = Builder(store)
+    near = b.doc(date(2026, 5, 4), [("technology", "chatbots", "adoption"), ("process", "p01", "adoption")])
+    far = b.doc(date(2026, 5, 5), [("technology", "chatbots", "adoption"), ("process", "p01", "adoption")])
+    for doc, process_sentence in ((near, 1), (far, 5)):
+        store.conn.execute("UPDATE mentions SET sent_index = CASE kind WHEN 'technology' THEN 0 ELSE ? END "
+                           "WHERE document_id = ?", (process_sentence, doc))
+    rows = frames.co_mentions(store, date(2026, 10, 31))
+    assert rows["documents"].sum() == 1
+    evidence = frames.reach_evidence(store, "chatbots", "p01", date(2026, 10, 31), 8)
+    assert [e["document_id"] for e in evidence] == [near]

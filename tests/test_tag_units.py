@@ -204,3 +204,13 @@ def test_no_technology_scores_keep_the_rule_probability() -> None:
     assert out["none"] == 0.6 and abs(sum(out.values()) - 1) < 1e-3
     assert out["adoption"] == round(0.4 / 0.9 * 0.4, 4)
     assert no_technology(scores, 0.05)["none"] == 0.1  # never below the model's own probability
+
+
+def test_mentions_carry_the_municipalities_of_their_own_and_adjacent_sentences() -> None:
+    text = ("Utrecht zet een chatbot in. Het weer is goed. Het weer blijft goed. "
+            "Best is het om drones te testen, zegt de gemeente Ede.")
+    result = real_tagger().tag({"id": "m", "text": text})
+    by_id = {m["id"]: m for m in result["technologies"]}
+    assert by_id["chatbots"]["municipalities"] == ["Utrecht"]  # Ede is three sentences away
+    assert by_id["drones"]["municipalities"] == ["Ede"]  # "Best" opens a sentence: a word, not the town
+    assert by_id["drones"]["sent_index"] == by_id["chatbots"]["sent_index"] + 3

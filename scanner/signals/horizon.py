@@ -38,16 +38,11 @@ class Evidence:
     frame: pd.DataFrame
     tech_code: np.ndarray
     pair_code: np.ndarray       # (technology, source) groups for the diminishing returns
-    source_code: np.ndarray
     day: np.ndarray             # days since 1970-01-01
-    obs_year: np.ndarray
-    stage_code: np.ndarray      # index into STAGES
-    confidence: np.ndarray      # the stage's probability as the tagger stored it
     type_weight: np.ndarray
     coverage: pd.Series         # municipal live documents per month index (year * 12 + month - 1)
     n_tech: int
     n_pair: int
-    month_idx: np.ndarray       # year * 12 + month - 1 of each row
     key_code: np.ndarray        # rows sharing (month, stage, confidence bin) share one likelihood row
     key_ll: np.ndarray          # (keys, GRID) log-likelihood of each key
     reach_days: list[np.ndarray]   # per technology: first evidence day of each municipality (reach stages)
@@ -96,10 +91,9 @@ def load_evidence(store: Any, as_of: date, techs: list[TechInfo], cfg: dict[str,
     in_use_adopt = np.sort(day[adopting & in_use[tech_code]]) if len(day) else np.zeros(0, dtype=np.int64)
     pair_tech = np.zeros(len(uniques), dtype=np.int64)
     pair_tech[np.asarray(pair_code)] = tech_code
-    return Evidence(df, tech_code, np.asarray(pair_code), np.asarray(source_code), day,
-                    1970.0 + day / DAYS_PER_YEAR, stage_code, confidence,
+    return Evidence(df, tech_code, np.asarray(pair_code), day,
                     lookup(df["source_type"], lambda t: types.get(t, types["default"])),
-                    municipal_coverage(docs), len(ids), len(uniques), months, key_code, key_ll,
+                    municipal_coverage(docs), len(ids), len(uniques), key_code, key_ll,
                     reach_days, adopt_days, in_use, tech_rows, adopt_months, in_use_adopt, pair_tech)
 
 
@@ -414,7 +408,7 @@ def posterior_means(loglik: np.ndarray) -> np.ndarray:
     return post @ GRID
 
 
-def pulls(part: TechPosterior, row_ll: np.ndarray, as_of: date, temperature: float) -> dict[str, Any]:
+def pulls(part: TechPosterior, row_ll: np.ndarray) -> dict[str, Any]:
     """Expected year after each term, added in order (prior, silence, reach, documents by date):
     the differences telescope, so the pulls add up to posterior - prior exactly."""
     fixed = np.stack([part.prior, part.prior + part.silence, part.fixed()])
@@ -469,7 +463,7 @@ def estimate_all(store: Any, techs: list[TechInfo], as_of: date, cfg: dict[str, 
         if with_evidence and now.counts[row] > 0:
             part = now.posteriors[row]
             row_ll = ev.key_ll[ev.key_code[part.rows]]
-            item["top_evidence"] = evidence_rows(store, ev, part, pulls(part, row_ll, as_of, cfg["temperature"])["rows"],
+            item["top_evidence"] = evidence_rows(store, ev, part, pulls(part, row_ll)["rows"],
                                                  cfg["top_evidence"])
         out.append(item)
     return out, now, ev, chain
@@ -482,7 +476,7 @@ def explain(store: Any, tech: TechInfo, techs: list[TechInfo], as_of: date, cfg:
     row = [t.id for t in techs].index(tech.id)
     part = now.posteriors[row]
     row_ll = ev.key_ll[ev.key_code[part.rows]]
-    terms = pulls(part, row_ll, as_of, cfg["temperature"])
+    terms = pulls(part, row_ll)
     mu0, sd0, p0 = summarise(part.prior, as_of, cfg["temperature"])
     over = now.overrides.get(tech.id)
     return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,13 +27,19 @@ LABELS = ("municipal", *(f"domain:{d}" for d in DOMAINS))
 FORMAT_NOTE = "horizonscan real-text model: linear.json + .npy (scanner/train/linear.py), meta.json"
 
 
-def stage_text(text: str) -> str:
-    """The stage model's input for a text, exactly as the tagger builds it."""
-    from scanner.tag.language import detect
-    from scanner.tag.stage import model_input
+@lru_cache(maxsize=1)
+def _langid_chars() -> int:
     from scanner.tag.tagger import tag_config
 
-    return model_input(text, detect(text, int(tag_config()["langid_chars"]))[1])
+    return int(tag_config()["langid_chars"])
+
+
+def stage_text(text: str) -> str:
+    """The stage model's input for a text, exactly as the tagger builds it (config read once)."""
+    from scanner.tag.language import detect
+    from scanner.tag.stage import model_input
+
+    return model_input(text, detect(text, _langid_chars())[1])
 
 
 def stage_data(records: list[RealRecord], own: list[Any], own_weight: float) -> tuple[list[str], list[str], list[float]]:
