@@ -15,6 +15,7 @@ from itertools import accumulate
 from typing import Any, Iterable, Sequence
 
 from scanner.tag.rules import TagRules, by_lang, get
+from scanner.tag.tokenscan import TokenScan
 from scanner.tag.trie import trie_pattern
 from scanner.tag.variants import normalise, safe_lower
 
@@ -92,6 +93,11 @@ def required_literals(pattern: str) -> list[str] | None:
     return [run] if run else None
 
 
+def _acronym_spans(text: str) -> list[tuple[int, int, None]]:
+    """ACRONYM matches; it never matches whitespace and its look-arounds take whitespace for a boundary."""
+    return [(*m.span(), None) for m in ACRONYM.finditer(text)]
+
+
 def _shouting(text: str, at: int, window: int = 60) -> bool:
     """Inside an all-caps stretch (a shouted headline), where capitals say nothing."""
     around = text[max(0, at - window): at + window]
@@ -102,9 +108,11 @@ def _shouting(text: str, at: int, window: int = 60) -> bool:
 class CandidateFinder:
     """Finds technology-like phrases in a text; `find` returns them lower-cased, first occurrence first."""
 
-    def __init__(self, rules: TagRules, min_chars: int | None = None) -> None:
+    def __init__(self, rules: TagRules, min_chars: int | None = None, fast: bool = True) -> None:
         config = rules.candidates or {}
         self.rules = rules
+        self.fast = fast  # False: the reference whole-text scans
+        self._acronym_tokens: TokenScan[None] = TokenScan(_acronym_spans)
         self.min_chars = int(min_chars or get(config, "min_chars", 4) or 4)
         self.max_words = int(get(config, "max_words", 4) or 4)
         self.stopwords = set(_words(get(config, "stopwords", []))) | FUNCTION_WORDS
@@ -198,9 +206,9 @@ class CandidateFinder:
     def _acronyms(self, text: str, low: str, inside: Any) -> list[tuple[int, int, str, bool]]:
         """Capitalised product and technique names (ChatGPT, OCR, BIM-model) outside shouted text."""
         out = []
-        for match in ACRONYM.finditer(text):
-            start, end = match.span()
-            base = match.group().split("-")[0]
+        spans = self._acronym_tokens.scan(text) if self.fast else _acronym_spans(text)
+        for start, end, _ in spans:
+            base = text[start:end].split("-")[0]
             if (base in self.acronym_stop or base in self.rules.abbreviations or base in self.rules.municipalities
                     or _shouting(text, start) or inside(start, end)):
                 continue

@@ -9,6 +9,7 @@ import re
 from typing import NamedTuple
 
 from scanner.tag.rules import Target, TagRules
+from scanner.tag.tokenscan import TokenScan
 
 _JOINER = re.compile(r"[-/](?=[^\W_])")  # the letter before is checked in Python (fast literal scan)
 _PART_BACK = re.compile(r"[\w'.:@/-]+$")
@@ -30,7 +31,8 @@ class Hit(NamedTuple):
 class CompoundFinder:
     """Finds `parkeersensoren` (head `sensoren`) and `5G` in `5G-netwerk` by character offsets."""
 
-    def __init__(self, rules: TagRules, min_prefix: int = 3, stoplist: frozenset[str] = frozenset()) -> None:
+    def __init__(self, rules: TagRules, min_prefix: int = 3, stoplist: frozenset[str] = frozenset(),
+                 cache_size: int = 200_000) -> None:
         self.rules = rules
         self.min_prefix = min_prefix
         self.stoplist = stoplist
@@ -46,27 +48,43 @@ class CompoundFinder:
             for tail, group in self.by_tail.items()}
         shortest = min((len(h) for h in heads), default=3)
         self.word_re = re.compile(rf"[^\W\d_]{{{shortest + min_prefix},}}(?:'s)?")
+        self._tokens = TokenScan(self._scan_heads, cache_size)
 
-    def compounds(self, text: str, low: str) -> list[Hit]:
+    def compounds_scan(self, text: str, low: str) -> list[Hit]:
         """Words longer than a head that end in it; `low` is safe_lower(text) (same offsets).
 
         One regex pass yields the long words; a dict on their last three letters rejects almost all
-        of them at once, so only real candidates reach the suffix test.
+        of them at once, so only real candidates reach the suffix test. The reference for `compounds`.
         """
         hits = []
-        by_tail, phrases, min_prefix = self.by_tail_len, self.rules.phrases, self.min_prefix
         for match in self.word_re.finditer(low):
-            word = match.group()
-            lengths = by_tail.get(word[-3:])
-            if not lengths or word in phrases or word in self.stoplist:
-                continue
-            for size, heads in lengths:
-                head = word[-size:]
-                if head in heads and len(word) - size >= min_prefix:
-                    start = match.start()
-                    hits.extend(Hit(t, start, match.end(), "compound") for t in self.rules.heads[head])
-                    break
+            head = self._head(match.group())
+            if head is not None:
+                start = match.start()
+                hits.extend(Hit(t, start, match.end(), "compound") for t in self.rules.heads[head])
         return hits
+
+    def _head(self, word: str) -> str | None:
+        """The catalogue head `word` (a word_re match) ends in, or None."""
+        lengths = self.by_tail_len.get(word[-3:])
+        if not lengths or word in self.rules.phrases or word in self.stoplist:
+            return None
+        for size, heads in lengths:
+            head = word[-size:]
+            if head in heads and len(word) - size >= self.min_prefix:
+                return head
+        return None
+
+    def compounds(self, text: str, low: str) -> list[Hit]:
+        """The same hits as `compounds_scan`, from the document's distinct whitespace tokens
+        (scanner/tag/tokenscan.py: a word_re match is letters plus 's, never whitespace)."""
+        heads = self.rules.heads
+        return [Hit(t, start, end, "compound")
+                for start, end, head in self._tokens.scan(low) for t in heads[head]]
+
+    def _scan_heads(self, low: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), head) for m in self.word_re.finditer(low)
+                if (head := self._head(m.group())) is not None]
 
     def parts(self, text: str) -> list[Hit]:
         """Terms, heads and abbreviations that are whole parts of `AI-chatbot`, `DigiD/eHerkenning`."""

@@ -117,8 +117,10 @@ def make_sentencizer(nlp: Language, name: str, split_newlines: bool) -> Any:
 class LexiconMatcher:
     """All dictionary look-ups in one pass: phrases (LOWER), abbreviations and names (ORTH), compounds."""
 
-    def __init__(self, nlp: Language, rules: TagRules, compound_min_prefix: int, compound_stoplist: list[str]):
+    def __init__(self, nlp: Language, rules: TagRules, compound_min_prefix: int, compound_stoplist: list[str],
+                 fast: bool = True):
         self.rules = rules
+        self.fast = fast  # False: the reference implementations (tests compare both)
         lang = nlp.lang if nlp.lang in LANGS else "nl"
         other = "en" if lang == "nl" else "nl"
         self.cues: dict[str, list[Cue]] = {p: list(c) for p, c in rules.cues.get(lang, {}).items()}
@@ -191,7 +193,7 @@ class LexiconMatcher:
                 names.add(key)
                 name_spans.append((tok_start[s], key))
         doc._.hs_lower = low = safe_lower(text)
-        hits.extend(self.compounds.compounds(text, low))
+        hits.extend(self.compounds.compounds(text, low) if self.fast else self.compounds.compounds_scan(text, low))
         hits.extend(self.compounds.parts(text))
         doc._.hs_hits, doc._.hs_cues, doc._.hs_negative, doc._.hs_names = hits, cues, negative, names
         doc._.hs_name_spans = name_spans
@@ -200,10 +202,10 @@ class LexiconMatcher:
 
 
 @Language.factory("hs_lexicon", default_config={"rules_key": "", "compound_min_prefix": 3,
-                                                 "compound_stoplist": []})
+                                                 "compound_stoplist": [], "fast": True})
 def make_lexicon(nlp: Language, name: str, rules_key: str, compound_min_prefix: int,
-                 compound_stoplist: list[str]) -> LexiconMatcher:
-    return LexiconMatcher(nlp, RULES[rules_key], compound_min_prefix, compound_stoplist)
+                 compound_stoplist: list[str], fast: bool) -> LexiconMatcher:
+    return LexiconMatcher(nlp, RULES[rules_key], compound_min_prefix, compound_stoplist, fast)
 
 
 @Language.factory("hs_resolve", default_config={"rules_key": ""})
@@ -220,21 +222,29 @@ def make_resolve(nlp: Language, name: str, rules_key: str) -> Any:
     return resolve
 
 
+NO_STAGE = ("none", {"none": 1.0}, {})  # what hs_labels leaves when a trained stage model decides
+
+
 @Language.factory("hs_labels", default_config={
     "rules_key": "", "none_prior": 0.5, "title_weight": 2.0, "municipal_name_weight": 0.4,
-    "municipal_threshold": 0.5, "domain_process_weight": 2.0, "domain_min_cue_weight": 2.0})
+    "municipal_threshold": 0.5, "domain_process_weight": 2.0, "domain_min_cue_weight": 2.0, "cue_stage": True})
 def make_labels(nlp: Language, name: str, rules_key: str, none_prior: float, title_weight: float,
                 municipal_name_weight: float, municipal_threshold: float, domain_process_weight: float,
-                domain_min_cue_weight: float) -> Any:
+                domain_min_cue_weight: float, cue_stage: bool) -> Any:
+    """`cue_stage = false`: no stage from the cues (the tagger's stage model sets the document's and
+    every mention's stage, so the cue stages would be overwritten unread)."""
     rules = RULES[rules_key]
 
     def labels(doc: Doc) -> Doc:
         by_cat: dict[str, list[tuple[int, Cue]]] = {"stage": [], "municipal": [], "domain": [], "factor": []}
         for start, cue in doc._.hs_cues:
             by_cat.setdefault(cue.category, []).append((start, cue))
-        starts = [s for s, _ in doc._.hs_sents]
-        doc._.stage, doc._.stage_scores, doc._.sent_stages = stage_labels(
-            by_cat["stage"], starts, doc._.title_end, none_prior, title_weight, rules.stage_order)
+        if cue_stage:
+            starts = [s for s, _ in doc._.hs_sents]
+            doc._.stage, doc._.stage_scores, doc._.sent_stages = stage_labels(
+                by_cat["stage"], starts, doc._.title_end, none_prior, title_weight, rules.stage_order)
+        else:
+            doc._.stage, doc._.stage_scores, doc._.sent_stages = NO_STAGE[0], dict(NO_STAGE[1]), {}
         score = municipal_score((c for _, c in by_cat["municipal"]), doc._.hs_names, municipal_name_weight)
         doc._.municipal_score, doc._.municipal = score, score >= municipal_threshold
         doc._.domains = domains_of(doc._.processes, (c for _, c in by_cat["domain"]), rules,
@@ -245,9 +255,9 @@ def make_labels(nlp: Language, name: str, rules_key: str, none_prior: float, tit
     return labels
 
 
-@Language.factory("hs_candidates", default_config={"rules_key": "", "min_chars": 4})
-def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int) -> Any:
-    finder = CandidateFinder(RULES[rules_key], min_chars)
+@Language.factory("hs_candidates", default_config={"rules_key": "", "min_chars": 4, "fast": True})
+def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int, fast: bool) -> Any:
+    finder = CandidateFinder(RULES[rules_key], min_chars, fast)
 
     def candidates(doc: Doc) -> Doc:
         covered = [(h.start, h.end) for h in doc._.hs_hits]
@@ -277,13 +287,15 @@ def build_nlp(lang: str, catalogue: Any = None, config: dict[str, Any] | None = 
     nlp.add_pipe("hs_sentencizer", name="sentencizer")
     nlp.add_pipe("hs_lexicon", config={"rules_key": key,
                                        "compound_min_prefix": int(config.get("compound_min_prefix", 3)),
-                                       "compound_stoplist": list(config.get("compound_stoplist", []))})
+                                       "compound_stoplist": list(config.get("compound_stoplist", [])),
+                                       "fast": bool(config.get("fast_path", True))})
     nlp.add_pipe("hs_resolve", config={"rules_key": key})
     labels = {k: config[k] for k in ("none_prior", "title_weight", "municipal_name_weight",
                                      "municipal_threshold", "domain_process_weight", "domain_min_cue_weight")
               if k in config}
-    nlp.add_pipe("hs_labels", config={"rules_key": key, **labels})
-    nlp.add_pipe("hs_candidates", config={"rules_key": key, "min_chars": int(config.get("candidate_min_chars", 4))})
+    nlp.add_pipe("hs_labels", config={"rules_key": key, **labels, "cue_stage": bool(config.get("cue_stage", True))})
+    nlp.add_pipe("hs_candidates", config={"rules_key": key, "min_chars": int(config.get("candidate_min_chars", 4)),
+                                          "fast": bool(config.get("fast_path", True))})
     # The tokenizer caches at most max_cache_size chunks; tokenizing the ~19,000 matcher phrases above
     # filled it, so no word of a document was ever cached (6-10x slower). Start documents afresh.
     nlp.tokenizer.max_cache_size = int(config.get("tokenizer_cache_size", 100_000))

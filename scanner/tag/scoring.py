@@ -128,18 +128,20 @@ class SharedScorer:
         """How many tokens are municipality names (case-sensitive, as the analyser counts them)."""
         return sum(map(self.names.__contains__, raw)) if self.names and self.name_id is not None else 0
 
-    def bag(self, words: np.ndarray, named: int = 0) -> Bag:
+    def bag(self, words: np.ndarray, named: int = 0, before: int | None = None) -> Bag:
         """Features of a text from its word ids: each word's unigram and n-grams, the bigrams of
-        consecutive words the vocabulary knows, and the municipality-name feature."""
+        consecutive words the vocabulary knows, and the municipality-name feature; with `before` (the
+        id of the word preceding `words`), also the bigram joining it to the first word."""
         if not len(words):
             return Bag(_EMPTY, _EMPTY)
+        pairs = words if before is None else np.concatenate([np.asarray([before], dtype=np.int64), words])
         distinct, times = np.unique(words, return_counts=True)  # features once per distinct word
         lens = self._len[distinct]
         ends = np.cumsum(lens)
         offsets = np.repeat(self._start[distinct] - (ends - lens), lens) + np.arange(int(ends[-1]))
         feats, counts = [self._flat[offsets]], [np.repeat(times, lens)]
-        if len(words) > 1 and len(self.pair_keys):
-            keys = (words[:-1] << 32) | words[1:]
+        if len(pairs) > 1 and len(self.pair_keys):
+            keys = (pairs[:-1] << 32) | pairs[1:]
             pos = np.minimum(np.searchsorted(self.pair_keys, keys), len(self.pair_keys) - 1)
             found = self.pair_ids[pos[self.pair_keys[pos] == keys]]
             feats.append(found)
@@ -159,12 +161,7 @@ class SharedScorer:
         joining them (`before` is the text's last word id) and their municipality names."""
         if not len(words):
             return bag
-        joined = np.concatenate([[before], words]) if before is not None else words
-        extra = self.bag(joined, named)
-        if before is not None:  # the first word of `joined` belongs to the text: take its features out
-            own = self.bag(np.asarray([before], dtype=np.int64))
-            extra = _combine(extra, own, -1)
-        return _combine(bag, extra, 1)
+        return _combine(bag, self.bag(words, named, before), 1)
 
     def trim(self) -> None:
         """Forget the words seen when there are too many (between batches: word ids must not change

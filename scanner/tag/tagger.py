@@ -184,7 +184,9 @@ class Tagger:
         if lang not in self._nlp:
             from scanner.tag.pipeline import build_nlp
 
-            self._nlp[lang] = build_nlp(lang, config=self.config, rules=self.rules)
+            # with the stage model on (fast path), the cue stages it overwrites are not computed
+            cue_stage = not (self.fast and self.stage_model is not None)
+            self._nlp[lang] = build_nlp(lang, config={**self.config, "cue_stage": cue_stage}, rules=self.rules)
         return self._nlp[lang]
 
     def prepare(self, index: int, doc: Any) -> Prepared | dict[str, Any]:
@@ -352,6 +354,7 @@ class MentionBuilder:
         self.none_prior, self.order = tagger._none_prior, tagger.rules.stage_order
         self.domains = tagger.rules.process_domain
         self.cache: dict[int, tuple[str, float]] = {}
+        self.near: dict[int, list[str]] = {}
 
     def _stage(self, index: int) -> tuple[str, float] | None:
         weights = self.sent_weights.get(index)
@@ -361,19 +364,28 @@ class MentionBuilder:
             self.cache[index] = sentence_stage(weights, self.none_prior, self.order)
         return self.cache[index]
 
+    def _near(self, index: int) -> list[str]:
+        """Municipalities named in the sentence and its neighbours (cached per sentence)."""
+        near = self.near.get(index)
+        if near is None:
+            places = self.places
+            near = self.near[index] = sorted({name for i in (index - 1, index, index + 1) for name in places.get(i, ())})
+        return near
+
     def mention(self, hit: Hit) -> dict[str, Any]:
-        index = sentence_of(self.starts, hit.start)
+        start, end = hit.start, hit.end
+        index = sentence_of(self.starts, start)
         s_start, s_end = self.sents[index]
         if s_end - s_start > self.max_chars:
-            s_start, s_end = max(s_start, hit.start - 300), min(s_end, hit.end + 300)
-        stage = self._stage(index)
-        label, score = stage or self.doc_stage
+            s_start, s_end = max(s_start, start - 300), min(s_end, end + 300)
+        label, score = (self._stage(index) if self.sent_weights else None) or self.doc_stage
         target = hit.target
-        out = {"id": target.id}
+        text = self.text
         if target.kind == "process":
-            out["domain"] = self.domains.get(target.id, "")
-        near = sorted({name for i in (index - 1, index, index + 1) for name in self.places.get(i, ())})
-        out.update(text=self.text[hit.start : hit.end], start=hit.start, end=hit.end,
-                   sentence=self.text[s_start:s_end], sent_start=s_start, sent_end=s_end,
-                   stage=label, stage_score=score, sent_index=index, municipalities=near)
-        return out
+            out = {"id": target.id, "domain": self.domains.get(target.id, "")}
+            out.update(text=text[start:end], start=start, end=end, sentence=text[s_start:s_end], sent_start=s_start,
+                       sent_end=s_end, stage=label, stage_score=score, sent_index=index, municipalities=list(self._near(index)))
+            return out
+        return {"id": target.id, "text": text[start:end], "start": start, "end": end, "sentence": text[s_start:s_end],
+                "sent_start": s_start, "sent_end": s_end, "stage": label, "stage_score": score, "sent_index": index,
+                "municipalities": list(self._near(index))}
