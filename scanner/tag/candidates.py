@@ -36,7 +36,7 @@ GENERIC_SECOND = {"gedreven", "gestuurd", "gestuurde", "gebaseerd", "gebaseerde"
                   "enabled", "ready", "tools", "toepassing", "toepassingen", "gebruik", "beleid", "strategie",
                   "strategy", "policy", "act", "wet", "verordening", "regulation", "regels", "rules", "ethiek",
                   "ethics", "expert", "experts", "team", "teams", "project", "projecten", "projects"}
-_LITERAL, _BRANCH = _constants.LITERAL, _constants.BRANCH
+_LITERAL, _BRANCH, _SUBPATTERN = _constants.LITERAL, _constants.BRANCH, _constants.SUBPATTERN
 _NEXT_WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_](?![\w-])")
 _PREV_LETTERS = re.compile(r"(?<![\w-])[^\W\d_]+$")
 _PREV_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]{2,}$")
@@ -98,6 +98,44 @@ def _acronym_spans(text: str) -> list[tuple[int, int, None]]:
     return [(*m.span(), None) for m in ACRONYM.finditer(text)]
 
 
+def _flat(items: list) -> list:
+    """A parsed sequence with its plain groups inlined (a group without flags matches exactly once)."""
+    out: list = []
+    for op, arg in items:
+        if op is _SUBPATTERN and not arg[1] and not arg[2]:
+            out += _flat(list(arg[3]))
+        else:
+            out.append((op, arg))
+    return out
+
+
+def all_literals(pattern: str) -> list[str]:
+    """Literal strings (2+ characters) that every match of the pattern contains: the literal runs of its
+    top-level sequence. A text lacking one of them holds no match, so its scan can be skipped."""
+    try:
+        items = _flat(list(_parser.parse(pattern, 0)))
+    except Exception:  # noqa: BLE001 - an odd pattern simply gets no shortcut
+        return []
+    runs, current = [], ""
+    for op, arg in items:
+        if op is _LITERAL:
+            current += chr(arg)
+        else:
+            runs.append(current)
+            current = ""
+    runs.append(current)
+    return [run for run in runs if len(run) >= 2]
+
+
+def literal_start(pattern: str) -> bool:
+    """Whether every match of the pattern starts with the same literal character."""
+    try:
+        items = _flat(list(_parser.parse(pattern, 0)))
+    except Exception:  # noqa: BLE001
+        return False
+    return bool(items) and items[0][0] is _LITERAL
+
+
 def _shouting(text: str, at: int, window: int = 60) -> bool:
     """Inside an all-caps stretch (a shouted headline), where capitals say nothing."""
     around = text[max(0, at - window): at + window]
@@ -127,6 +165,10 @@ class CandidateFinder:
         # no leading look-behind: sre can then jump to the pattern's literal prefix (8x faster);
         # the left word boundary is checked in Python
         self.seeds = [(re.compile(rf"(?:{p})(?![\w-])"), required_literals(p)) for p in seeds]
+        # each literal a text must hold for the seed to match, longest (likely rarest) first; none for a
+        # pattern starting with a literal, whose scan (sre jumps to that prefix) costs less than the checks
+        self.seed_needs = [[] if literal_start(p) else sorted(all_literals(p), key=len, reverse=True) for p in seeds]
+        self.seed_guarded = [not literal_start(p) for p in seeds]
         self.short_heads = set(yaml_heads)
         # one literal trie over lower-cased text (fast); each hit is expanded/verified in Python
         self.kinds: dict[str, set[str]] = {}
@@ -180,13 +222,20 @@ class CandidateFinder:
         max_end = list(accumulate((e for _, e in spans), max))
 
         def inside(start: int, end: int) -> bool:
-            return any(s <= start and end <= e for s, e in spans[: bisect_left(starts, start + 1)])
+            if not self.fast:
+                return any(s <= start and end <= e for s, e in spans[: bisect_left(starts, start + 1)])
+            i = bisect_left(starts, start + 1)  # spans[:i] start at or before `start`: one must reach `end`
+            return bool(i) and max_end[i - 1] >= end
 
         found: list[tuple[int, int, str, bool]] = []
         low = safe_lower(text)
-        for regex, literals in self.seeds:
-            if literals is not None and not any(lit in low for lit in literals):
-                continue  # a literal the pattern needs is absent: skip the regex scan
+        for (regex, literals), needs, guarded in zip(self.seeds, self.seed_needs, self.seed_guarded):
+            if self.fast:
+                if guarded and (not all(lit in low for lit in needs)
+                                or (literals is not None and not any(lit in low for lit in literals))):
+                    continue  # a literal the pattern needs is absent: skip the regex scan
+            elif literals is not None and not any(lit in low for lit in literals):
+                continue
             for match in regex.finditer(low):
                 start, end = match.span()
                 if not (start and (low[start - 1].isalnum() or low[start - 1] in "-_")) and not inside(start, end):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain, repeat
 from typing import Any, Sequence
 
 import numpy as np
@@ -80,6 +81,8 @@ class SharedScorer:
         array with offsets, and the vocabulary's word bigrams as sorted (word id, word id) keys."""
         self.word_ids: dict[str, int] = {}
         self.raw_ids: dict[str, int] = {}  # tokens as written -> word id (skips lower-casing known forms)
+        self.chunk_ids: dict[str, tuple[int, ...]] = {}  # whitespace tokens -> their words' ids
+        self.chunk_named: dict[str, int] = {}  # whitespace tokens holding municipality names -> how many
         self._flat = np.empty(1 << 20, dtype=np.int64)
         self._used = 0
         self._start = np.empty(1 << 16, dtype=np.int64)
@@ -124,6 +127,24 @@ class SharedScorer:
                     ids[k] = known[token] = self._word(token.lower())
         return np.asarray(ids, dtype=np.int64)
 
+    def words(self, text: str) -> tuple[np.ndarray, int]:
+        """(word_array, named) of TOKEN.findall(text), from its whitespace tokens: a token's word ids
+        and municipality names are looked up once (a \\w+ run never holds whitespace, so the runs of
+        the text are those of its tokens, in order)."""
+        chunks = text.split()
+        cache = self.chunk_ids
+        ids = list(map(cache.get, chunks))
+        if None in ids:
+            for k, (found, chunk) in enumerate(zip(ids, chunks)):
+                if found is None:
+                    raw = TOKEN.findall(chunk)
+                    ids[k] = cache[chunk] = tuple(self.word_array(raw).tolist())
+                    if self.named(raw):
+                        self.chunk_named[chunk] = self.named(raw)
+        flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64)
+        named = sum(map(self.chunk_named.get, chunks, repeat(0))) if self.chunk_named else 0
+        return flat, named
+
     def named(self, raw: list[str]) -> int:
         """How many tokens are municipality names (case-sensitive, as the analyser counts them)."""
         return sum(map(self.names.__contains__, raw)) if self.names and self.name_id is not None else 0
@@ -166,7 +187,7 @@ class SharedScorer:
     def trim(self) -> None:
         """Forget the words seen when there are too many (between batches: word ids must not change
         while a batch is analysed)."""
-        if len(self.word_ids) > self.max_words:
+        if len(self.word_ids) > self.max_words or len(self.chunk_ids) > self.max_words:
             self._reset_words()
 
     def text_bag(self, text: str) -> Bag:
@@ -231,19 +252,21 @@ class BatchClassifiers:
                    if self.stage is not None else self.relevance.max_chars)
         cut = min(len(text), self.relevance.max_chars) if self.relevance is not None else full
         if cut < full:  # the relevance model reads a prefix: analyse it once and extend it to the full cut
-            head = TOKEN.findall(text[:cut])
-            head_words = scorer.word_array(head)
-            head_named = scorer.named(head)
+            head_words, head_named = scorer.words(text[:cut])
             out["relevance"] = scorer.bag(head_words, head_named)
-            tail = TOKEN.findall(text[cut:full])
-            if head and tail and _WORD_PAIR.fullmatch(text, cut - 1, cut + 1):  # a word runs across the cut
-                tail = [head[-1] + tail[0], *tail[1:]]
-                head_words, head_named = head_words[:-1], head_named - scorer.named(head[-1:])
-            words = np.concatenate([head_words, scorer.word_array(tail)])
-            named = head_named + scorer.named(tail)
+            tail_words, tail_named = scorer.words(text[cut:full])
+            if len(head_words) and len(tail_words) and _WORD_PAIR.fullmatch(text, cut - 1, cut + 1):
+                # a word runs across the cut: its two halves become one word
+                last = TOKEN.findall(text[:cut].rsplit(None, 1)[-1])[-1]
+                first = TOKEN.match(text, cut).group()
+                joined = [last + first]
+                head_words = np.concatenate([head_words[:-1], scorer.word_array(joined), tail_words[1:]])
+                head_named += scorer.named(joined) - scorer.named([last]) - scorer.named([first])
+                tail_words = tail_words[:0]
+            words = np.concatenate([head_words, tail_words])
+            named = head_named + tail_named
         else:
-            raw = TOKEN.findall(text[:full])
-            words, named = scorer.word_array(raw), scorer.named(raw)
+            words, named = scorer.words(text[:full])
         full_bag = scorer.bag(words, named)
         if self.labels is not None:
             out["labels"] = full_bag
@@ -255,9 +278,8 @@ class BatchClassifiers:
             if full == min(len(text), chars) and (not cues or len(text) >= chars):
                 out["stage"] = full_bag
             elif full == len(text) and len(text) + 1 + len(cues) <= chars:
-                cue_raw = TOKEN.findall(cues)
-                out["stage"] = scorer.extend(full_bag, int(words[-1]) if len(words) else None,
-                                             scorer.word_array(cue_raw), scorer.named(cue_raw))
+                cue_words_, cue_named = scorer.words(cues)
+                out["stage"] = scorer.extend(full_bag, int(words[-1]) if len(words) else None, cue_words_, cue_named)
             else:  # another cut: analyse the stage model's own input
                 out["stage"] = scorer.text_bag(f"{text}\n{cues}"[:chars] if cues else text[:chars])
         return out
