@@ -171,16 +171,27 @@ def _tagged_batches(store, ids: list[int], batch_size: int, workers: int, tagger
         for batch in batches:
             yield classify_batch(load_docs(store, batch), tagger=tagger)
         return
-    with ProcessPoolExecutor(workers, initializer=_worker_init,
-                             initargs=(factory, getattr(tagger, "catalogue", None))) as pool:
-        # at most 2 batches per worker in flight (pool.map would read the whole backlog into memory)
-        pending: deque = deque()
-        for batch in batches:
-            pending.append(pool.submit(_worker_batch, load_docs(store, batch)))
-            if len(pending) >= 2 * workers:
+    import gc
+    import multiprocessing
+
+    # forked workers share the parent's warm tagger; frozen objects are left alone by the collector, so
+    # their pages are not copied into every worker when it runs (copy-on-write)
+    gc.collect()
+    gc.freeze()
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
+                                 initargs=(factory, getattr(tagger, "catalogue", None))) as pool:
+            # at most 2 batches per worker in flight (pool.map would read the whole backlog into memory)
+            pending: deque = deque()
+            for batch in batches:
+                pending.append(pool.submit(_worker_batch, load_docs(store, batch)))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    finally:
+        gc.unfreeze()
 
 
 def classify(store, catalogue: Any = None, reclassify: bool = False, workers: int = 1, batch_size: int = 256,

@@ -14,6 +14,7 @@ from scanner.tag.tokenscan import TokenScan
 _JOINER = re.compile(r"[-/](?=[^\W_])")  # the letter before is checked in Python (fast literal scan)
 _PART_BACK = re.compile(r"[\w'.:@/-]+$")
 _PART_FWD = re.compile(r"[\w'.:@/-]+")
+_PART = re.compile(r"[^\W_]+(?:'s)?")
 
 
 MAX_WORD = 80  # a hyphenated "word" longer than this is split no further
@@ -110,7 +111,7 @@ class CompoundFinder:
 
     def _word_parts(self, text: str, start: int, end: int) -> list[Hit]:
         hits = []
-        for part in re.finditer(r"[^\W_]+(?:'s)?", text[start:end]):
+        for part in _PART.finditer(text[start:end]):
             s, e = start + part.start(), start + part.end()
             surface = part.group()
             targets = self.rules.abbreviations.get(surface) or self.rules.phrases.get(surface.lower()) \

@@ -164,6 +164,7 @@ class LexiconMatcher:
         cues: list[tuple[int, Cue]] = []
         negative: list[tuple[int, int, set[str]]] = []
         tok_start, tok_end = token_offsets(doc)
+        new_tuple = tuple.__new__
         normalised = doc._.hs_normalised  # the tokenizer saw line breaks as spaces: no match may cross one
         for match_id, s, e in self.lower(doc):
             key, targets, key_cues, negative_ids, needs = self.actions[match_id]
@@ -175,7 +176,7 @@ class LexiconMatcher:
                 if text[end - 1] == "." and not key.endswith("."):
                     end -= 1  # matched through the `app.` tokenizer exception
             for target in targets:
-                hits.append(Hit(target, start, end, "term"))
+                hits.append(new_tuple(Hit, (target, start, end, "term")))  # Hit(...) without its Python __new__
             for cue in key_cues:
                 cues.append((start, cue))
             if negative_ids:
