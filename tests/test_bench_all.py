@@ -13,7 +13,7 @@ from scanner.config import repo_root
 
 def _tiny(tmp: str) -> dict[str, list[str] | None]:
     return {
-        "tag": ["--docs", "20", "--words", "60"],
+        "tag": ["--docs", "20", "--words", "60", "--scaling-docs", "300", "--reference-docs", "10"],
         "harvest": ["--feeds", "2", "--items", "2", "--latency", "0", "--sample", "1", "--big-page-mb", "1"],
         "signals": ["--size", "500", "--classify-sample", "0", "--cache", tmp],
         "digest": ["--size", "500", "--cache", tmp],

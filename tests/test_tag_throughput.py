@@ -8,7 +8,11 @@
   whitespace and Unicode around catalogue terms tag the same on both paths;
 - the batched classifiers against each model's own predict, at every cut (5000 / 2000 characters,
   a cut inside the stage model's cue words);
-- a killed `classify --reclassify` resumes without tagging a document twice.
+- a killed `classify --reclassify` resumes without tagging a document twice;
+- round 2: the per-token scans (compounds, acronyms), the guarded seed scans, the running-maximum
+  coverage test of candidates and the classifier's per-token word look-up against the whole-text
+  versions they replace (the reference path keeps those), with Hypothesis on arbitrary whitespace and
+  Unicode; `scanner bench tag` reports every figure the issue asks for.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tag_golden import GOLDEN, VARIANTS, corpora, digests
@@ -202,3 +206,99 @@ def test_word_table_reset_between_batches_changes_nothing() -> None:
         assert batch.predict(texts, ["nl", "nl"]) == before  # the table is rebuilt before the batch
     finally:
         batch.scorer.max_words = limit
+
+
+# Round 2 of issue 16: scans per distinct whitespace token, guarded seed scans, cached classifier words.
+TOKENISH = st.sampled_from(["parkeersensoren", "verkeerssensoren", "inspectiedrones", "beveiligingscamera's",
+                            "Beveiligingscamera's,", "(slimmecamera's)", "AI-chatbot", "RFID-chip", "ChatGPT", "BIM-model",
+                            "OCR.", "IoT-platform", "5G-netwerk", "DigiD/eHerkenning", "e-mail", "x-", "-AI",
+                            "İstanbulsensoren", "ΟΔΟΣsensoren", "sensoren", "Utrecht", "'s-Hertogenbosch", "é", "😀",
+                            "RPA", "AIAI", "aI", "Zwolle-Zuid", "generatieve AI", "vraag", "taalmodellen", "web3"])
+
+
+def _tokenish_text(parts: list[tuple[str, str]]) -> str:
+    return "".join(word + space for word, space in parts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(TOKENISH | st.text(max_size=8), SPACES), min_size=0, max_size=25))
+def test_token_scans_equal_whole_text_scans(parts: list[tuple[str, str]]) -> None:
+    from scanner.tag.candidates import _acronym_spans
+    from scanner.tag.tokenscan import TokenScan
+    from scanner.tag.variants import safe_lower
+
+    text = _tokenish_text(parts)
+    low = safe_lower(text)
+    finder = tagger("models", True).nlp("nl").get_pipe("hs_lexicon").compounds
+    assert finder.compounds(text, low) == finder.compounds_scan(text, low)
+    assert finder.compounds(text, low) == finder.compounds_scan(text, low)  # again, from the token caches
+    assert TokenScan(_acronym_spans).scan(text) == _acronym_spans(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(TOKENISH | st.text(max_size=8), SPACES), min_size=1, max_size=25),
+       st.lists(st.tuples(st.integers(0, 200), st.integers(0, 40)), max_size=8), st.sets(st.integers(0, 25)))
+@example([("ChatGPT", " "), ("RFID-chip", "\n"), ("generatieve AI", " ")], [], {0, 1})  # mentions end where they do
+def test_candidates_fast_and_reference_agree(parts: list[tuple[str, str]], spans: list[tuple[int, int]],
+                                             words: set[int]) -> None:
+    import re
+
+    from scanner.tag.candidates import CandidateFinder
+
+    text = _tokenish_text(parts)
+    tokens = [m.span() for m in re.finditer(r"\S+", text)]  # catalogue mentions cover whole words, often
+    covered = [(s, s + n) for s, n in spans] + [tokens[i] for i in sorted(words) if i < len(tokens)]
+    fast, reference = _finder(True), _finder(False)
+    assert isinstance(fast, CandidateFinder)
+    assert fast.find(text, covered) == reference.find(text, covered)
+
+
+@lru_cache(maxsize=2)
+def _finder(fast: bool) -> Any:
+    from scanner.tag.candidates import CandidateFinder
+
+    return CandidateFinder(tagger("models", True).rules, fast=fast)
+
+
+SEED_BITS = st.sampled_from(["generatieve", "generative", " ", "ai", "gen", "-", "taal", "model", "modellen", "grote",
+                             "rag", "retrieval augmented generation", "web", "3", ".0", "slimme", "smart", "contract",
+                             "edge", "fog", "computing", "robotic process mining", "procesmining", "digitale",
+                             "wallet", "identiteits", "explainable", "uitlegbare", "x", "v"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SEED_BITS, max_size=12))
+def test_seed_guards_skip_only_seeds_without_a_match(bits: list[str]) -> None:
+    finder = _finder(True)
+    low = "".join(bits)
+    for (regex, literals), needs, guarded in zip(finder.seeds, finder.seed_needs, finder.seed_guarded):
+        skipped = guarded and (not all(lit in low for lit in needs)
+                               or (literals is not None and not any(lit in low for lit in literals)))
+        if skipped:
+            assert regex.search(low) is None, (regex.pattern, low)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(TOKENISH | st.text(max_size=8), SPACES), min_size=0, max_size=30))
+def test_classifier_words_per_token_equal_the_analyser_tokens(parts: list[tuple[str, str]]) -> None:
+    from scanner.train.linear import TOKEN
+
+    scorer = tagger("models", True).batch_classifiers.scorer
+    text = _tokenish_text(parts)
+    raw = TOKEN.findall(text)
+    for _ in range(2):  # the second time from the token cache
+        words, named = scorer.words(text)
+        assert words.tolist() == scorer.word_array(raw).tolist() and named == scorer.named(raw)
+
+
+@pytest.mark.slow
+def test_bench_tag_reports_every_figure() -> None:
+    from scanner.bench.tag import bench_tag
+
+    figures = bench_tag(n=20, words=60, scaling_docs=200, reference_docs=10)
+    for key in ("docs_per_s", "without_classifiers_docs_per_s", "tokenizer_only_docs_per_s", "ratio",
+                "reference_docs_per_s", "speedup_vs_reference", "peak_rss_mb", "load_average", "targets"):
+        assert key in figures, key
+    scaling = figures["classify_scaling"]
+    assert scaling["docs"] == 200 and scaling["scaling"] > 0 and scaling["cpu_scaling"] > 0
+    assert len(scaling["load_average"]) == 2 and set(figures["targets"]) == {"docs_per_s", "ratio", "scaling"}
