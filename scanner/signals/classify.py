@@ -174,8 +174,11 @@ def _tagged_batches(store, ids: list[int], batch_size: int, workers: int, tagger
     import gc
     import multiprocessing
 
-    # forked workers share the parent's warm tagger; frozen objects are left alone by the collector, so
-    # their pages are not copied into every worker when it runs (copy-on-write)
+    # forked workers share the parent's warm tagger (built here once, not in every worker); frozen
+    # objects are left alone by the collector, so their pages are not copied into every worker when it
+    # runs (copy-on-write)
+    if factory is None and hasattr(tagger, "warm"):
+        tagger.warm()
     gc.collect()
     gc.freeze()
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None

@@ -189,6 +189,15 @@ class Tagger:
             self._nlp[lang] = build_nlp(lang, config={**self.config, "cue_stage": cue_stage}, rules=self.rules)
         return self._nlp[lang]
 
+    def warm(self) -> "Tagger":
+        """Build both pipelines, the models and the language identifier now (worker processes forked
+        afterwards share them instead of each building its own)."""
+        for lang in ("nl", "en"):
+            self.nlp(lang)
+        _ = self.batch_classifiers, self.model_version
+        detect("De gemeente start een proef.", int(self.config["langid_chars"]))
+        return self
+
     def prepare(self, index: int, doc: Any) -> Prepared | dict[str, Any]:
         """Validate one input; a bad one becomes its error record."""
         if not isinstance(doc, dict):
