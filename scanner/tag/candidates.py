@@ -146,11 +146,12 @@ def _shouting(text: str, at: int, window: int = 60) -> bool:
 class CandidateFinder:
     """Finds technology-like phrases in a text; `find` returns them lower-cased, first occurrence first."""
 
-    def __init__(self, rules: TagRules, min_chars: int | None = None, fast: bool = True) -> None:
+    def __init__(self, rules: TagRules, min_chars: int | None = None, fast: bool = True,
+                 token_cache_size: int = 100_000) -> None:
         config = rules.candidates or {}
         self.rules = rules
         self.fast = fast  # False: the reference whole-text scans
-        self._acronym_tokens: TokenScan[None] = TokenScan(_acronym_spans)
+        self._acronym_tokens: TokenScan[None] = TokenScan(_acronym_spans, token_cache_size)
         self.min_chars = int(min_chars or get(config, "min_chars", 4) or 4)
         self.max_words = int(get(config, "max_words", 4) or 4)
         self.stopwords = set(_words(get(config, "stopwords", []))) | FUNCTION_WORDS

@@ -33,7 +33,7 @@ class CompoundFinder:
     """Finds `parkeersensoren` (head `sensoren`) and `5G` in `5G-netwerk` by character offsets."""
 
     def __init__(self, rules: TagRules, min_prefix: int = 3, stoplist: frozenset[str] = frozenset(),
-                 cache_size: int = 200_000) -> None:
+                 cache_size: int = 100_000) -> None:
         self.rules = rules
         self.min_prefix = min_prefix
         self.stoplist = stoplist

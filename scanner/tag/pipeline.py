@@ -118,7 +118,7 @@ class LexiconMatcher:
     """All dictionary look-ups in one pass: phrases (LOWER), abbreviations and names (ORTH), compounds."""
 
     def __init__(self, nlp: Language, rules: TagRules, compound_min_prefix: int, compound_stoplist: list[str],
-                 fast: bool = True):
+                 fast: bool = True, token_cache_size: int = 100_000):
         self.rules = rules
         self.fast = fast  # False: the reference implementations (tests compare both)
         lang = nlp.lang if nlp.lang in LANGS else "nl"
@@ -134,7 +134,7 @@ class LexiconMatcher:
         self._add(nlp, self.lower, lower_keys)
         self.actions = self._actions(lower_keys, nlp.vocab)
         self._add(nlp, self.orth, set(rules.abbreviations) | rules.municipalities)
-        self.compounds = CompoundFinder(rules, compound_min_prefix, frozenset(compound_stoplist))
+        self.compounds = CompoundFinder(rules, compound_min_prefix, frozenset(compound_stoplist), token_cache_size)
 
     @staticmethod
     def _add(nlp: Language, matcher: PhraseMatcher, phrases: set[str]) -> None:
@@ -203,10 +203,10 @@ class LexiconMatcher:
 
 
 @Language.factory("hs_lexicon", default_config={"rules_key": "", "compound_min_prefix": 3,
-                                                 "compound_stoplist": [], "fast": True})
+                                                 "compound_stoplist": [], "fast": True, "token_cache_size": 100_000})
 def make_lexicon(nlp: Language, name: str, rules_key: str, compound_min_prefix: int,
-                 compound_stoplist: list[str], fast: bool) -> LexiconMatcher:
-    return LexiconMatcher(nlp, RULES[rules_key], compound_min_prefix, compound_stoplist, fast)
+                 compound_stoplist: list[str], fast: bool, token_cache_size: int) -> LexiconMatcher:
+    return LexiconMatcher(nlp, RULES[rules_key], compound_min_prefix, compound_stoplist, fast, token_cache_size)
 
 
 @Language.factory("hs_resolve", default_config={"rules_key": ""})
@@ -256,9 +256,10 @@ def make_labels(nlp: Language, name: str, rules_key: str, none_prior: float, tit
     return labels
 
 
-@Language.factory("hs_candidates", default_config={"rules_key": "", "min_chars": 4, "fast": True})
-def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int, fast: bool) -> Any:
-    finder = CandidateFinder(RULES[rules_key], min_chars, fast)
+@Language.factory("hs_candidates", default_config={"rules_key": "", "min_chars": 4, "fast": True,
+                                                    "token_cache_size": 100_000})
+def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int, fast: bool, token_cache_size: int) -> Any:
+    finder = CandidateFinder(RULES[rules_key], min_chars, fast, token_cache_size)
 
     def candidates(doc: Doc) -> Doc:
         covered = [(h.start, h.end) for h in doc._.hs_hits]
@@ -289,14 +290,16 @@ def build_nlp(lang: str, catalogue: Any = None, config: dict[str, Any] | None = 
     nlp.add_pipe("hs_lexicon", config={"rules_key": key,
                                        "compound_min_prefix": int(config.get("compound_min_prefix", 3)),
                                        "compound_stoplist": list(config.get("compound_stoplist", [])),
-                                       "fast": bool(config.get("fast_path", True))})
+                                       "fast": bool(config.get("fast_path", True)),
+                                       "token_cache_size": int(config.get("token_cache_size", 100_000))})
     nlp.add_pipe("hs_resolve", config={"rules_key": key})
     labels = {k: config[k] for k in ("none_prior", "title_weight", "municipal_name_weight",
                                      "municipal_threshold", "domain_process_weight", "domain_min_cue_weight")
               if k in config}
     nlp.add_pipe("hs_labels", config={"rules_key": key, **labels, "cue_stage": bool(config.get("cue_stage", True))})
     nlp.add_pipe("hs_candidates", config={"rules_key": key, "min_chars": int(config.get("candidate_min_chars", 4)),
-                                          "fast": bool(config.get("fast_path", True))})
+                                          "fast": bool(config.get("fast_path", True)),
+                                          "token_cache_size": int(config.get("token_cache_size", 100_000))})
     # The tokenizer caches at most max_cache_size chunks; tokenizing the ~19,000 matcher phrases above
     # filled it, so no word of a document was ever cached (6-10x slower). Start documents afresh.
     nlp.tokenizer.max_cache_size = int(config.get("tokenizer_cache_size", 100_000))

@@ -56,7 +56,7 @@ def compatible(models: Sequence[LinearTextModel]) -> bool:
 class SharedScorer:
     """Scores texts with several LinearTextModels from one analysis of each text."""
 
-    def __init__(self, models: dict[str, LinearTextModel], max_words: int = 500_000) -> None:
+    def __init__(self, models: dict[str, LinearTextModel], max_words: int = 200_000) -> None:
         if not models or not compatible(list(models.values())):
             raise ValueError("the models do not share one analyser")
         first = next(iter(models.values()))
@@ -234,7 +234,8 @@ class BatchClassifiers:
         self.stage_rules = stage_rules
 
     @classmethod
-    def build(cls, stage: Any, labels: Any, relevance: Any, stage_rules: Any) -> "BatchClassifiers | None":
+    def build(cls, stage: Any, labels: Any, relevance: Any, stage_rules: Any,
+              max_words: int = 200_000) -> "BatchClassifiers | None":
         """None unless every present model is a LinearTextModel sharing one analyser."""
         parts = {"stage": stage, "labels": labels, "relevance": relevance}
         models = {name: getattr(m, "model", None) for name, m in parts.items() if m is not None}
@@ -242,7 +243,7 @@ class BatchClassifiers:
             return None
         if not compatible(list(models.values())):
             return None
-        return cls(SharedScorer(models), stage, labels, relevance, stage_rules)
+        return cls(SharedScorer(models, max_words), stage, labels, relevance, stage_rules)
 
     def _bags(self, text: str, lang: str) -> dict[str, Bag]:
         from scanner.tag.stage import cue_words

@@ -29,7 +29,7 @@ _LAST_SPACE = re.compile(r"\s\S*$")
 DEFAULTS: dict[str, Any] = {
     "max_chars": 1_000_000, "batch_size": 64, "langid_chars": 400, "use_stage_model": True,
     "use_relevance_model": True, "use_label_model": True, "relevance_model_chars": 2000, "relevance_threshold": 0.5, "relevance_municipal_threshold": 0.95,
-    "stage_model_chars": 5000, "sentence_max_chars": 1000, "fast_path": True,
+    "stage_model_chars": 5000, "sentence_max_chars": 1000, "fast_path": True, "classifier_word_cache": 200_000,
 }
 
 
@@ -160,7 +160,8 @@ class Tagger:
             from scanner.tag.scoring import BatchClassifiers
 
             self._batch = BatchClassifiers.build(self.stage_model, self.label_model, self.relevance_model,
-                                                 self.stage_rules) if self.fast else None
+                                                 self.stage_rules, int(self.config["classifier_word_cache"])
+                                                 ) if self.fast else None
             self._batch_loaded = True
         return self._batch
 

@@ -18,7 +18,7 @@ class TokenScan(Generic[T]):
     """`scan(text)` equals `inner(text)`, where `inner` finds a text's hits as (start, end, payload) in
     text order, for an `inner` whose hits lie inside whitespace tokens as described above."""
 
-    def __init__(self, inner: Callable[[str], list[tuple[int, int, T]]], cache_size: int = 200_000) -> None:
+    def __init__(self, inner: Callable[[str], list[tuple[int, int, T]]], cache_size: int = 100_000) -> None:
         self.inner = inner
         self.clean: set[str] = set()  # tokens known to hold no hit
         self.hits: dict[str, list[tuple[int, int, T]]] = {}  # tokens known to hold hits
