@@ -302,3 +302,21 @@ def test_bench_tag_reports_every_figure() -> None:
     scaling = figures["classify_scaling"]
     assert scaling["docs"] == 200 and scaling["scaling"] > 0 and scaling["cpu_scaling"] > 0
     assert len(scaling["load_average"]) == 2 and set(figures["targets"]) == {"docs_per_s", "ratio", "scaling"}
+
+
+def test_long_tokens_are_scanned_but_not_remembered() -> None:
+    from scanner.tag.candidates import _acronym_spans
+    from scanner.tag.tokenscan import MAX_CACHED, TokenScan
+    from scanner.train.linear import TOKEN
+
+    long_hit, long_clean = "BIM-" + "x" * MAX_CACHED, "y" * (MAX_CACHED + 1)
+    text = f"ChatGPT {long_hit} {long_clean} Utrecht/{'z' * MAX_CACHED} {long_hit}"
+    scan = TokenScan(_acronym_spans)
+    assert scan.scan(text) == _acronym_spans(text) and scan.scan(text) == _acronym_spans(text)
+    assert long_hit not in scan.hits and long_clean not in scan.clean and "ChatGPT" in scan.hits
+    scorer = tagger("models", True).batch_classifiers.scorer
+    for _ in range(2):
+        words, named = scorer.words(text)
+        raw = TOKEN.findall(text)
+        assert words.tolist() == scorer.word_array(raw).tolist() and named == scorer.named(raw) == 1
+    assert long_clean not in scorer.chunk_ids

@@ -23,6 +23,7 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 _SHIFT = 20  # (feature id << _SHIFT) | count: one integer sort groups a text's features with their counts
 _MASK = (1 << _SHIFT) - 1
 _WORD_PAIR = re.compile(r"\w\w")  # TOKEN is \w+: a cut between two word characters splits a token
+MAX_CACHED_CHUNK = 100  # whitespace tokens longer than this are analysed every time, never remembered
 
 
 @dataclass
@@ -134,16 +135,21 @@ class SharedScorer:
         chunks = text.split()
         cache = self.chunk_ids
         ids = list(map(cache.get, chunks))
+        long_named = 0
         if None in ids:
             for k, (found, chunk) in enumerate(zip(ids, chunks)):
                 if found is None:
                     raw = TOKEN.findall(chunk)
-                    ids[k] = cache[chunk] = tuple(self.word_array(raw).tolist())
+                    ids[k] = tuple(self.word_array(raw).tolist())
+                    if len(chunk) > MAX_CACHED_CHUNK:  # a huge chunk (a text without spaces) is not kept
+                        long_named += self.named(raw)
+                        continue
+                    cache[chunk] = ids[k]
                     if self.named(raw):
                         self.chunk_named[chunk] = self.named(raw)
         flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64)
         named = sum(map(self.chunk_named.get, chunks, repeat(0))) if self.chunk_named else 0
-        return flat, named
+        return flat, named + long_named
 
     def named(self, raw: list[str]) -> int:
         """How many tokens are municipality names (case-sensitive, as the analyser counts them)."""

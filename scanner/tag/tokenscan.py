@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Generic, TypeVar
 
 T = TypeVar("T")
+MAX_CACHED = 100  # longer tokens are scanned every time, never remembered
 
 
 class TokenScan(Generic[T]):
@@ -34,11 +35,12 @@ class TokenScan(Generic[T]):
             hits = known.get(token)
             if hits is None:
                 hits = self.inner(token)
+                cache = len(token) <= MAX_CACHED  # a huge "token" (a text without spaces) is not kept
                 if not hits:
-                    if len(self.clean) < self.cache_size:
+                    if cache and len(self.clean) < self.cache_size:
                         self.clean.add(token)
                     continue
-                if len(known) < self.cache_size:
+                if cache and len(known) < self.cache_size:
                     known[token] = hits
             found[token] = hits
         return found
