@@ -186,7 +186,7 @@ def silence_loglik(ev: Evidence, tech_row: int, tech: TechInfo, as_of: date, cfg
         return out
     start = int(tech.baseline_date[:4]) * 12 + int(tech.baseline_date[5:7]) - 1
     cov = ev.coverage[(ev.coverage.index >= start) & (ev.coverage.index <= month_index(as_of))]
-    rate = float(cfg["silence_weight"]) * adoption_rate(ev, as_of, cfg)
+    rate = float(cfg["silence_weight"]) * adoption_rate(ev, as_of, cfg) * newsworthiness(ev, tech_row, as_of, cfg)
     adopt_day, adopt_month = ev.adopt_months[tech_row]
     silent = cov[~np.isin(cov.index.to_numpy(), adopt_month[adopt_day <= (as_of - EPOCH).days])]
     if silent.empty:
@@ -196,6 +196,20 @@ def silence_loglik(ev: Evidence, tech_row: int, tech: TechInfo, as_of: date, cfg
     # penalty(Y) = adoption reports expected in the silent months at or after Y: a reversed cumulative sum
     after = np.concatenate([np.cumsum(expected[::-1])[::-1], [0.0]])
     return -after[np.searchsorted(years, GRID, side="left")]
+
+
+def newsworthiness(ev: Evidence, tech_row: int, as_of: date, cfg: dict[str, Any]) -> float:
+    """How much the store writes about this technology (mentions of any stage up to as_of) relative to the
+    average in-use technology, shrunk towards 1: silence says more about a much-discussed technology
+    than about one the sources hardly cover (pseudo-count: `silence_volume_shrinkage` x that average)."""
+    now = (as_of - EPOCH).days
+    if not ev.in_use.any():
+        return 1.0
+    seen = ev.day <= now
+    reference = float(np.count_nonzero(seen & ev.in_use[ev.tech_code])) / float(ev.in_use.sum())
+    own = float(np.searchsorted(ev.day[ev.tech_rows[tech_row]], now, side="right"))
+    pseudo = float(cfg["silence_volume_shrinkage"]) * reference
+    return (own + pseudo) / (reference + pseudo) if reference + pseudo > 0 else 1.0
 
 
 def adoption_rate(ev: Evidence, as_of: date, cfg: dict[str, Any]) -> float:
