@@ -52,6 +52,7 @@ class Evidence:
     adopt_months: list[np.ndarray]  # per technology: (day, month index) of its adoption/procurement rows
     in_use_adopt_days: np.ndarray  # sorted days of adoption/procurement rows of in-use technologies
     pair_tech: np.ndarray       # technology of each (technology, source) pair
+    in_use_days: np.ndarray     # sorted days of every row of a technology in use at the baseline
 
 
 def lookup(values: pd.Series, fn: Any) -> np.ndarray:
@@ -94,7 +95,8 @@ def load_evidence(store: Any, as_of: date, techs: list[TechInfo], cfg: dict[str,
     return Evidence(df, tech_code, np.asarray(pair_code), day,
                     lookup(df["source_type"], lambda t: types.get(t, types["default"])),
                     municipal_coverage(docs), len(ids), len(uniques), key_code, key_ll,
-                    reach_days, adopt_days, in_use, tech_rows, adopt_months, in_use_adopt, pair_tech)
+                    reach_days, adopt_days, in_use, tech_rows, adopt_months, in_use_adopt, pair_tech,
+                    day[in_use[tech_code]] if len(day) else np.zeros(0, dtype=np.int64))
 
 
 def likelihood_keys(months: np.ndarray, stage_code: np.ndarray, confidence: np.ndarray,
@@ -205,8 +207,7 @@ def newsworthiness(ev: Evidence, tech_row: int, as_of: date, cfg: dict[str, Any]
     now = (as_of - EPOCH).days
     if not ev.in_use.any():
         return 1.0
-    seen = ev.day <= now
-    reference = float(np.count_nonzero(seen & ev.in_use[ev.tech_code])) / float(ev.in_use.sum())
+    reference = float(np.searchsorted(ev.in_use_days, now, side="right")) / float(ev.in_use.sum())
     own = float(np.searchsorted(ev.day[ev.tech_rows[tech_row]], now, side="right"))
     pseudo = float(cfg["silence_volume_shrinkage"]) * reference
     return (own + pseudo) / (reference + pseudo) if reference + pseudo > 0 else 1.0
