@@ -49,6 +49,20 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
 
+class StrictLoader(_Loader):  # type: ignore[misc, valid-type]
+    """A safe loader that refuses a key given twice in one mapping: YAML keeps the last silently, which
+    once left a list the comment above it called empty active in lexicon/candidates.yaml."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 @dataclass
 class NegativeRule:
     """Cancels a mention: `context` words in the same sentence (for `terms`, empty = all), or `phrases`."""
@@ -153,7 +167,7 @@ def _stamp(lexicon_dir: Path) -> tuple[tuple[str, int, int], ...]:
 def _read_yaml(path: Path) -> tuple[Any, bytes]:
     data = path.read_bytes()
     try:
-        return yaml.load(data, Loader=_Loader), data  # noqa: S506 - safe loader
+        return yaml.load(data, Loader=StrictLoader), data  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

@@ -23,9 +23,9 @@ from scanner.tag.variants import normalise, safe_lower
 # strong_heads, phrase_heads, modifiers).
 PREFIXES: list[str] = []
 STRONG_HEADS = ["technologie", "technologieën", "techniek", "technieken", "computing", "robotica", "robotics",
-                "computer", "computers", "herkenning", "printer", "printers", "printen"]
+                "computer", "computers", "herkenning"]
 PHRASE_HEADS = ["computing", "technology", "technologies", "technologie", "technologieën", "robotics",
-                "robotica", "analytics", "models", "modellen", "data", "vision", "contracts", "printing", "ledger"]
+                "robotica", "analytics", "models", "modellen", "data", "vision"]
 MODIFIERS = ["slimme", "smart", "autonome", "autonomous", "zelflerende", "self-learning", "intelligente",
              "voorspellende", "predictive"]
 # A product or technique written with capitals inside a word or as an acronym (ChatGPT, OCR), or an
@@ -34,7 +34,8 @@ ACRONYM = re.compile(r"(?<![\w-])(?:[A-Z0-9]{1,5}[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A
 GENERIC_SECOND = {"gedreven", "gestuurd", "gestuurde", "gebaseerd", "gebaseerde", "driven", "based", "powered",
                   "enabled", "ready", "tools", "toepassing", "toepassingen", "gebruik", "beleid", "strategie",
                   "strategy", "policy", "act", "wet", "verordening", "regulation", "regels", "rules", "ethiek",
-                  "ethics", "expert", "experts", "team", "teams", "project", "projecten", "projects"}
+                  "ethics", "expert", "experts", "team", "teams", "project", "projecten", "projects",
+                  "achtig", "achtige", "achtigen", "style", "like", "type", "stijl"}
 _LITERAL, _BRANCH = _constants.LITERAL, _constants.BRANCH
 _NEXT_WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_](?![\w-])")
 _PREV_LETTERS = re.compile(r"(?<![\w-])[^\W\d_]+$")
@@ -200,7 +201,9 @@ class CandidateFinder:
         out = []
         for match in ACRONYM.finditer(text):
             start, end = match.span()
-            base = match.group().split("-")[0]
+            base, _, tail = match.group().partition("-")
+            if tail in GENERIC_SECOND:  # GPT-achtige, ChatGPT-style: the name, not the adjective
+                end = start + len(base)
             if (base in self.acronym_stop or base in self.rules.abbreviations or base in self.rules.municipalities
                     or _shouting(text, start) or inside(start, end)):
                 continue

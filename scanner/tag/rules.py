@@ -225,9 +225,11 @@ def load_raw_lexicon(lexicon_dir: Path) -> SimpleNamespace:
 
     import yaml
 
+    from scanner.catalogue import StrictLoader
+
     def read(name: str) -> Any:
         path = lexicon_dir / f"{name}.yaml"
-        return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader) if path.exists() else {}  # noqa: S506
 
     raw = {name: read(name) for name in
            ("technologies", "processes", "domains", "stages", "municipal", "factors", "candidates")}
