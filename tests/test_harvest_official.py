@@ -51,6 +51,10 @@ class Api:
             body = json.loads(request.get_data() or b"{}")
             self.requests.append(("ted", body))
             return self._reply("ted", int(body.get("page", 1)), "application/json")
+        if request.path == "/papi/tenderned-rs-tns/v2/publicaties":
+            params = parse_qs(request.query_string.decode())
+            self.requests.append(("tenderned", params))
+            return self._reply("tenderned", int(params.get("page", ["0"])[0]) + 1, "application/json")
         return Response("not found", status=404)
 
     def _reply(self, api: str, page: int, kind: str) -> Response:
@@ -328,3 +332,71 @@ def test_official_section_of_a_full_config_applies(store, api):
     harvest(store, sources(api)[:1], full)
     assert [bool(b.get("search_after")) for b in api.bodies("ori")] == [False]  # one page, then stop
     assert load_cursor(store, "ori", "standing")["position"] == [1710961200000, "6603003"]
+
+
+# ------------------------------------------------------------------------------------------ TenderNed
+def tenderned(api: Api, **extra: Any) -> list:
+    table = {"id": "tn", "name": "TenderNed", "url": api.url("/papi/tenderned-rs-tns/v2/publicaties"),
+             "kind": "tenders", "source_type": "government", "language": "nl", "allow_private": True,
+             "page_size": 3, "since": "2024-01-01", **extra}
+    return parse_sources({"source": [table]})
+
+
+def test_tenderned_stores_municipal_notices_with_codes_and_a_second_run_adds_nothing(store, api):
+    summary = harvest(store, tenderned(api), config())
+    result = summary.results[0]
+    assert result.ok, result.line()
+    stored = docs(store)
+    assert {g: d["meta"].get("municipality") for g, d in stored.items()} == {
+        "341210": "GM0599", "343550": "GM0014", "345901": "GM0855"}  # Belastingdienst is no municipality
+    rotterdam = stored["341210"]
+    assert rotterdam["meta"]["stage_hint"] == "procurement" and rotterdam["meta"]["buyer"] == "Gemeente Rotterdam"
+    assert rotterdam["meta"]["document_type"] == "AAO" and rotterdam["published"][:10] == "2024-02-12"
+    assert rotterdam["url"] == "https://www.tenderned.nl/aankondigingen/overzicht/341210"
+    assert "1 warning(s): skipped a malformed TenderNed publication" in result.line()
+    first, second = api.bodies("tenderned")
+    assert (first["page"], first["size"], first["publicatieDatumVanaf"]) == (["0"], ["3"], ["2024-01-01"])
+    assert second["page"] == ["1"] and "search" not in first
+    assert load_cursor(store, "tn", "standing") == {"since": "2024-03-11"}
+    api.requests.clear()
+    again = harvest(store, tenderned(api), config())
+    assert again.new_documents == 0 and again.duplicates == 0 and again.sources_failed == 0
+    assert api.bodies("tenderned")[0]["publicatieDatumVanaf"] == ["2024-03-11"]
+    assert store.count("documents") == 3
+
+
+def test_tenderned_walks_a_technology_term_by_term_with_cpv_check_digits(store, api):
+    chosen = tenderned(api, technologies=["chatbots"], max_terms=2, cpv=["72000000", "48000000-8"])
+    harvest(store, chosen, config())
+    asked = api.bodies("tenderned")
+    assert [(b["search"][0], b["page"][0]) for b in asked] == [
+        (asked[0]["search"][0], "0"), (asked[0]["search"][0], "1"), (asked[2]["search"][0], "0"),
+        (asked[2]["search"][0], "1")]
+    assert asked[0]["search"] != asked[2]["search"] and "chatbot" in asked[0]["search"][0].lower() + \
+        asked[2]["search"][0].lower()
+    assert asked[0]["cpvCodes"] == ["72000000-5", "48000000-8"]
+    assert store.count("documents") == 3  # the same notices under both terms are stored once
+    assert load_cursor(store, "tn", "tech:chatbots") == {"since": "2024-03-11"}
+
+
+@pytest.mark.parametrize("page, status, body, expected", [
+    (2, 503, b"busy", "tn: FAILED HTTP 503; 2 new document(s) kept, the next run resumes"),
+    (1, 200, b"<html>Onderhoud</html>", "tn: FAILED malformed TenderNed response: not JSON"),
+    (1, 200, b'{"message": "Ongeldige parameter"}',
+     "tn: FAILED malformed TenderNed response: no content list (Ongeldige parameter)"),
+])
+def test_tenderned_bad_response_is_one_line_the_rest_kept(store, api, page, status, body, expected):
+    api.fail[("tenderned", page)] = (status, body, {})
+    summary = harvest(store, tenderned(api), config())
+    line = summary.results[0].line()
+    assert line.startswith(expected) and "\n" not in line
+    assert store.count("documents") == (2 if page == 2 else 0)
+    del api.fail[("tenderned", page)]
+    assert harvest(store, tenderned(api), config()).sources_failed == 0
+    assert store.count("documents") == 3
+
+
+def test_tenders_api_choice_is_checked():
+    with pytest.raises(ScannerError, match="api must be \"ted\" or \"tenderned\""):
+        parse_sources({"source": [{"id": "s", "name": "S", "url": "https://example.org/x", "kind": "tenders",
+                                   "api": "mercell"}]})

@@ -50,6 +50,7 @@ def test_official_example_sources_parse_and_are_disabled() -> None:
     assert not any(s.enabled for s in official.values())
     assert official["cvdr-regulations"].params["connection"] == "cvdr"
     assert official["ted-municipal-it"].params["cpv"][0] == "72000000"
+    assert official["tenderned-municipal-it"].params["api"] == "tenderned"
 
 
 def test_readme_lists_every_default_source_with_how_it_was_confirmed() -> None:

@@ -42,7 +42,7 @@ API_KINDS = ("ori", "sru", "tenders")
 COMMON_KEYS = {"query", "technologies", "since", "page_size", "max_pages", "municipality", "max_terms"}
 KIND_KEYS = {"ori": {"fields", "date_field", "document_types"},
              "sru": {"connection", "date_index", "term_index", "creator", "record_schema"},
-             "tenders": {"cpv", "country", "municipal_only", "fields"}}
+             "tenders": {"api", "cpv", "country", "municipal_only", "fields"}}
 EXTRA_KEYS = COMMON_KEYS.union(*KIND_KEYS.values())
 STAGE_HINTS = ("policy", "adoption", "procurement", "pilot", "research")
 _DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})")
@@ -79,8 +79,10 @@ def check_params(raw: dict[str, Any], where: str) -> None:
         raise ScannerError(f"{where}: municipality must be a CBS code like GM0344, got {raw['municipality']!r}")
     if kind == "tenders" and raw.get("cpv") is not None:
         cpv = raw["cpv"]
-        if not (isinstance(cpv, list) and cpv and all(re.fullmatch(r"\d{8}", str(c)) for c in cpv)):
+        if not (isinstance(cpv, list) and cpv and all(re.fullmatch(r"\d{8}(?:-\d)?", str(c)) for c in cpv)):
             raise ScannerError(f"{where}: cpv must be a list of 8-digit CPV codes")
+    if kind == "tenders" and raw.get("api") not in (None, "ted", "tenderned"):
+        raise ScannerError(f"{where}: api must be \"ted\" or \"tenderned\", got {raw['api']!r}")
 
 
 # ------------------------------------------------------------------------------------------ queries
@@ -171,7 +173,7 @@ class ApiClient:
         if start > now:
             time.sleep(start - now)
 
-    def call(self, method: str, url: str, *, params: dict[str, Any] | None = None,
+    def call(self, method: str, url: str, *, params: Any = None,
              body: dict[str, Any] | None = None) -> ApiResponse:
         """One logical request with retries; raises PageFailed with a one-line reason."""
         cfg = self.fetcher.cfg
@@ -187,7 +189,7 @@ class ApiClient:
             time.sleep(self.fetcher._backoff(attempt, retry_after))
         raise PageFailed(reason)
 
-    def _attempt(self, method: str, url: str, params: dict[str, Any] | None, body: dict[str, Any] | None,
+    def _attempt(self, method: str, url: str, params: Any, body: dict[str, Any] | None,
                  out: ApiResponse) -> tuple[float | None, bool, str | None]:
         """(retry_after, retryable, error or None); fills out on success."""
         try:
