@@ -400,3 +400,34 @@ def test_tenders_api_choice_is_checked():
     with pytest.raises(ScannerError, match="api must be \"ted\" or \"tenderned\""):
         parse_sources({"source": [{"id": "s", "name": "S", "url": "https://example.org/x", "kind": "tenders",
                                    "api": "mercell"}]})
+
+
+def test_horizon_tech_shows_municipalities_with_council_or_tender_evidence(tmp_path, api, monkeypatch):
+    from typer.testing import CliRunner
+
+    from scanner.cli.main import app
+    from scanner.signals import api as signals
+
+    db = tmp_path / "h.db"
+    store = Store(db)
+    harvest(store, sources(api) + tenderned(api), config())
+    signals.classify(store)
+    rows = store.query("SELECT DISTINCT d.kind, json_extract(d.meta, '$.municipality') AS code FROM mentions m "
+                       "JOIN documents d ON d.id = m.document_id WHERE m.kind = 'technology' "
+                       "AND m.target = 'chatbots' AND json_extract(d.meta, '$.municipality') IS NOT NULL")
+    council = {r["code"] for r in rows if r["kind"] == "ori"}
+    tenders = {r["code"] for r in rows if r["kind"] == "tenders"}
+    assert council and {"GM0599", "GM0014"} <= tenders  # Rotterdam and Groningen from TenderNed
+    store.close()
+    out = CliRunner().invoke(app, ["--db", str(db), "horizon", "--tech", "chatbots", "--as-of", "2024-12-31"])
+    assert out.exit_code == 0, out.output
+    line = next(x for x in out.stdout.splitlines() if x.startswith("official sources:"))
+    assert line.startswith(f"official sources: {len(council | tenders)} municipalities with council or tender "
+                           f"evidence (council documents {len(council)}, tenders {len(tenders)};")
+    as_json = CliRunner().invoke(app, ["--db", str(db), "horizon", "--tech", "chatbots", "--as-of", "2024-12-31",
+                                       "--json"])
+    reach = json.loads(as_json.stdout)["official_reach"]
+    assert reach["codes"]["council_or_tender"] == sorted(council | tenders)
+    early = CliRunner().invoke(app, ["--db", str(db), "horizon", "--tech", "chatbots", "--as-of", "2023-12-31",
+                                     "--json"])
+    assert json.loads(early.stdout)["official_reach"]["council_or_tender"] == 0  # nothing published before
