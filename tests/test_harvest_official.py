@@ -431,3 +431,38 @@ def test_horizon_tech_shows_municipalities_with_council_or_tender_evidence(tmp_p
     early = CliRunner().invoke(app, ["--db", str(db), "horizon", "--tech", "chatbots", "--as-of", "2023-12-31",
                                      "--json"])
     assert json.loads(early.stdout)["official_reach"]["council_or_tender"] == 0  # nothing published before
+
+
+def test_paged_sources_report_progress_and_the_terminal_shows_bars(store, api):
+    import io
+
+    from rich.console import Console
+
+    from scanner.cli.progress import HarvestBars
+
+    events: list[Any] = []
+    chosen = sources(api)[:1] + tenderned(api, technologies=["chatbots"], max_terms=2)
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=120)
+    with HarvestBars(console, [s.id for s in chosen]) as bars:
+        def page(event: Any) -> None:
+            events.append(event)
+            bars.page(event)
+        harvest(store, chosen, config(), on_result=bars.result, on_progress=page)
+    ori = [(e.query, e.seen, e.total, e.finished) for e in events if e.source_id == "ori"]
+    assert ori == [(0, 3, 4, False), (0, 4, 4, False), (0, 0, None, True)]
+    tn = [(e.query, e.queries, e.seen, e.finished) for e in events if e.source_id == "tn"]
+    assert tn == [(0, 1, 2, False), (0, 1, 3, False), (0, 1, 5, False), (0, 1, 6, False), (0, 1, 0, True)]
+    assert [e.new_documents for e in events if e.source_id == "tn"] == [2, 3, 3, 3, 3]  # two terms, same notices
+    assert buffer.getvalue().startswith("\x1b[?25l")  # a live display was drawn on the terminal
+    state = {t.description.strip(): (t.completed, t.total, t.fields["note"]) for t in bars.progress.tasks}
+    assert state == {"ori": (1, 1, "4 new"), "tn": (1, 1, "3 new")}
+    bars.page(events[0])  # a page under way: a share of the query, with what was read of what matched
+    assert bars.progress.tasks[0].completed == 0.75 and bars.progress.tasks[0].fields["note"] == "pages: 3/4 read, 3 new"
+    wide = Console(file=io.StringIO(), width=160, force_terminal=True)
+    wide.print(bars.progress.make_tasks_table(bars.progress.tasks))
+    assert "pages: 3/4 read, 3 new" in wide.file.getvalue() and "tn" in wide.file.getvalue()
+    quiet = io.StringIO()
+    with HarvestBars(Console(file=quiet, force_terminal=False), ["ori"]) as bars:
+        bars.page(events[0])
+    assert quiet.getvalue() == ""  # piped: no bars

@@ -41,9 +41,15 @@ def harvest_cmd(
     from scanner.harvest.run import harvest
     from scanner.harvest.sources import load_sources
 
+    from scanner.cli.progress import HarvestBars
+    from scanner.harvest.run import select_sources
+
     config = load_config()
     chosen = load_sources(_sources_path(sources))
-    summary = harvest(common.get_store(), chosen, config, only=source or None)
+    ids = [s.id for s in select_sources(chosen, source or None)]
+    with HarvestBars(common.err_console, ids) as bars:  # drawn on a terminal only (stderr)
+        summary = harvest(common.get_store(), chosen, config, only=source or None, on_result=bars.result,
+                          on_progress=bars.page)
     for result in summary.results:
         typer.echo(result.line())
     typer.echo(json.dumps(summary.as_dict()))

@@ -310,17 +310,43 @@ def collect(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
     index = default_index() if catalogue is None else MunicipalityIndex.from_municipal(catalogue.municipal)
     page_size = int(source.params.get("page_size") or official["page_size"])
     max_pages = int(source.params.get("max_pages") or official["max_pages"])
+    queries = build_queries(source, catalogue)
     try:
-        for query in build_queries(source, catalogue):
-            if not _run_query(store, source, cfg, kind, client, index, query, page_size, max_pages, result, failed):
+        for number, query in enumerate(queries):
+            tick = _progress_tick(cfg, source.id, number, len(queries), result)
+            if not _run_query(store, source, cfg, kind, client, index, query, page_size, max_pages, result, failed,
+                              tick):
                 return
+        tick(None, None, finished=True)
     finally:
         got.logs.extend(client.take_logs())  # the failed request's attempts, logged with the source
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What a paged harvest reports after each committed page (`cfg["progress"]` receives it)."""
+    source_id: str
+    query: int            # index of the query under way (0-based)
+    queries: int          # queries of the source
+    seen: int             # records read in this query's pass so far
+    total: int | None     # matches the API reports for this query, when it does
+    new_documents: int    # stored by the source in this run so far
+    finished: bool = False
+
+
+def _progress_tick(cfg: dict[str, Any], source_id: str, number: int, queries: int, result: Any) -> Any:
+    """A function (seen, total, finished=False) that reports to cfg["progress"], if the caller gave one."""
+    report = cfg.get("progress")
+
+    def tick(seen: int | None, total: int | None, finished: bool = False) -> None:
+        if report is not None:
+            report(Progress(source_id, number, queries, seen or 0, total, result.new_documents, finished))
+    return tick
+
+
 def _run_query(store: Store, source: Source, cfg: dict[str, Any], kind: Any, client: ApiClient,
                index: MunicipalityIndex, query: Query, page_size: int, max_pages: int, result: Any,
-               failed: type[Exception]) -> bool:
+               failed: type[Exception], tick: Any = None) -> bool:
     """One query's pass from its cursor; False when the source's time limit stops the run."""
     state = load_cursor(store, source.id, query.key)
     resuming = state.get("position") is not None
@@ -330,6 +356,7 @@ def _run_query(store: Store, source: Source, cfg: dict[str, Any], kind: Any, cli
     position = state["position"] if resuming else kind.first_position(ctx)
     high = state.get("high") or since
     deadline = cfg.get("deadline")
+    seen = 0
     for _ in range(max_pages):
         if deadline is not None and time.monotonic() > deadline:
             result.warnings.append("time limit reached (source_timeout_s); the next run resumes")
@@ -346,6 +373,9 @@ def _run_query(store: Store, source: Source, cfg: dict[str, Any], kind: Any, cli
         state = ({"since": high} if done else
                  {"since": state.get("since"), "pass_since": since, "position": page.position, "high": high})
         _commit_page(store, source, cfg, docs, query.key, state, client.take_logs(), result)
+        seen += len(page.records)
+        if tick is not None:
+            tick(seen, page.total)
         if done:
             return True
         position = page.position
