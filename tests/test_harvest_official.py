@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -466,3 +468,53 @@ def test_paged_sources_report_progress_and_the_terminal_shows_bars(store, api):
     with HarvestBars(Console(file=quiet, force_terminal=False), ["ori"]) as bars:
         bars.page(events[0])
     assert quiet.getvalue() == ""  # piped: no bars
+
+
+def _cli_sources(tmp_path: Path, api: Api) -> Path:
+    toml = tmp_path / "sources.toml"
+    toml.write_text(
+        f'[[source]]\nid = "ori"\nname = "ORI"\nurl = "{api.url("/ori/_search")}"\nkind = "ori"\n'
+        f'source_type = "local"\nallow_private = true\nquery = "chatbot"\npage_size = 3\n\n'
+        f'[[source]]\nid = "tn"\nname = "TenderNed"\nurl = "{api.url("/papi/tenderned-rs-tns/v2/publicaties")}"\n'
+        f'kind = "tenders"\nsource_type = "government"\nallow_private = true\npage_size = 3\n', encoding="utf-8")
+    return toml
+
+
+@pytest.fixture
+def fast_cli(tmp_path, monkeypatch):
+    from scanner.config import _load
+
+    conf = tmp_path / "fast.toml"
+    conf.write_text("[harvest]\nhost_delay_s = 0.0\nmax_retries = 1\nbackoff_base_s = 0.01\n"
+                    "connect_timeout_s = 1.0\n\n[official]\nmin_interval_s = 0.0\n", encoding="utf-8")
+    monkeypatch.setenv("SCANNER_CONFIG", str(conf))
+    _load.cache_clear()
+    yield
+    _load.cache_clear()
+
+
+def test_cli_harvest_hands_tagging_on(tmp_path, api, monkeypatch, fast_cli):
+    from typer.testing import CliRunner
+
+    import scanner.cli.signals as signals_cli
+    from scanner.cli.main import app
+
+    toml, db, runner = _cli_sources(tmp_path, api), str(tmp_path / "t.db"), CliRunner()
+    out = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml), "--classify"])
+    lines = out.stdout.strip().splitlines()
+    assert out.exit_code == 0, out.output
+    assert lines[-2].startswith("classify: ") and json.loads(lines[-2][10:])["documents"] == 7
+    assert json.loads(lines[-1]) == {"sources_ok": 2, "sources_failed": 0, "new_documents": 7, "duplicates": 0}
+    handed: list[tuple] = []
+
+    def flow(*args: Any) -> dict[str, Any]:  # the classify flow itself runs on Dask in tests/flows
+        handed.append(args)
+        return {"documents": 0, "mentions": 0, "errors": 0}
+    monkeypatch.setattr(signals_cli, "_classify_flow", flow)
+    again = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml), "--classify", "--task-runner", "dask",
+                                "--dask-address", "tcp://127.0.0.1:8786", "--workers", "3"])
+    assert again.exit_code == 0, again.output
+    assert handed == [(False, "dask", "tcp://127.0.0.1:8786", 3, 256)]
+    bad = subprocess.run([sys.executable, "-m", "scanner", "--db", db, "harvest", "--sources", str(toml),
+                          "--task-runner", "dask"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1].endswith("--task-runner needs --classify")
