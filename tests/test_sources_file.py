@@ -32,6 +32,11 @@ ARTICLES = {
                     ["https://gemeente.nu/category/bestuur/page/56", "https://gemeente.nu/author/lwennekes/page/43",
                      "https://gemeente.nu/category/bestuur/", "https://www.gemeente.nu/bedrijfsvoering/ai/",
                      "https://example.org/www.gemeente.nu/blog/a-b/"]),
+    "wef-stories": (["https://weforum.org/stories/2017/10/trade-deals-boost-obesity-the-perfect-school-and-other-top-"
+                     "stories-of-the-week", "https://weforum.org/stories/2014/08/17-must-read-stories-weekend"],
+                    ["https://weforum.org/agenda/2018/06/and-other-top-stories-of-the-week",
+                     "https://www.weforum.org/stories/", "https://www.weforum.org/stories/2017/10/",
+                     "https://example.org/weforum.org/stories/2017/10/a"]),
     "tno": (["https://www.tno.nl/nl/newsroom/nieuws/2022/09/jubileum-tno-90-jaar-innovaties/",
              "https://www.tno.nl/nl/newsroom/insights/2023/02/tno-provincies/"],
             ["https://www.tno.nl/nl/newsroom/", "https://www.tno.nl/nl/90jaar/"]),
