@@ -518,3 +518,22 @@ def test_cli_harvest_hands_tagging_on(tmp_path, api, monkeypatch, fast_cli):
     bad = subprocess.run([sys.executable, "-m", "scanner", "--db", db, "harvest", "--sources", str(toml),
                           "--task-runner", "dask"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1].endswith("--task-runner needs --classify")
+
+
+def test_sources_check_reports_a_tenderned_page(tmp_path, api, fast_cli):
+    from typer.testing import CliRunner
+
+    from scanner.cli.main import app
+
+    toml = _cli_sources(tmp_path, api)
+    out = CliRunner().invoke(app, ["--db", str(tmp_path / "c.db"), "sources", "check", "--sources", str(toml),
+                                   "--source", "tn"])
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert out.exit_code == 0 and report["ok"] and report["items"] == 2 and report["status"] == 200
+    assert report["note"] == "5 matching; first page municipalities: GM0014, GM0599"
+    assert api.bodies("tenderned")[0]["size"] == ["5"]
+    api.fail[("tenderned", 1)] = (502, b"bad gateway", {})
+    bad = CliRunner().invoke(app, ["--db", str(tmp_path / "c.db"), "sources", "check", "--sources", str(toml),
+                                   "--source", "tn"])
+    failed = json.loads(bad.stdout.strip().splitlines()[-1])
+    assert bad.exit_code == 1 and not failed["ok"] and failed["note"] == "HTTP 502" and failed["status"] == 502
