@@ -54,13 +54,16 @@ def run(
 
     Example: scanner run --sources data/sources.toml --task-runner dask
     """
+    from scanner.config import load_config
     from scanner.errors import ScannerError
+    from scanner.harvest.run import select_sources
+    from scanner.harvest.sources import load_sources
 
     if task_runner not in (None, "threads", "dask"):
         raise ScannerError(f"--task-runner must be threads or dask, not {task_runner!r}")
-    from scanner.config import load_config
-    from scanner.harvest.run import select_sources
-    from scanner.harvest.sources import load_sources
+    configured = str(load_config()["flows"].get("classify_task_runner") or "default")
+    if task_runner is None and configured not in ("default", "threads", "dask"):
+        raise ScannerError(f"[flows] classify_task_runner must be default, threads or dask, not {configured!r}")
 
     select_sources(load_sources(sources or Path(load_config()["harvest"]["sources_file"])), None)  # one line if empty
     monitor = _flows()
