@@ -537,3 +537,36 @@ def test_sources_check_reports_a_tenderned_page(tmp_path, api, fast_cli):
                                    "--source", "tn"])
     failed = json.loads(bad.stdout.strip().splitlines()[-1])
     assert bad.exit_code == 1 and not failed["ok"] and failed["note"] == "HTTP 502" and failed["status"] == 502
+
+
+def test_done_when_scanner_harvest_over_all_official_kinds(tmp_path, api, fast_cli):
+    """The issue's check through the command: ORI, SRU (CVDR), TED and TenderNed on loopback."""
+    from typer.testing import CliRunner
+
+    from scanner.cli.main import app
+
+    tables = [s.as_dict() for s in sources(api) + tenderned(api)]
+    toml = tmp_path / "all.toml"
+    toml.write_text("".join("[[source]]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in t.items()) + "\n"
+                            for t in tables), encoding="utf-8")
+    db, runner = str(tmp_path / "all.db"), CliRunner()
+    first = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml)])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout.strip().splitlines()[-1]) == {
+        "sources_ok": 4, "sources_failed": 0, "new_documents": 13, "duplicates": 0}
+    store = Store(db)
+    coded = store.query("SELECT source_id, count(*) AS n FROM documents "
+                        "WHERE json_extract(meta, '$.municipality') LIKE 'GM____' GROUP BY source_id ORDER BY source_id")
+    assert {r["source_id"]: r["n"] for r in coded} == {"cvdr": 2, "ori": 3, "ted": 3, "tn": 3}
+    second = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml)])
+    assert json.loads(second.stdout.strip().splitlines()[-1])["new_documents"] == 0
+    api.fail[("sru", 1)] = (200, b"<html>Onderhoud</html>", {})
+    api.fail[("ted", 1)] = (500, b"oops", {})
+    bad = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml)])
+    lines = bad.stdout.strip().splitlines()
+    assert bad.exit_code == 1 and len(lines) == 5 and "Traceback" not in bad.output
+    assert lines[1].startswith("cvdr: FAILED malformed SRU response: root <html>")
+    assert lines[2] == "ted: FAILED HTTP 500"
+    assert json.loads(lines[-1]) == {"sources_ok": 2, "sources_failed": 2, "new_documents": 0, "duplicates": 0}
+    assert store.count("documents") == 13  # what the earlier runs stored is kept
+    store.close()
