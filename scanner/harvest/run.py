@@ -379,10 +379,13 @@ start_run, finish_run = _start_run, _finish_run  # public names for callers that
 
 def harvest(store: Store, sources: Iterable[Source], config: dict[str, Any],
             only: Iterable[str] | None = None,
-            on_result: Callable[[SourceResult], None] | None = None) -> HarvestSummary:
-    """Harvest the selected sources in parallel (source_workers); on_result sees each as it finishes."""
+            on_result: Callable[[SourceResult], None] | None = None,
+            on_progress: Callable[[Any], None] | None = None) -> HarvestSummary:
+    """Harvest the selected sources in parallel (source_workers); on_result sees each as it finishes,
+    on_progress each committed page of a paged (ori | sru | tenders) source (scanner.harvest.official.Progress)."""
     cfg = section(config)
-    cfg = {**cfg, "official": {**(config.get("official") or {}), **(cfg.get("official") or {})}}  # ori|sru|tenders
+    cfg = {**cfg, "official": {**(config.get("official") or {}), **(cfg.get("official") or {})},  # ori|sru|tenders
+           "progress": on_progress}
     chosen = select_sources(sources, only)
     summary = HarvestSummary(run_id=_start_run(store))
     stop = threading.Event()  # an interrupt in one worker stops sources not yet started

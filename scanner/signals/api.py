@@ -44,7 +44,11 @@ def explain(store: Store, tech: str, as_of: AsOf = None, catalogue: Any = None, 
     match = [t for t in techs if t.id == tech]
     if not match:
         raise ScannerError(f"unknown technology {tech!r}")
-    return horizon_mod.explain(store, match[0], techs, day, cfg["horizon"])
+    from scanner.signals.official_reach import official_reach
+
+    result = horizon_mod.explain(store, match[0], techs, day, cfg["horizon"])
+    result["official_reach"] = official_reach(store, tech, day)  # council, regulation and tender evidence
+    return result
 
 
 def emerging(store: Store, as_of: AsOf = None, top: int = 20, catalogue: Any = None,
