@@ -195,17 +195,6 @@ def test_shipped_relevance_model_loads_and_versions_the_tagger() -> None:
     assert model.version in Tagger(real_tagger().catalogue).model_version
 
 
-def test_no_technology_scores_keep_the_rule_probability() -> None:
-    from scanner.tag.tagger import no_technology
-
-    scores = {"research": 0.3, "pilot": 0.1, "procurement": 0.0, "adoption": 0.4, "policy": 0.1, "setback": 0.0,
-              "none": 0.1}
-    out = no_technology(scores, 0.6)
-    assert out["none"] == 0.6 and abs(sum(out.values()) - 1) < 1e-3
-    assert out["adoption"] == round(0.4 / 0.9 * 0.4, 4)
-    assert no_technology(scores, 0.05)["none"] == 0.1  # never below the model's own probability
-
-
 def test_mentions_carry_the_municipalities_of_their_own_and_adjacent_sentences() -> None:
     text = ("Utrecht zet een chatbot in. Het weer is goed. Het weer blijft goed. "
             "Best is het om drones te testen, zegt de gemeente Ede.")

@@ -174,7 +174,6 @@ class LinearStageModel:
         self.max_chars = max_chars
         meta: dict[str, Any] = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         self.version = f"model-{meta.get('name', path.name)}-{meta.get('version', '0')}"
-        self.none_share = float(meta.get("none_when_no_technology", 1.0))
 
     def predict(self, texts: list[str], langs: list[str]) -> list[dict[str, float]]:
         return [{label: round(p, 4) for label, p in self.model.scores(t[: self.max_chars]).items()} for t in texts]

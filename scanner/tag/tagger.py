@@ -271,8 +271,9 @@ class Tagger:
     def _apply_model(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
                      predictions: list[dict[str, float]] | None = None) -> None:
         """The trained stage model sets the document stage, and every technology mention carries it:
-        the stage the store keeps is the evaluated one. A text naming no catalogue technology has
-        stage `none` by definition (../shared/ANNOTATION.md)."""
+        the stage the store keeps is the evaluated one. A text in which no catalogue technology is found
+        keeps the model's stage too: the model learnt `none` for such texts, and a text naming a technology
+        only loosely (bare "AI") still reports a stage (data/annotations/real/DECISIONS.md, D8)."""
         model = self.stage_model
         if model is None or not prepared:
             return
@@ -285,10 +286,7 @@ class Tagger:
             if result is None:
                 continue
             scores = {label: round(float(scores.get(label, 0.0)), 4) for label in LABELS}
-            if result["technologies"]:
-                result["stage_scores"], result["stage"] = scores, best_stage(scores, self.rules.stage_order)
-            else:
-                result["stage_scores"], result["stage"] = no_technology(scores, getattr(model, "none_share", 1.0)), "none"
+            result["stage_scores"], result["stage"] = scores, best_stage(scores, self.rules.stage_order)
             for mention in result["technologies"] + result["processes"]:
                 mention["stage"], mention["stage_score"] = result["stage"], result["stage_scores"][result["stage"]]
 
@@ -317,15 +315,6 @@ class Tagger:
         for item, cats in zip(prepared, predictions):
             if results[item.index] is not None:
                 merge_relevance(results[item.index], cats, threshold, municipal)
-
-
-def no_technology(scores: dict[str, float], share: float) -> dict[str, float]:
-    """Stage scores of a text without a catalogue technology: `none` with the probability that rule has on
-    the training data (at least the model's own), the other stages scaled to the rest."""
-    p_none = max(share, scores.get("none", 0.0))
-    rest = 1.0 - scores.get("none", 0.0)
-    return {label: round(p_none if label == "none" else (scores.get(label, 0.0) / rest * (1 - p_none) if rest else 0.0), 4)
-            for label in LABELS}
 
 
 def municipalities_by_sentence(text: str, starts: list[int], spans: Iterable[tuple[int, str]],
