@@ -37,6 +37,7 @@ GENERIC_SECOND = {"gedreven", "gestuurd", "gestuurde", "gebaseerd", "gebaseerde"
                   "ethics", "expert", "experts", "team", "teams", "project", "projecten", "projects",
                   "achtig", "achtige", "achtigen", "style", "like", "type", "stijl"}
 _LITERAL, _BRANCH = _constants.LITERAL, _constants.BRANCH
+_NEXT_WORD_AFTER_SPACE = re.compile(r" ([^\W\d_]+)(?![\w-])")
 _NEXT_WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_](?![\w-])")
 _PREV_LETTERS = re.compile(r"(?<![\w-])[^\W\d_]+$")
 _PREV_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]{2,}$")
@@ -121,6 +122,10 @@ class CandidateFinder:
         # the left word boundary is checked in Python
         self.seeds = [(re.compile(rf"(?:{p})(?![\w-])"), required_literals(p)) for p in seeds]
         self.short_heads = set(yaml_heads)
+        # a hyphenated compound whose last part is a head (ai-agent, iot-platform, bim-model): a shape
+        self.hyphen_head = re.compile(r"(?<![\w-])[^\W_]{2,12}-(?:%s)(?![\w-])"
+                                      % "|".join(sorted(map(re.escape, self.short_heads), key=len, reverse=True))
+                                      ) if self.short_heads else None
         # one literal trie over lower-cased text (fast); each hit is expanded/verified in Python
         self.kinds: dict[str, set[str]] = {}
         for kind, words in (("pre", [p + "-" for p in prefixes]), ("strong", strong), ("head", heads),
@@ -193,6 +198,9 @@ class CandidateFinder:
             touched = bool(i and max_end[i - 1] > start)
             if not (touched if kind == "mod" else inside(start, end)):
                 found.append((start, end, normalise(low[start:end]), False))
+        if self.hyphen_head is not None and "-" in low:
+            found += [(m.start(), m.end(), normalise(m.group()), False) for m in self.hyphen_head.finditer(low)
+                      if not inside(m.start(), m.end())]
         found += self._acronyms(text, low, inside)
         return self._select(found)
 
@@ -204,6 +212,11 @@ class CandidateFinder:
             base, _, tail = match.group().partition("-")
             if tail in GENERIC_SECOND:  # GPT-achtige, ChatGPT-style: the name, not the adjective
                 end = start + len(base)
+            head = _NEXT_WORD_AFTER_SPACE.match(low, end) if not tail else None
+            if head and head.group(1) in self.short_heads:  # AI agent, BIM model: acronym + a head noun
+                if not (_shouting(text, start) or inside(start, head.end())):
+                    out.append((start, head.end(), normalise(low[start:head.end()]), True))
+                continue
             if (base in self.acronym_stop or base in self.rules.abbreviations or base in self.rules.municipalities
                     or _shouting(text, start) or inside(start, end)):
                 continue

@@ -80,7 +80,8 @@ def main() -> int:
         f"{len(pairs)} excerpts labelled again, blind, by an independent second annotator (labels only, in",
         "`second_annotator.jsonl`): round 1, a random 170 (seed 20261129) of the first ~550 records of parts a-g;",
         "round 2, a random 120 (same seed) of parts h-j, the second round that targeted procurement, setbacks,",
-        "policy and new terms. `python data/annotations/real/agreement.py` prints this page.", "",
+        "policy and new terms. The first labels are compared as they stand after the consistency pass of",
+        "DECISIONS.md. `python data/annotations/real/agreement.py` prints this page.", "",
         "| label | measure | " + " | ".join(f"{k} (n={len(rounds[k])})" for k in cols) + " |",
         "|---|---|" + "---|" * len(cols),
         *[f"| {label} | {measure} | " + " | ".join(f"{cols[k][key]:.3f}" for k in cols) + " |"
