@@ -7,6 +7,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import task_run
+from prefect.client.schemas.objects import State
 from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -27,7 +28,7 @@ def _result_row(result: harvest_run.SourceResult) -> dict[str, Any]:
 @task(name="harvest-source", cache_policy=NONE, retries=int(FLOWS["harvest_task_retries"]),
       retry_delay_seconds=list(FLOWS["harvest_task_retry_delays_s"]), retry_jitter_factor=0.5)
 def harvest_source_task(store: Store, source: Source, config: dict[str, Any], fetcher: Any,
-                        robots: RobotsCache | None, run_id: int,
+                        robots: RobotsCache | None, run_id: int | None,
                         order: harvest_run.CommitOrder | None = None) -> harvest_run.SourceResult:
     """Harvest one source; a retryable failure raises so Prefect retries it; any other failure, and the
     last attempt's, is returned as a failed result (reported as one line, never a traceback).
@@ -58,9 +59,9 @@ def _failed(source: Source, state: Any) -> harvest_run.SourceResult:
     return harvest_run.SourceResult(source.id, ok=False, status="failed", error=error)
 
 
-@flow(name="harvest", task_runner=ThreadPoolTaskRunner(max_workers=int(FLOWS["harvest_concurrency"])))
+@flow(name="harvest", task_runner=ThreadPoolTaskRunner(max_workers=int(FLOWS["harvest_concurrency"])))  # type: ignore[arg-type]
 def harvest_flow(db: str, sources_file: str | None = None, only: list[str] | None = None,
-                 sources: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                 sources: list[dict[str, Any]] | None = None) -> State:
     """Harvest every enabled source (or `only` these ids); failed sources are reported, not fatal."""
     logger = get_run_logger()
     config = load_config()

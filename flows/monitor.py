@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.client.schemas.objects import State
 from prefect.states import Completed
 
 from flows.artifacts import publish
@@ -31,7 +32,7 @@ def _changes(signals: dict[str, Any]) -> list[str]:
 def monitor_flow(db: str | None = None, sources_file: str | None = None,
                  sources: list[dict[str, Any]] | None = None, as_of: str | None = None,
                  digest_month: str | None = None, digest_root: str | None = None,
-                 lang: str = "nl", with_digest: bool = True) -> dict[str, Any]:
+                 lang: str = "nl", with_digest: bool = True) -> State:
     """One monitoring run; publishes a Markdown summary and a per-source table artifact."""
     logger = get_run_logger()
     db = str(db or default_db_path())

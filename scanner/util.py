@@ -59,3 +59,11 @@ def import_optional(name: str) -> ModuleType | None:
         if exc.name != name:
             raise
         return None
+
+
+def inserted_id(cursor: Any) -> int:
+    """The rowid an INSERT just created (sqlite3 types it Optional; after an INSERT it is always set)."""
+    rowid = cursor.lastrowid
+    if rowid is None:
+        raise RuntimeError("the statement inserted no row")
+    return int(rowid)

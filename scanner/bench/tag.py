@@ -154,8 +154,8 @@ def bench_tag(n: int = 2000, words: int = 600, seed: int = 0, batch_size: int = 
     warm = generate_docs(tagger.catalogue, 100, words, seed + 1)
     _measure(tagger, nlps, warm, batch_size)  # build both pipelines and warm both tokenizers' caches
     tag_s, tok_s = _measure(tagger, nlps, docs, batch_size)
-    mentions = sum(len(r.get("technologies", [])) + len(r.get("processes", [])) for r in tagger.tag_many(docs[:200]))
-    mentions = mentions * len(docs) / max(min(len(docs), 200), 1)
+    found = sum(len(r.get("technologies", [])) + len(r.get("processes", [])) for r in tagger.tag_many(docs[:200]))
+    mentions = found * len(docs) / max(min(len(docs), 200), 1)
     avg_words = sum(len(d["text"].split()) + len(d["title"].split()) for d in docs) / max(len(docs), 1)
     rate, base = len(docs) / tag_s, len(docs) / tok_s
     full = Tagger(tagger.catalogue)  # every classifier on (the default)

@@ -44,7 +44,8 @@ def bench_ui(flags: int | None = None, repeats: int | None = None) -> dict[str, 
                 if response.status_code != 200:
                     raise RuntimeError(f"{url} answered {response.status_code}")
             out[f"{key}_ms"] = round(statistics.median(times), 1)
-        client.app.state.store.close()
+        app: Any = client.app
+        app.state.store.close()
     result = {"queue_ms": out["queue_ms"], "flags": flags, "repeats": repeats,
               "queue_filtered_ms": out["queue_filtered_ms"], "api_flags_ms": out["api_ms"],
               "target_ms": int(cfg["bench_target_ms"]), "ok": out["queue_ms"] < float(cfg["bench_target_ms"])}

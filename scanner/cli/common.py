@@ -46,7 +46,7 @@ def flags_without_type() -> None:
         return None if self.is_flag else original(self, ctx)
 
     display_type._flag_aware = True  # type: ignore[attr-defined]
-    TyperOption.display_type = display_type  # type: ignore[method-assign]
+    TyperOption.display_type = display_type  # type: ignore[method-assign,assignment]
 
 
 def print_table(table: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any, Collection, Iterable, Mapping
 from scanner.errors import ScannerError
 from scanner.review.catalog import FAMILIES, HORIZONS, STAGES, term_key
 from scanner.store import Store
-from scanner.util import dumps, iso, utcnow
+from scanner.util import dumps, inserted_id, iso, utcnow
 
 FLAG_FIELDS = ("status", "snooze_until", "reason", "decided_by", "decided_at")
 RELABEL_COLUMNS = {"stage": "stage", "technology": "target", "process": "target"}
@@ -65,7 +65,7 @@ def _record(conn: sqlite3.Connection, flag_id: int | None, action: str, actor: s
         "VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
         (flag_id, action, actor, _now(), reason or None, dumps(before), dumps(after)),
     )
-    return int(cur.lastrowid)
+    return inserted_id(cur)
 
 
 def _require(actor: str, reason: str | None = None, need_reason: bool = False) -> None:
@@ -91,7 +91,7 @@ def _add_lexicon(conn: sqlite3.Connection, kind: str, tech: str | None, term: st
         "VALUES (?, ?, ?, ?, ?, ?, 1)",
         (kind, tech, term, dumps(data), actor, _now()),
     )
-    return int(cur.lastrowid)
+    return inserted_id(cur)
 
 
 def _decide(store: Store, flag_id: int, action: str, status: str, actor: str, reason: str,
@@ -186,7 +186,7 @@ def override(store: Store, tech: str, estimate: str, actor: str, reason: str, fl
         )
         before: dict[str, Any] = {"overrides": active}
         after: dict[str, Any] = {"override": {"tech": tech, "estimate": estimate},
-                                 "created": {"overrides": [int(cur.lastrowid)]}, "keys": [f"override:{tech}"]}
+                                 "created": {"overrides": [inserted_id(cur)]}, "keys": [f"override:{tech}"]}
         if flag_id is not None:
             row = _flag_row(conn, flag_id)
             before["flag"] = _flag_state(row)
@@ -243,7 +243,7 @@ def relabel(store: Store, mention_id: int, field: str, new: str, actor: str, rea
         conn.execute(f"UPDATE mentions SET {column} = ? WHERE id = ?", (new, int(mention_id)))
         before = {"mention": {"id": int(mention_id), "column": column, "value": old}}
         after = {"mention": {"id": int(mention_id), "column": column, "value": new, "field": field},
-                 "created": {"relabels": [int(cur.lastrowid)]}, "keys": [f"mention:{mention_id}:{column}"]}
+                 "created": {"relabels": [inserted_id(cur)]}, "keys": [f"mention:{mention_id}:{column}"]}
         return _record(conn, flag_id, f"relabel-{field}", actor, reason, before, after)
 
 

@@ -220,7 +220,7 @@ async def flag_page(request: Request, flag_id: int) -> Response:
     if flag is None:
         return render(request, session, "notfound.html", status_code=404, what=f"flag #{flag_id}")
     tech = flag.get("tech") or ""
-    context = {
+    context: dict[str, Any] = {
         "flag": flag, "tech_name": view.name(tech), "horizons": HORIZONS, "stages": STAGES,
         "families": view.families, "techs": sorted(view.techs.values(), key=lambda t: t.name.lower()),
         "processes": sorted(view.process_domain), "events": actions.events(store, flag_id, 50),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from scanner.errors import ScannerError
 from scanner.review.catalog import CatalogueView
@@ -62,7 +62,7 @@ def parse_filters(params: Mapping[str, Any], view: CatalogueView) -> Filters:
     return Filters(token("type"), token("tech"), family, domain, status, page)
 
 
-def _in(column: str, values: list[str], params: list[Any]) -> str:
+def _in(column: str, values: Sequence[str | int], params: list[Any]) -> str:
     if not values:
         return "0"
     params.extend(values)

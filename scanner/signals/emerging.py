@@ -7,7 +7,7 @@ import logging
 import math
 import re
 from datetime import date
-from typing import Any
+from typing import AbstractSet, Any
 
 import numpy as np
 import pandas as pd
@@ -98,7 +98,7 @@ def tech_words(catalogue: Any) -> tuple[set[str], set[str]]:
     return words, function
 
 
-def tech_like(term: str, words: set[str], function: set[str], known_tokens: set[str] = frozenset()) -> bool:
+def tech_like(term: str, words: set[str], function: set[str], known_tokens: AbstractSet[str] = frozenset()) -> bool:
     """Content words only, not ending in a modifier, with a technology-like word no known candidate has."""
     tokens = term.split()
     if any(t in function for t in tokens) or tokens[-1] in words and tokens[-1] in MODIFIER_ENDS:

@@ -33,7 +33,7 @@ def evidence_json(items: list[dict[str, Any]], names: dict[str, str] | None = No
     for item in items:
         row = {k: item.get(k) for k in EVIDENCE_KEYS}
         sid = item.get("source_id")
-        row["source"] = (names or {}).get(sid) or item.get("source") or sid
+        row["source"] = (names or {}).get(str(sid)) or item.get("source") or sid
         out.append(row)
     return dumps(out)
 

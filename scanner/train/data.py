@@ -120,9 +120,9 @@ def validate_rows(rows: list[dict[str, Any]], technologies: set[str] | None = No
         problems += _row_problems(row, where)
         if technologies is not None and row.get("technology") not in (None, *technologies):
             problems.append(f"{where}: unknown technology {row.get('technology')!r}")
-        if row.get("id") in ids:
+        if str(row.get("id")) in ids:
             problems.append(f"{where}: duplicate id")
-        ids.add(row.get("id"))
+        ids.add(str(row.get("id")))
         key = normalise_text(str(row.get("text", "")))
         if key in texts:
             problems.append(f"{where}: duplicate text (also {texts[key]})")

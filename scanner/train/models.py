@@ -67,7 +67,8 @@ def _linear_pipeline(model: Any, mix: float = 1.0, base: "Language | None" = Non
     from scanner.train.components import FACTORY, TOKENIZER
 
     nlp = base if base is not None else spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
-    nlp.add_pipe(FACTORY, config={"mix": mix}).model = model
+    component: Any = nlp.add_pipe(FACTORY, config={"mix": mix})
+    component.model = model
     return nlp
 
 
@@ -117,7 +118,7 @@ def train_candidates(task: str, train: list[Example], dev: list[Example], test: 
     ensemble = Candidate("ensemble", _linear_pipeline(linear, float(settings["ensemble_mix"]), base=spacy_nlp))
     _evaluate(task, ensemble, dev, test, threshold)
     ensemble.docs_per_s = throughput(ensemble.nlp, docs)
-    candidates[1].nlp = None  # type: ignore[assignment]  (its pipeline now belongs to the ensemble)
+    candidates[1].nlp = None  # type: ignore[assignment]  # its pipeline now belongs to the ensemble
     return candidates + [ensemble]
 
 
@@ -154,7 +155,7 @@ def select(task: str, candidates: list[Candidate], kinds: tuple[str, ...] = PREF
         from scanner.train.components import FACTORY
 
         ensemble.nlp.remove_pipe(FACTORY)
-        best.nlp, ensemble.nlp = ensemble.nlp, None  # type: ignore[assignment]
+        best.nlp, ensemble.nlp = ensemble.nlp, None
     return best
 
 
