@@ -8,6 +8,7 @@ import pytest
 
 from scanner.review import actions, queries, sample
 from scanner.review.catalog import from_catalogue
+from scanner.signals import feedback
 from scanner.store import Store
 
 
@@ -272,9 +273,9 @@ def test_relabels_survive_a_reclassify(seeded):
             "VALUES (?, ?, ?, ?, ?, ?, ?, 'pilot')",
             (row["document_id"], kind, target, row["text"] if kind == "technology" else "paspoortvragen",
              row["start"], row["end"], row["sentence"]))
-    assert actions.reapply_relabels(store, [row["document_id"]]) == 1
+    assert feedback.reapply_relabels(store, [row["document_id"]]) == 1
     stages = store.query("SELECT kind, target, stage FROM mentions WHERE document_id = ? ORDER BY kind",
                          (row["document_id"],))
     assert stages == [{"kind": "process", "target": "paspoort-aanvragen", "stage": "pilot"},
                       {"kind": "technology", "target": "chatbots", "stage": "adoption"}]
-    assert actions.reapply_relabels(store) == 0  # idempotent
+    assert feedback.reapply_relabels(store) == 0  # idempotent

@@ -16,12 +16,12 @@ from datetime import date
 from typing import Any, Collection, Iterable, Mapping
 
 from scanner.errors import ScannerError
+from scanner.signals.feedback import RELABEL_COLUMNS
 from scanner.review.catalog import FAMILIES, HORIZONS, STAGES, term_key
 from scanner.store import Store
 from scanner.util import dumps, inserted_id, iso, utcnow
 
 FLAG_FIELDS = ("status", "snooze_until", "reason", "decided_by", "decided_at")
-RELABEL_COLUMNS = {"stage": "stage", "technology": "target", "process": "target"}
 RELABEL_KIND = {"technology": "technology", "process": "process"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 BULK_ACTIONS = ("accept", "reject")
@@ -245,33 +245,6 @@ def relabel(store: Store, mention_id: int, field: str, new: str, actor: str, rea
         after = {"mention": {"id": int(mention_id), "column": column, "value": new, "field": field},
                  "created": {"relabels": [inserted_id(cur)]}, "keys": [f"mention:{mention_id}:{column}"]}
         return _record(conn, flag_id, f"relabel-{field}", actor, reason, before, after)
-
-
-def reapply_relabels(store: Store, document_ids: Iterable[int] | None = None) -> int:
-    """After a re-classify: set each standing relabel again on the mention at the same place (newest wins).
-
-    Matches on document, kind and character offsets (the mention id changes when a document is re-tagged).
-    Returns how many mention rows were changed.
-    """
-    sql = ('SELECT document_id, kind, start, "end", field, new FROM relabels WHERE undone = 0 '
-           "AND start IS NOT NULL ORDER BY id")
-    rows = store.query(sql)
-    if document_ids is not None:
-        wanted = {int(d) for d in document_ids}
-        rows = [r for r in rows if r["document_id"] in wanted]
-    changed = 0
-    with store.transaction() as conn:
-        for r in rows:
-            column = RELABEL_COLUMNS.get(r["field"])
-            if column is None:
-                continue
-            cur = conn.execute(
-                f'UPDATE mentions SET {column} = ? WHERE document_id = ? AND kind = ? AND start = ? AND "end" = ? '
-                f"AND {column} IS NOT ?",
-                (r["new"], r["document_id"], r["kind"], r["start"], r["end"], r["new"]),
-            )
-            changed += cur.rowcount
-    return changed
 
 
 def _emerging_flag(store: Store, flag_id: int) -> dict[str, Any]:

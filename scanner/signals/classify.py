@@ -10,8 +10,8 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator
 
-from scanner.review.actions import reapply_relabels
 from scanner.signals import lexdiff
+from scanner.signals.feedback import reapply_relabels
 from scanner.util import chunked, dumps, iso, utcnow
 
 log = logging.getLogger(__name__)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterable
@@ -217,6 +218,18 @@ def build_rules(catalogue: Any) -> TagRules:
     rules.candidates = dict(get(catalogue, "candidates") or {})
     rules.rejected = {normalise(t) for t in get(catalogue, "rejected_terms") or set()}
     return rules
+
+
+def default_catalogue() -> Any:
+    """The catalogue from scanner.catalogue (lexicon/ or $SCANNER_LEXICON_DIR)."""
+    from scanner.catalogue import load_catalogue
+
+    return load_catalogue()
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> TagRules:
+    return build_rules(default_catalogue())
 
 
 def load_raw_lexicon(lexicon_dir: Path) -> SimpleNamespace:
