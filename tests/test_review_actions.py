@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from scanner.review import actions, queries, sample
+from scanner.review import actions, queries
+import review_sample as sample
 from scanner.review.catalog import from_catalogue
 from scanner.signals import feedback
 from scanner.store import Store

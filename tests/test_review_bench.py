@@ -1,7 +1,8 @@
 """`scanner bench ui` runs, and the queue's SQL stays index-only (the 10,000-flag target depends on it)."""
 from __future__ import annotations
 
-from scanner.review import queries, sample
+from scanner.review import queries
+import review_sample as sample
 from scanner.review.catalog import from_catalogue
 
 

@@ -81,11 +81,6 @@ def month_label(month: str, lang: str) -> str:
     return f"{MONTHS[lang][int(mon) - 1]} {year}"
 
 
-def short_month(month: str, lang: str) -> str:
-    """'2026-10' -> 'okt 2026' / 'Oct 2026'."""
-    year, mon = month.split("-")
-    return f"{MONTHS[lang][int(mon) - 1][:3]} {year}"
-
 
 def format_date(value: str | None, lang: str) -> str:
     """An ISO date or timestamp as the reader writes it: '14 maart 2026' / '14 March 2026'."""

@@ -17,12 +17,12 @@ from scanner.review.web import (
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, back, cfg_of, checked_form, client_ip, flash, local_next,
     login_csrf_ok, render, require_session, store_of, view_of,
 )
+from scanner.signals.flags import FLAG_TYPES
 from scanner.signals.periods import last_complete_month
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-KNOWN_TYPES = ("horizon-change", "burst", "emerging-term", "low-confidence", "process-reach")
 
 
 def _login_page(request: Request, error: str = "", status: int = 200, next_url: str = "/") -> Response:
@@ -73,7 +73,7 @@ async def logout(request: Request) -> Response:
 def _filter_options(request: Request) -> dict[str, Any]:
     view = view_of(request)
     types = {r["type"] for r in store_of(request).query("SELECT DISTINCT type FROM flags")}
-    return {"types": sorted(types | set(KNOWN_TYPES)), "families": view.families, "domains": view.domains,
+    return {"types": sorted(types | set(FLAG_TYPES)), "families": view.families, "domains": view.domains,
             "techs": sorted(view.techs.values(), key=lambda t: t.name.lower()), "statuses": queries.STATUSES}
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from scanner.util import dumps, iso, utcnow
 
+FLAG_TYPES = ("horizon-change", "burst", "emerging-term", "low-confidence", "process-reach")  # what signals flags
+
 log = logging.getLogger(__name__)
 
 EVIDENCE_KEYS = ("document_id", "title", "url", "source_id", "published", "sentence", "stage", "mention_id")
