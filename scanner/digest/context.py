@@ -107,8 +107,8 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) ->
     _attach_examples(store, month, ctx["risers"] + ctx["fallers"])
     ctx["bursts"] = _bursts(techs, month)
     ctx["emerging"] = _emerging(store, api, as_of, int(cfg.get("emerging_top", 10)), catalogue)
-    ctx["impact"] = _impact(catalogue, _process_impact(store, api, as_of, catalogue, horizons), techs, lang,
-                            int(cfg.get("reaching_top", 6)))
+    impact = api.process_impact(store, as_of, catalogue=catalogue, horizons=horizons)  # horizons estimated once
+    ctx["impact"] = _impact(catalogue, impact, techs, lang, int(cfg.get("reaching_top", 6)))
     ctx["scatter"] = _scatter(techs, ctx["impact"], cfg)
     ctx["decisions"] = _decisions(store, month)
     ctx["sources"] = _sources(store, month)
@@ -118,25 +118,6 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) ->
     _attach_factors(store, ctx["movers"], names)
     ctx["factor_table"] = _factor_table(store, techs, as_of, names, load_config().get("factors", {}))
     return ctx
-
-
-def _process_impact(store: Store, api: Any, as_of: date, catalogue: Any, horizons: list[dict]) -> dict[str, Any]:
-    """api.process_impact without estimating every horizon a second time (signals' own two steps).
-
-    Falls back to the public call when those pieces change shape.
-    """
-    try:
-        import inspect
-
-        from scanner.signals import catalog, impact
-
-        cfg = load_config()["signals"]
-        extra = (as_of,) if "as_of" in inspect.signature(impact.estimate).parameters else ()
-        touch = impact.touching(store, as_of, cfg["process_min_documents"])
-        return impact.estimate(catalog.processes(catalogue), horizons, touch, cfg, *extra)
-    except (ImportError, AttributeError, KeyError, TypeError) as exc:
-        log.warning("process impact through the public API (slower): %s", exc)
-        return api.process_impact(store, as_of, catalogue=catalogue)
 
 
 def _technologies(store: Store, catalogue: Any, api: Any, horizon_items: list[dict], as_of: date, month: str,

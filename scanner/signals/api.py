@@ -74,11 +74,16 @@ def export_accepted_terms(store: Store, out_dir: Any, as_of: AsOf = None, catalo
     return path
 
 
-def process_impact(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> dict:
-    """Impact shares (immediate/coming/slow), the baseline shares and per-process detail."""
+def process_impact(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None,
+                   horizons: list[dict[str, Any]] | None = None) -> dict:
+    """Impact shares (immediate/coming/slow), the baseline shares and per-process detail.
+
+    `horizons`: the technologies' horizon estimates as of the same day when the caller has them already."""
     day, cat, cfg = _setup(store, as_of, catalogue, config)
-    techs = catalog.technologies(cat)
-    items = horizon_mod.estimate_all(store, techs, day, cfg["horizon"], with_evidence=False)[0]
+    if horizons is None:
+        techs = catalog.technologies(cat)
+        horizons = horizon_mod.estimate_all(store, techs, day, cfg["horizon"], with_evidence=False)[0]
+    items = horizons
     touch = impact.touching(store, day, cfg["signals"]["process_min_documents"])
     return impact.estimate(catalog.processes(cat), items, touch, cfg["signals"], day)
 
