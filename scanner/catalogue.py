@@ -23,10 +23,16 @@ IMPACTS = ("immediate", "coming", "slow")
 IMPACT_COUNTS = {"immediate": 18, "coming": 14, "slow": 24}
 PROCESS_COUNT = 56
 STAGES = ("research", "pilot", "procurement", "adoption", "policy", "setback")
+STAGE_LABELS = (*STAGES, "none")  # the stage of a document or mention: a catalogue stage, or none
 DOMAINS = ("dienstverlening", "bedrijfsvoering", "ruimtelijk-fysiek", "sociaal-domein",
            "handhaving-toezicht", "bestuur-participatie")
 FAMILIES = ("procesondersteuning", "communicatie-infrastructuur", "data-analyse", "dataplatforms",
             "dienstverlening", "slimme-dingen", "virtualisering-augmentation", "menselijke-kenmerken")
+POLARITIES = ("driver", "barrier")  # how a factor acts on a technology's adoption
+FACTORS = ("product-performance", "price", "production-system", "complementary-products", "network-formation",
+           "customers", "institutional-aspects", "knowledge-of-technology", "knowledge-of-application",
+           "workers-and-resources", "financial-means", "macro-economic-strategic", "socio-cultural-aspects",
+           "accidents-unexpected-events")  # the ids of lexicon/factors.yaml `factors:` (the trained labels)
 REQUIRED_IDS = (
     "kantoorautomatisering", "procesapplicaties", "gis-systemen", "basisregistraties", "digid-eherkenning",
     "berichtenbox", "mijnoverheid", "personal-web", "apps", "data-analyse", "data-visualisatie", "wifi",
@@ -513,6 +519,9 @@ def _section_problems(cat: Catalogue) -> list[str]:
     for domain in cat.domains:
         if domain not in DOMAINS:
             problems.append(f"domains: unknown domain {domain!r}")
+    for factor in cat.factors.get("factors") or []:
+        if isinstance(factor, dict) and factor.get("id") not in FACTORS:
+            problems.append(f"factors: unknown factor {factor.get('id')!r}")
     return problems
 
 

@@ -12,6 +12,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
+from scanner.catalogue import FAMILIES, HORIZONS, Catalogue
 from scanner.config import load_config
 from scanner.digest import i18n
 from scanner.digest.months import month_bounds, month_end, month_start, previous_month, recent_months
@@ -21,7 +22,6 @@ from scanner.store import Store
 
 log = logging.getLogger(__name__)
 
-HORIZONS = ["in-use", "0-3", "3-7", ">7"]
 IMPACT_TERMS = ["immediate", "coming", "slow"]
 
 
@@ -56,22 +56,15 @@ def _tech_name(tech: Any, fallback: str, lang: str) -> str:
     return str(getattr(tech, "name", None) or fallback)
 
 
-def family_order(catalogue: Any) -> list[str]:
-    """The 8 families in the catalogue's order (the i18n order when the catalogue gives none)."""
-    fams = getattr(catalogue, "families", None) or {}
-    order = list(fams.keys()) if isinstance(fams, dict) else [getattr(f, "id", f) for f in fams]
-    known = list(i18n.FAMILIES["nl"].keys())
-    return [f for f in order if f] or known
+def family_order(catalogue: Catalogue) -> list[str]:
+    """The families in the catalogue's order (the schema's order when the lexicon lists none)."""
+    return list(catalogue.families) or list(FAMILIES)
 
 
-def family_name(catalogue: Any, fam: str, lang: str) -> str:
-    fams = getattr(catalogue, "families", None)
-    if lang in i18n.FAMILIES and fam in i18n.FAMILIES[lang]:
-        return i18n.FAMILIES[lang][fam]
-    entry = fams.get(fam) if isinstance(fams, dict) else None
-    if isinstance(entry, dict):
-        return str(entry.get("name_en" if lang == "en" else "name") or fam)
-    return str(getattr(entry, "name_en" if lang == "en" else "name", None) or fam)
+def family_name(catalogue: Catalogue, fam: str, lang: str) -> str:
+    """The family's name in the lexicon (`name`, or `name_en` in English); its id when it has none."""
+    entry = catalogue.families.get(fam) or {}
+    return str(entry.get("name_en" if lang == "en" else "name") or fam)
 
 
 def month_documents(store: Store, month: str) -> int:

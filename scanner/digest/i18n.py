@@ -34,17 +34,6 @@ STAGES = {
            "policy": "policy", "setback": "setback", "none": "none"},
 }
 
-FAMILIES = {
-    "nl": {"procesondersteuning": "Procesondersteuning", "communicatie-infrastructuur": "Communicatie-infrastructuur",
-           "data-analyse": "Data-analyse", "dataplatforms": "Dataplatforms", "dienstverlening": "Dienstverlening",
-           "slimme-dingen": "Slimme dingen", "virtualisering-augmentation": "Virtualisering en augmentation",
-           "menselijke-kenmerken": "Menselijke kenmerken"},
-    "en": {"procesondersteuning": "Process support", "communicatie-infrastructuur": "Communication infrastructure",
-           "data-analyse": "Data analysis", "dataplatforms": "Data platforms", "dienstverlening": "Service delivery",
-           "slimme-dingen": "Smart things", "virtualisering-augmentation": "Virtualisation and augmentation",
-           "menselijke-kenmerken": "Human characteristics"},
-}
-
 DOMAINS = {
     "nl": {"dienstverlening": "Dienstverlening", "bedrijfsvoering": "Bedrijfsvoering",
            "ruimtelijk-fysiek": "Ruimtelijk-fysiek", "sociaal-domein": "Sociaal domein",

@@ -15,9 +15,10 @@ import sqlite3
 from datetime import date
 from typing import Any, Collection, Iterable, Mapping
 
+from scanner.catalogue import FAMILIES, HORIZONS, term_key
+from scanner.catalogue import STAGE_LABELS as STAGES
 from scanner.errors import ScannerError
 from scanner.signals.feedback import RELABEL_COLUMNS
-from scanner.review.catalog import FAMILIES, HORIZONS, STAGES, term_key
 from scanner.store import Store
 from scanner.util import dumps, inserted_id, iso, utcnow
 

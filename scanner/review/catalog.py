@@ -3,32 +3,14 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from scanner.catalogue import DOMAINS, FAMILIES, term_key
+from scanner.signals.catalog import TechInfo
 from scanner.store import Store
 
 log = logging.getLogger(__name__)
-
-HORIZONS = ("in-use", "0-3", "3-7", ">7")
-STAGES = ("research", "pilot", "procurement", "adoption", "policy", "setback", "none")
-FAMILIES = (
-    "procesondersteuning", "communicatie-infrastructuur", "data-analyse", "dataplatforms",
-    "dienstverlening", "slimme-dingen", "virtualisering-augmentation", "menselijke-kenmerken",
-)
-DOMAINS = (
-    "dienstverlening", "bedrijfsvoering", "ruimtelijk-fysiek", "sociaal-domein",
-    "handhaving-toezicht", "bestuur-participatie",
-)
-
-
-@dataclass
-class TechInfo:
-    id: str
-    name: str
-    family: str
-    baseline: str
 
 
 @dataclass
@@ -54,14 +36,6 @@ class CatalogueView:
     def name(self, tech: str | None) -> str:
         info = self.techs.get(tech or "")
         return info.name if info else (tech or "")
-
-
-_SEP = re.compile(r"[\s\-‐‑–]+")
-
-
-def term_key(term: str) -> str:
-    """Same key as scanner.catalogue.term_key: lower-case, hyphens and whitespace removed."""
-    return _SEP.sub("", str(term).strip().lower())
 
 
 def _get(obj: Any, key: str, default: Any = "") -> Any:

@@ -10,9 +10,10 @@ from typing import Any, Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from scanner.catalogue import HORIZONS
+from scanner.catalogue import STAGE_LABELS as STAGES
 from scanner.config import load_config
 from scanner.review import actions, auth, queries
-from scanner.review.catalog import HORIZONS, STAGES
 from scanner.review.web import (
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, back, cfg_of, checked_form, client_ip, flash, local_next,
     login_csrf_ok, render, require_session, store_of, view_of,

@@ -9,11 +9,13 @@ from scanner.store import Store
 
 @dataclass(frozen=True)
 class TechInfo:
+    """One technology as the signals, the review and the digest show it."""
+
     id: str
     name: str
     family: str
     baseline: str
-    baseline_date: str
+    baseline_date: str = ""  # YYYY-MM; analysts' additions shown before the catalogue merges them have none
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Protocol, runtime_checkable
 
-from scanner.tag.rules import STAGES, Cue, TagRules
+from scanner.catalogue import STAGE_LABELS as LABELS
+from scanner.catalogue import STAGES
+from scanner.tag.rules import Cue, TagRules
 from scanner.tag.trie import trie_pattern
 from scanner.tag.variants import normalise
 
 log = logging.getLogger(__name__)
 
-LABELS = (*STAGES, "none")
 NONE_PRIOR = 0.5
 
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AbstractSet, Any, Iterable
 
+from scanner.catalogue import STAGE_LABELS
 from scanner.config import repo_root
 from scanner.train.evaluate import prf, stage_report
 
-STAGES = ("research", "pilot", "procurement", "adoption", "policy", "setback", "none")
+STAGES = STAGE_LABELS
 
 
 @dataclass
