@@ -10,6 +10,7 @@ from typing import Any, Iterator
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
+from scanner.catalogue import Catalogue
 from scanner.config import load_config
 from scanner.signals import classify as lib
 from scanner.signals.catalog import resolve
@@ -17,7 +18,7 @@ from scanner.store import open_store
 
 
 @task(name="tag-batch", cache_policy=NONE, retries=1)
-def tag_batch(docs: list[dict[str, Any]], catalogue: Any) -> dict[str, Any]:
+def tag_batch(docs: list[dict[str, Any]], catalogue: Catalogue) -> dict[str, Any]:
     """Tag one batch with this process's tagger (built once per worker process and catalogue version)."""
     return lib.classify_batch(docs, tagger=lib.default_tagger(catalogue))
 

@@ -8,6 +8,7 @@ import resource
 import time
 from typing import Any
 
+from scanner.catalogue import Catalogue
 from scanner.tag.rules import LANGS, by_lang, get
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ FILLER = {
 PLACES = ["Utrecht", "Groningen", "Zwolle", "Tilburg", "Almere", "Leiden", "Deventer", "Breda", "Delft", "Ede"]
 
 
-def _terms(catalogue: Any, key: str) -> dict[str, list[str]]:
+def _terms(catalogue: Catalogue, key: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {lang: [] for lang in LANGS}
     entries = get(catalogue, key) or {}
     for entry in entries.values() if isinstance(entries, dict) else entries:
@@ -80,7 +81,7 @@ def _terms(catalogue: Any, key: str) -> dict[str, list[str]]:
     return {lang: items or ["digitale dienstverlening"] for lang, items in out.items()}
 
 
-def generate_docs(catalogue: Any, n: int = 2000, words: int = 600, seed: int = 0) -> list[dict[str, str]]:
+def generate_docs(catalogue: Catalogue, n: int = 2000, words: int = 600, seed: int = 0) -> list[dict[str, str]]:
     """N varied nl/en documents of about `words` words from catalogue terms and filler sentences."""
     rng = random.Random(seed)
     techs, procs = _terms(catalogue, "technologies"), _terms(catalogue, "processes")

@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from scanner.catalogue import HORIZONS
+from scanner.catalogue import Catalogue, HORIZONS
 from scanner.digest import i18n
 from scanner.digest.charts import scatter_chart, shares_chart, sparkline
 from scanner.digest.context import gather
@@ -30,7 +30,7 @@ def resolve_month(month: str | None) -> str:
 
 
 def build_digest(store: Store, month: str | None = None, out_dir: Path | None = None, lang: str = "nl",
-                 catalogue: Any = None) -> Path:
+                 catalogue: Catalogue | None = None) -> Path:
     """Write the month's digest (default: last complete month) and return the path of its index.html."""
     if lang not in i18n.LANGS:
         raise ScannerError(f"unsupported language {lang!r}: choose nl or en")

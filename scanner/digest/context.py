@@ -75,7 +75,7 @@ def month_documents(store: Store, month: str) -> int:
     return int(row[0])
 
 
-def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) -> dict[str, Any]:
+def gather(store: Store, month: str, lang: str = "nl", catalogue: Catalogue | None = None) -> dict[str, Any]:
     """Everything the templates show for month (YYYY-MM), names in lang; raw numbers, no formatting.
 
     catalogue defaults to the lexicon plus the store's accepted additions (tests pass a small one).
@@ -113,7 +113,7 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) ->
     return ctx
 
 
-def _technologies(store: Store, catalogue: Any, api: Any, horizon_items: list[dict], as_of: date, month: str,
+def _technologies(store: Store, catalogue: Catalogue, api: Any, horizon_items: list[dict], as_of: date, month: str,
                   lang: str, cfg: dict[str, Any]) -> list[dict[str, Any]]:
     """One record per catalogue technology: horizon estimate, trend series, evidence documents."""
     horizons = {h["id"]: h for h in horizon_items}
@@ -173,7 +173,7 @@ def _matching(stored: tuple[str, dict[str, float]] | None, previous: str) -> dic
     return stored[1] if stored and stored[0] == previous else None
 
 
-def _families(catalogue: Any, techs: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def _families(catalogue: Catalogue, techs: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     order = family_order(catalogue)
     for t in techs:
         if t["family"] not in order:
@@ -223,7 +223,7 @@ def _bursts(techs: list[dict[str, Any]], month: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda b: (-b["strength"], b["name"].lower()))
 
 
-def _emerging(store: Store, api: Any, as_of: date, top: int, catalogue: Any) -> list[dict[str, Any]]:
+def _emerging(store: Store, api: Any, as_of: date, top: int, catalogue: Catalogue) -> list[dict[str, Any]]:
     """Emerging terms (candidates and accepted ones) with one example sentence and their review status."""
     out = []
     for e in api.emerging(store, as_of, top=top, catalogue=catalogue):
@@ -242,7 +242,7 @@ def _top_reach(reach: dict[str, int], names: dict[str, str], top: int, more: str
     return shown + ([more.format(n=len(ranked) - top)] if len(ranked) > top else [])
 
 
-def _impact(catalogue: Any, result: dict[str, Any], techs: list[dict[str, Any]], lang: str,
+def _impact(catalogue: Catalogue, result: dict[str, Any], techs: list[dict[str, Any]], lang: str,
             top: int = 6) -> dict[str, Any]:
     """Shares per impact term (now and baseline, with counts) and processes grouped by domain."""
     procs = result.get("processes") or []
@@ -258,7 +258,7 @@ def _impact(catalogue: Any, result: dict[str, Any], techs: list[dict[str, Any]],
                          "processes": sorted(domains[d], key=lambda p: p["name"].lower())} for d in ordered]}
 
 
-def _process_rows(catalogue: Any, procs: list[dict[str, Any]], names: dict[str, str], lang: str,
+def _process_rows(catalogue: Catalogue, procs: list[dict[str, Any]], names: dict[str, str], lang: str,
                   top: int) -> dict[str, list[dict[str, Any]]]:
     """Process rows (name in lang, terms, reaching technologies) keyed by domain."""
     cat_procs = getattr(catalogue, "processes", {}) or {}
@@ -412,7 +412,7 @@ def _value_text(value: Any, lang: str) -> str:
     return str(value)
 
 
-def _factor_names(catalogue: Any, lang: str) -> dict[str, str]:
+def _factor_names(catalogue: Catalogue, lang: str) -> dict[str, str]:
     """Factor/function id -> display name from the catalogue's factors.yaml (ids when it has none)."""
     raw = getattr(catalogue, "factors", None) or {}
     entries = [e for group in raw.values() if isinstance(group, list) for e in group] if isinstance(raw, dict) else []

@@ -10,6 +10,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping, Sequence
 
+from scanner.catalogue import Catalogue
 from scanner.errors import ScannerError
 from scanner.review.catalog import CatalogueView
 from scanner.signals.factors import factor_profile, top_factors
@@ -305,7 +306,7 @@ def factors_as_of(store: Store) -> str:
     return str(row[0]) if row and row[0] else today.isoformat()
 
 
-def factor_names(catalogue: Any) -> dict[str, str]:
+def factor_names(catalogue: Catalogue) -> dict[str, str]:
     """Factor/function id -> English (else Dutch) name from the catalogue's factors; {} when it has none."""
     raw = catalogue.get("factors") if isinstance(catalogue, dict) else getattr(catalogue, "factors", None)
     groups = raw.values() if isinstance(raw, dict) else []

@@ -10,6 +10,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator
 
+from scanner.catalogue import Catalogue
 from scanner.signals import lexdiff
 from scanner.signals.feedback import reapply_relabels
 from scanner.util import chunked, dumps, iso, utcnow
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 _TAGGER: dict[str, Any] = {}
 
 
-def default_tagger(catalogue: Any = None) -> Any:
+def default_tagger(catalogue: Catalogue | None = None) -> Any:
     """The real tagger, built once per process and catalogue version (analyst additions change it)."""
     from scanner.catalogue import load_catalogue
     from scanner.tag.tagger import Tagger
@@ -31,7 +32,7 @@ def default_tagger(catalogue: Any = None) -> Any:
     return _TAGGER["tagger"]
 
 
-def versions(tagger: Any, catalogue: Any) -> tuple[str, str]:
+def versions(tagger: Any, catalogue: Catalogue | None) -> tuple[str, str]:
     """(lexicon_version, model_version) stamped on every row."""
     lexicon = str(getattr(tagger, "lexicon_version", None) or getattr(catalogue, "version", "")
                   or getattr(tagger, "version", ""))
@@ -109,7 +110,7 @@ def _mention_rows(doc_id: int, tagged: dict[str, Any], lexicon: str, model: str)
     return rows
 
 
-def classify_batch(docs: list[dict[str, Any]], tagger: Any = None, catalogue: Any = None,
+def classify_batch(docs: list[dict[str, Any]], tagger: Any = None, catalogue: Catalogue | None = None,
                    batch_size: int = 64) -> dict[str, Any]:
     """Tag documents ({id, title, text, published}) -> rows for write_rows; no database access."""
     tagger = tagger or default_tagger(catalogue)
@@ -156,7 +157,7 @@ def _live_count(store) -> int:
     return store.conn.execute("SELECT COUNT(*) FROM documents WHERE duplicate_of IS NULL").fetchone()[0]
 
 
-def _worker_init(factory: Callable[[], Any] | None, catalogue: Any = None) -> None:
+def _worker_init(factory: Callable[[], Any] | None, catalogue: Catalogue | None = None) -> None:
     _TAGGER["tagger"] = factory() if factory else default_tagger(catalogue)
 
 
@@ -192,7 +193,7 @@ def _tagged_batches(batches: Iterator[list[dict[str, Any]]], workers: int, tagge
         yield from bounded(lambda docs: pool.submit(_worker_batch, docs), batches, 2 * workers)
 
 
-def classify(store, catalogue: Any = None, reclassify: bool = False, workers: int = 1, batch_size: int = 256,
+def classify(store, catalogue: Catalogue | None = None, reclassify: bool = False, workers: int = 1, batch_size: int = 256,
              progress: Callable[[int, int], None] | None = None, tagger: Any = None,
              tagger_factory: Callable[[], Any] | None = None, runner: BatchRunner | None = None) -> dict[str, Any]:
     """Tag every live document lacking tags of the current versions; returns counts.

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
-from scanner.catalogue import STAGES
+from scanner.catalogue import Catalogue, STAGES
 from scanner.tag.variants import abbreviation_forms, inflect, normalise
 
 log = logging.getLogger(__name__)
@@ -201,7 +201,7 @@ def _domain_cues(rules: TagRules, domains: Any) -> None:
         _add_cues(rules, "domain", ident, get(entry, "cues") or get(entry, "terms") or [])
 
 
-def build_rules(catalogue: Any) -> TagRules:
+def build_rules(catalogue: Catalogue) -> TagRules:
     """TagRules from a scanner.catalogue.Catalogue (or an object/dict with the same fields)."""
     rules = TagRules(version=str(get(catalogue, "version", "") or ""))
     for ident, entry in _entries(get(catalogue, "technologies") or {}):
