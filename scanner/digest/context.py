@@ -80,7 +80,8 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Catalogue | No
 
     catalogue defaults to the lexicon plus the store's accepted additions (tests pass a small one).
     """
-    cfg = load_config().get("digest", {})
+    config = load_config()  # read once for the whole digest
+    cfg = config["digest"]
     as_of = month_end(month)
     partial = is_partial(month)
     ctx: dict[str, Any] = {"month": month, "as_of": as_of.isoformat(), "lang": lang, "partial": partial,
@@ -96,20 +97,20 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Catalogue | No
     techs = _technologies(store, catalogue, api, horizons, as_of, month, lang, cfg)
     ctx.update(empty=False, technologies=techs, families=_families(catalogue, techs, lang))
     ctx["movers"] = sorted((t for t in techs if t["changed"]), key=lambda t: (t["moved"], t["name"].lower()))
-    ctx["risers"], ctx["fallers"] = _risers_fallers(techs, int(cfg.get("risers_top", 10)))
+    ctx["risers"], ctx["fallers"] = _risers_fallers(techs, int(cfg["risers_top"]))
     _attach_examples(store, month, ctx["risers"] + ctx["fallers"])
     ctx["bursts"] = _bursts(techs, month)
-    ctx["emerging"] = _emerging(store, api, as_of, int(cfg.get("emerging_top", 10)), catalogue)
+    ctx["emerging"] = _emerging(store, api, as_of, int(cfg["emerging_top"]), catalogue)
     impact = api.process_impact(store, as_of, catalogue=catalogue, horizons=horizons)  # horizons estimated once
-    ctx["impact"] = _impact(catalogue, impact, techs, lang, int(cfg.get("reaching_top", 6)))
+    ctx["impact"] = _impact(catalogue, impact, techs, lang, int(cfg["reaching_top"]))
     ctx["scatter"] = _scatter(techs, ctx["impact"], cfg)
     ctx["decisions"] = _decisions(store, month)
     ctx["sources"] = _sources(store, month)
-    ctx["parameters"] = _parameters(load_config(), cfg, lang)
+    ctx["parameters"] = _parameters(config, cfg, lang)
     ctx["limitations"] = i18n.LIMITATIONS[lang]
     names = _factor_names(catalogue, lang)
     _attach_factors(store, ctx["movers"], names)
-    ctx["factor_table"] = _factor_table(store, techs, as_of, names, load_config().get("factors", {}))
+    ctx["factor_table"] = _factor_table(store, techs, as_of, names, config["factors"])
     return ctx
 
 
@@ -119,9 +120,9 @@ def _technologies(store: Store, catalogue: Catalogue, api: Any, horizon_items: l
     horizons = {h["id"]: h for h in horizon_items}
     trends = {t["id"]: t for t in api.trends(store, as_of, catalogue=catalogue)}
     previous = _previous_probabilities(store, previous_month(month))
-    months = recent_months(month, int(cfg.get("sparkline_months", 24)))
+    months = recent_months(month, int(cfg["sparkline_months"]))
     names = _source_names(store)
-    n_docs = int(cfg.get("evidence_documents", 5))
+    n_docs = int(cfg["evidence_documents"])
     out = []
     for tid in sorted(set(horizons) | set(trends)):
         h, tr = horizons.get(tid, {}), trends.get(tid, {})
@@ -295,9 +296,9 @@ def _scatter(techs: list[dict[str, Any]], impact: dict[str, Any], cfg: dict[str,
                 doms.setdefault(tid, set()).add(dom["id"])
     top_reach = max([len(v) for v in reach.values()] + [1])
     n_domains = max(len(impact["domains"]), 1)
-    ref = math.log1p(float(cfg.get("certainty_evidence_ref", 50)))
-    w_p = float(cfg.get("certainty_weight_probability", 0.6))
-    w_i = float(cfg.get("impact_weight_processes", 0.5))
+    ref = math.log1p(float(cfg["certainty_evidence_ref"]))
+    w_p = float(cfg["certainty_weight_probability"])
+    w_i = float(cfg["impact_weight_processes"])
     points = []
     for t in techs:
         n_p, n_d = len(reach.get(t["id"], ())), len(doms.get(t["id"], ()))
@@ -307,7 +308,7 @@ def _scatter(techs: list[dict[str, Any]], impact: dict[str, Any], cfg: dict[str,
                        "domains": n_d, "evidence": t["evidence"],
                        "impact": round(w_i * n_p / top_reach + (1 - w_i) * n_d / n_domains, 4),
                        "certainty": round(w_p * p_est + (1 - w_p) * volume, 4)})
-    tx, ty = float(cfg.get("gamechanger_certainty", 0.8)), float(cfg.get("gamechanger_impact", 0.6))
+    tx, ty = float(cfg["gamechanger_certainty"]), float(cfg["gamechanger_impact"])
     games = sorted((p for p in points if p["certainty"] >= tx and p["impact"] >= ty),
                    key=lambda p: (-(p["impact"] + p["certainty"]), p["name"].lower()))
     return {"points": points, "thresholds": (tx, ty), "gamechangers": games}
@@ -443,10 +444,10 @@ def _factor_table(store: Store, techs: list[dict[str, Any]], as_of: date, names:
     """Top drivers and barriers over the trailing window for the technologies with the most momentum."""
     from scanner.signals.factors import factor_profile, top_factors
 
-    months, top = int(cfg.get("months", 12)), int(cfg.get("digest_top", 2))
+    months, top = int(cfg["months"]), int(cfg["digest_top"])
     active = [t for t in techs if t["documents_total"] > 0]
     chosen = sorted(active, key=lambda t: (-t["momentum"], t["name"].lower(), t["id"]))
-    chosen = chosen[:int(cfg.get("digest_technologies", 10))]
+    chosen = chosen[:int(cfg["digest_technologies"])]
     profile = factor_profile(store, as_of, months, techs=[t["id"] for t in chosen])
     rows = []
     for t in chosen:
