@@ -2,31 +2,27 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
+from scanner.catalogue import Catalogue, load_catalogue
 from scanner.store import Store
 from scanner.bench.ui import login  # noqa: F401  (the tests log in like the bench)
 from scanner.bench.ui import seed_flags as seed_many  # noqa: F401  (many open flags for paging tests)
 from scanner.util import dumps, iso, utcnow
 
-SAMPLE_CATALOGUE: dict[str, Any] = {
-    "technologies": {
-        "chatbots": {"name": "Chatbots", "family": "dienstverlening", "baseline_horizon": "0-3",
-                     "terms": {"nl": ["chatbot", "virtuele assistent"], "en": ["chatbot"]}},
-        "digital-twins": {"name": "Digital twins", "family": "dataplatforms", "baseline_horizon": "3-7"},
-        "drones": {"name": "Drones", "family": "slimme-dingen", "baseline_horizon": "0-3"},
-    },
-    "processes": {
-        "paspoort-aanvragen": {"domain": "dienstverlening"},
-        "bouwinspectie": {"domain": "ruimtelijk-fysiek"},
-    },
-}
+REVIEW_LEXICON = Path(__file__).parent / "fixtures" / "review_lexicon"  # chatbots, digital-twins, drones
 XSS = "<img src=x onerror=alert(1)>"
 
 
-def sample_loader(store: Store) -> dict[str, Any]:
-    """Stands in for scanner.catalogue.load_catalogue in tests."""
-    return SAMPLE_CATALOGUE
+def catalogue() -> Catalogue:
+    """The review tests' small real catalogue (a YAML fixture)."""
+    return load_catalogue(REVIEW_LEXICON, validate=False)
+
+
+def sample_loader(store: Store) -> Catalogue:
+    """Stands in for scanner.catalogue.load_catalogue(store=...) in the review app of the tests."""
+    return catalogue()
 
 
 def _document(store: Store, uid: str, title: str, text: str, url: str, published: str) -> int:

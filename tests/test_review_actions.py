@@ -66,7 +66,7 @@ def test_rejected_emerging_term_never_resurfaces_and_undo_reopens(seeded):
 
 def test_snooze_hides_until_the_date(seeded):
     store, ids = seeded
-    view = from_catalogue(sample.SAMPLE_CATALOGUE)
+    view = from_catalogue(sample.catalogue())
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     with pytest.raises(actions.ActionError, match="future"):
         actions.snooze(store, ids["burst"], "ana", "2020-01-01")
@@ -218,7 +218,7 @@ def test_actor_is_required(seeded):
 
 def test_terms_belong_to_one_technology(seeded):
     store, ids = seeded
-    owners = from_catalogue(sample.SAMPLE_CATALOGUE).term_owners
+    owners = from_catalogue(sample.catalogue()).term_owners
     with pytest.raises(actions.ActionError, match="belongs to chatbots"):
         actions.add_technology(store, ids["emerging"], "ana", "genai", "GenAI", "data-analyse", "0-3",
                                ["Virtuele-Assistent"], owners=owners)

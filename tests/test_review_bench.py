@@ -15,7 +15,7 @@ def test_bench_ui_small():
 
 def test_queue_queries_use_indexes_without_sorting(store, monkeypatch):
     sample.seed_many(store, 300)
-    view = from_catalogue(sample.SAMPLE_CATALOGUE)
+    view = from_catalogue(sample.catalogue())
     plans: list[str] = []
     execute = store.conn.execute
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from scanner.review import auth
 import review_sample as sample
+from scanner.catalogue import Catalogue
 from scanner.review.app import create_app
 from scanner.store import Store
 
@@ -19,8 +20,10 @@ FACTORS = {"factors": [{"id": "price", "name": "Prijs", "name_en": "Price"},
            "functions": [{"id": "experimenting", "name": "Experimenteren"}]}
 
 
-def _loader(store: Store) -> dict:
-    return {**sample.SAMPLE_CATALOGUE, "factors": FACTORS}
+def _loader(store: Store) -> Catalogue:
+    cat = sample.catalogue()
+    cat.factors = FACTORS
+    return cat
 
 
 def _doc(store: Store, uid: str, published: str, factors: list[tuple[str, str]], tech: str,
