@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
 
-@dataclass
+@dataclass(frozen=True)
 class NegativeRule:
     """Cancels a mention: `context` words in the same sentence (for `terms`, empty = all), or `phrases`."""
 
@@ -72,7 +72,7 @@ class _Terms:
         return list(dict.fromkeys(t for lang in LANGS for t in self.terms.get(lang, [])))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Technology(_Terms):
     id: str
     name: str
@@ -88,7 +88,7 @@ class Technology(_Terms):
     source: str = "lexicon"  # lexicon | analyst
 
 
-@dataclass
+@dataclass(frozen=True)
 class Process(_Terms):
     id: str
     name: str
@@ -102,7 +102,7 @@ class Process(_Terms):
     negative: list[NegativeRule] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Catalogue:
     technologies: dict[str, Technology]
     processes: dict[str, Process]
@@ -253,7 +253,7 @@ def _keyed(items: Any, builder: Any, what: str, problems: list[str]) -> dict[str
         obj = builder(entry)
         if not obj.id:
             problems.append(f"{what} #{index + 1}: missing id")
-            obj.id = f"<missing-id-{index + 1}>"
+            obj = replace(obj, id=f"<missing-id-{index + 1}>")
         if obj.id in out:
             problems.append(f"{what} {obj.id}: duplicate id")
             continue
@@ -283,9 +283,8 @@ def _build(raw: dict[str, Any], digest: str, lexicon_dir: Path) -> Catalogue:
                  "functions": list(raw["factors"].get("functions") or [])},
         candidates=dict(raw["candidates"]),
         rejected_terms={" ".join(t.lower().split()) for t in _strings(raw["candidates"].get("rejected_terms"))},
-        version=digest[:12], lexicon_dir=lexicon_dir,
+        version=digest[:12], lexicon_dir=lexicon_dir, load_problems=problems,
     )
-    cat.load_problems = problems
     return cat
 
 
@@ -396,7 +395,7 @@ def load_catalogue(lexicon_dir: Path | None = None, store: Any = None, validate:
         rows = _addition_rows(store)
         if rows:
             merge_additions(cat, rows)
-            cat.version = hashlib.sha256((digest + _rows_digest(rows)).encode()).hexdigest()[:12]
+            cat = replace(cat, version=hashlib.sha256((digest + _rows_digest(rows)).encode()).hexdigest()[:12])
     return cat
 
 

@@ -1,6 +1,7 @@
 """Synthetic stores for the signals tests: documents, doc_tags and mentions inserted directly."""
 from __future__ import annotations
 
+from dataclasses import replace
 import itertools
 import json
 from datetime import date, timedelta
@@ -18,9 +19,7 @@ SIGNALS_LEXICON = Path(__file__).parent / "fixtures" / "signals_lexicon"  # 6 te
 
 def small_catalogue(version: str = "fake-v1") -> Catalogue:
     """A small real catalogue from YAML (technologies with baselines; 56 processes split 18/14/24)."""
-    cat = load_catalogue(SIGNALS_LEXICON, validate=False)
-    cat.version = version
-    return cat
+    return replace(load_catalogue(SIGNALS_LEXICON, validate=False), version=version)
 
 
 def catalogue() -> Catalogue:

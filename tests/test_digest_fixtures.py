@@ -7,6 +7,7 @@ fails. A steady background about cameras runs from November 2024.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,9 +27,7 @@ DIGEST_LEXICON = Path(__file__).parent / "fixtures" / "digest_lexicon"
 
 def catalogue() -> Catalogue:
     """9 technologies in the 8 families; 56 processes split 18/14/24 over the 6 domains (a YAML fixture)."""
-    cat = load_catalogue(DIGEST_LEXICON, validate=False)
-    cat.version = "digest-test-v1"
-    return cat
+    return replace(load_catalogue(DIGEST_LEXICON, validate=False), version="digest-test-v1")
 
 
 TECHS = list(catalogue().technologies.values())

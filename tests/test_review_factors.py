@@ -1,6 +1,7 @@
 """Review technology page: the drivers-and-barriers block (counts, catalogue names, escaping)."""
 from __future__ import annotations
 
+from dataclasses import replace
 import json
 import re
 
@@ -21,9 +22,7 @@ FACTORS = {"factors": [{"id": "price", "name": "Prijs", "name_en": "Price"},
 
 
 def _loader(store: Store) -> Catalogue:
-    cat = sample.catalogue()
-    cat.factors = FACTORS
-    return cat
+    return replace(sample.catalogue(), factors=FACTORS)
 
 
 def _doc(store: Store, uid: str, published: str, factors: list[tuple[str, str]], tech: str,

@@ -1,6 +1,7 @@
 """classify: incremental by lexicon/model version, batches, workers, near-duplicates skipped."""
 from __future__ import annotations
 
+from dataclasses import replace
 from signals_fixtures import StubTagger, small_catalogue, stub_factory
 
 from scanner.catalogue import Catalogue, technology_from_dict
@@ -57,10 +58,8 @@ def test_version_change_retags(store):
 
 def chatbots_only(version: str, terms: list[str]) -> Catalogue:
     """The small catalogue with one technology whose terms are `terms` (what lexdiff compares)."""
-    cat = small_catalogue(version)
-    cat.technologies = {"chatbots": technology_from_dict({"id": "chatbots", "terms": terms})}
-    cat.processes = {}
-    return cat
+    return replace(small_catalogue(version), processes={},
+                   technologies={"chatbots": technology_from_dict({"id": "chatbots", "terms": terms})})
 
 
 def test_added_synonym_retags_only_affected_documents(store):
