@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from scanner.errors import ScannerError
+from scanner.municipal import code_problems
 
 log = logging.getLogger(__name__)
 
@@ -541,8 +542,6 @@ def check_catalogue(cat: Catalogue) -> list[str]:
     problems += _claimed_twice(procs, "process term", "terms", term_key)
     problems += _count_problems(cat)
     problems += _section_problems(cat)
-    from scanner.harvest.municipalities import code_problems
-
     problems += code_problems(cat.municipal)
     return problems
 
