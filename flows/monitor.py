@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.client.schemas.objects import State
 from prefect.states import Completed
 
 from flows.artifacts import publish
@@ -44,7 +45,7 @@ def monitor_flow(db: str | None = None, sources_file: str | None = None,
                  sources: list[dict[str, Any]] | None = None, as_of: str | None = None,
                  digest_month: str | None = None, digest_root: str | None = None,
                  lang: str = "nl", with_digest: bool = True,
-                 classify_task_runner: str | None = None) -> dict[str, Any]:
+                 classify_task_runner: str | None = None) -> State:
     """One monitoring run; publishes a Markdown summary and a per-source table artifact.
 
     classify_task_runner ("threads" | "dask", default `[flows] classify_task_runner`): hand the tagging of

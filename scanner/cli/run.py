@@ -16,7 +16,7 @@ def _flows() -> Any:
     from flows import runtime
 
     with console.status("Starting or reusing the local Prefect server ..."):
-        api_url = runtime.prepare()
+        api_url = runtime.prepare() or ""
     console.print(f"Prefect API: {api_url} (UI: {api_url.removesuffix('/api')})", highlight=False)
     import flows.monitor
 

@@ -24,7 +24,7 @@ from scanner.harvest.sources import Source
 from scanner.harvest.textguard import check_document_text
 from scanner.harvest.workers import extraction_pool
 from scanner.store import Store
-from scanner.util import dumps, iso, utcnow
+from scanner.util import dumps, inserted_id, iso, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -361,10 +361,10 @@ def select_sources(sources: Iterable[Source], only: Iterable[str] | None) -> lis
 
 def _start_run(store: Store) -> int:
     with store_lock(store), store.transaction() as conn:
-        return int(conn.execute("INSERT INTO harvest_runs(started_at) VALUES (?)", (iso(utcnow()),)).lastrowid)
+        return inserted_id(conn.execute("INSERT INTO harvest_runs(started_at) VALUES (?)", (iso(utcnow()),)))
 
 
-def _finish_run(store: Store, run_id: int, summary: HarvestSummary) -> None:
+def _finish_run(store: Store, run_id: int | None, summary: HarvestSummary) -> None:
     counts = summary.as_dict()
     with store_lock(store), store.transaction() as conn:
         conn.execute(

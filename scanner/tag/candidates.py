@@ -12,7 +12,7 @@ import re._constants as _constants
 import re._parser as _parser
 from bisect import bisect_left
 from itertools import accumulate
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from scanner.tag.rules import TagRules, by_lang, get
 from scanner.tag.trie import trie_pattern
@@ -235,7 +235,3 @@ class CandidateFinder:
             if term not in out:
                 out.append(term)
         return out
-
-
-def find_candidates(finder: CandidateFinder, text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
-    return finder.find(text, list(spans))

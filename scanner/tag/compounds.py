@@ -53,7 +53,7 @@ class CompoundFinder:
         One regex pass yields the long words; a dict on their last three letters rejects almost all
         of them at once, so only real candidates reach the suffix test.
         """
-        hits = []
+        hits: list[Hit] = []
         by_tail, phrases, min_prefix = self.by_tail_len, self.rules.phrases, self.min_prefix
         for match in self.word_re.finditer(low):
             word = match.group()

@@ -4,14 +4,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from scanner.tag.compounds import Hit
 from scanner.tag.doclabels import sentence_stage
 from scanner.tag.language import detect
 from scanner.tag.resolve import sentence_of
-from scanner.tag.rules import TagRules, build_rules
+from scanner.tag.rules import TagRules, build_rules, default_catalogue
 from scanner.tag.labels import LabelModel, load_label_model
 from scanner.tag.normalise import tokenizer_text
 from scanner.tag.relevance import RelevanceModel, load_relevance_model
@@ -31,18 +30,6 @@ DEFAULTS: dict[str, Any] = {
     "use_relevance_model": True, "use_label_model": True, "relevance_model_chars": 2000, "relevance_threshold": 0.5, "relevance_municipal_threshold": 0.95,
     "stage_model_chars": 5000, "sentence_max_chars": 1000, "fast_path": True,
 }
-
-
-def default_catalogue() -> Any:
-    """The catalogue from scanner.catalogue (lexicon/ or $SCANNER_LEXICON_DIR)."""
-    from scanner.catalogue import load_catalogue
-
-    return load_catalogue()
-
-
-@lru_cache(maxsize=1)
-def default_rules() -> TagRules:
-    return build_rules(default_catalogue())
 
 
 def tag_config(config: dict[str, Any] | None = None) -> dict[str, Any]:
