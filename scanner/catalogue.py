@@ -56,7 +56,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
 
-class StrictLoader(_Loader):  # type: ignore[misc, valid-type]
+class StrictLoader(_Loader):
     """A safe loader that refuses a key given twice in one mapping: YAML keeps the last silently, which
     once left a list the comment above it called empty active in lexicon/candidates.yaml."""
 

@@ -235,7 +235,7 @@ class ApiClient:
 @dataclass
 class Page:
     """One response page turned into records; `position` continues the pass, None when it is complete."""
-    records: list[dict[str, Any]] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
     position: Any = None
     total: int | None = None
     warnings: list[str] = field(default_factory=list)

@@ -109,7 +109,7 @@ def _record(item: Any, ctx: PassContext) -> Record | None:
     if not title:
         return None
     code = ctx.source.params.get("municipality") or ctx.index.resolve(buyer)
-    link = item.get("link") if isinstance(item.get("link"), dict) else {}
+    link: dict[str, Any] = item["link"] if isinstance(item.get("link"), dict) else {}
     url = link.get("href") or DETAIL_URL.format(id=number)
     kind = item.get("typePublicatie")
     description = str(item.get("opdrachtBeschrijving") or "").strip()
