@@ -12,7 +12,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
-from scanner.catalogue import FAMILIES, HORIZONS, Catalogue
+from scanner.catalogue import DOMAINS, FAMILIES, HORIZONS, Catalogue
 from scanner.config import load_config
 from scanner.digest import i18n
 from scanner.digest.months import month_bounds, month_end, month_start, previous_month, recent_months
@@ -65,6 +65,12 @@ def family_name(catalogue: Catalogue, fam: str, lang: str) -> str:
     """The family's name in the lexicon (`name`, or `name_en` in English); its id when it has none."""
     entry = catalogue.families.get(fam) or {}
     return str(entry.get("name_en" if lang == "en" else "name") or fam)
+
+
+def domain_name(catalogue: Catalogue, domain: str, lang: str) -> str:
+    """The domain's name in the lexicon (`name`, or `name_en` in English); its id when it has none."""
+    entry = catalogue.domains.get(domain) or {}
+    return str(entry.get("name_en" if lang == "en" else "name") or domain)
 
 
 def month_documents(store: Store, month: str) -> int:
@@ -252,10 +258,10 @@ def _impact(catalogue: Catalogue, result: dict[str, Any], techs: list[dict[str, 
                "now_n": sum(p.get("estimate") == term for p in procs),
                "baseline_n": sum(p.get("baseline") == term for p in procs)} for term in IMPACT_TERMS]
     domains = _process_rows(catalogue, procs, {t["id"]: t["name"] for t in techs}, lang, top)
-    known = list(i18n.DOMAINS["nl"])
+    known = list(catalogue.domains) or list(DOMAINS)
     ordered = [d for d in known if d in domains] + sorted(d for d in domains if d not in known)
     return {"total": len(procs), "shares": shares,
-            "domains": [{"id": d, "name": i18n.label(i18n.DOMAINS, d, lang),
+            "domains": [{"id": d, "name": domain_name(catalogue, d, lang),
                          "processes": sorted(domains[d], key=lambda p: p["name"].lower())} for d in ordered]}
 
 

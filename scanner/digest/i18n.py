@@ -34,16 +34,6 @@ STAGES = {
            "policy": "policy", "setback": "setback", "none": "none"},
 }
 
-DOMAINS = {
-    "nl": {"dienstverlening": "Dienstverlening", "bedrijfsvoering": "Bedrijfsvoering",
-           "ruimtelijk-fysiek": "Ruimtelijk-fysiek", "sociaal-domein": "Sociaal domein",
-           "handhaving-toezicht": "Handhaving en toezicht", "bestuur-participatie": "Bestuur en participatie"},
-    "en": {"dienstverlening": "Service delivery", "bedrijfsvoering": "Business operations",
-           "ruimtelijk-fysiek": "Spatial and physical", "sociaal-domein": "Social domain",
-           "handhaving-toezicht": "Enforcement and supervision",
-           "bestuur-participatie": "Governance and participation"},
-}
-
 SOURCE_TYPES = {
     "nl": {"research": "onderzoek", "consultancy": "advies", "trade-press": "vakpers", "government": "overheid",
            "news": "nieuws", "local": "lokaal", "?": "onbekend"},

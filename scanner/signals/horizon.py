@@ -20,12 +20,11 @@ import pandas as pd
 from scipy.special import logsumexp
 from scipy.stats import norm
 
+from scanner.catalogue import HORIZONS, STAGES
 from scanner.signals import frames
 from scanner.signals.catalog import TechInfo
 from scanner.signals.periods import EPOCH, add_months, decimal_year, month_end, month_to_decimal
 
-HORIZONS = ["in-use", "0-3", "3-7", ">7"]
-STAGES = ["research", "pilot", "procurement", "adoption", "policy", "setback"]
 ADOPTION_STAGES = ("adoption", "procurement")
 REACH_STAGES = ("adoption", "procurement", "pilot")
 DAYS_PER_YEAR = 365.2425

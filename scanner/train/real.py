@@ -16,13 +16,12 @@ from typing import Any, Callable
 
 import numpy as np
 
+from scanner.catalogue import DOMAINS
 from scanner.train.linear import LinearTextModel, fit_exclusive, fit_multilabel
 from scanner.train.realtext import STAGES, RealRecord
 
 log = logging.getLogger(__name__)
 
-DOMAINS = ("dienstverlening", "bedrijfsvoering", "ruimtelijk-fysiek", "sociaal-domein", "handhaving-toezicht",
-           "bestuur-participatie")
 LABELS = ("municipal", *(f"domain:{d}" for d in DOMAINS))
 FORMAT_NOTE = "horizonscan real-text model: linear.json + .npy (scanner/train/linear.py), meta.json"
 
