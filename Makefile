@@ -45,9 +45,12 @@ backtest: $(STAMP)
 evaluate: $(STAMP)
 	$(BIN)/scanner train --eval
 
-# Static checks (configuration in pyproject.toml [tool.ruff]); CI runs them before the tests.
+# Static checks, configured in pyproject.toml: ruff ([tool.ruff]), mypy ([tool.mypy]) and the import layers
+# (lint-imports, [tool.importlinter]); CI runs them before the tests.
 lint: $(STAMP)
 	$(BIN)/ruff check scanner flows tests data docs
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Copy the generated reports into README.md (tests/test_readme_reports.py checks they agree).
 readme:

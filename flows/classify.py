@@ -5,22 +5,20 @@ With `task_runner="dask"` the batches are tagged on a Dask cluster (a LocalClust
 """
 from __future__ import annotations
 
-from collections import deque
-from typing import Any
+from typing import Any, Iterator
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
+from scanner.catalogue import Catalogue
 from scanner.config import load_config
 from scanner.signals import classify as lib
-from scanner.signals import lexdiff
 from scanner.signals.catalog import resolve
 from scanner.store import open_store
-from scanner.util import chunked
 
 
 @task(name="tag-batch", cache_policy=NONE, retries=1)
-def tag_batch(docs: list[dict[str, Any]], catalogue: Any) -> dict[str, Any]:
+def tag_batch(docs: list[dict[str, Any]], catalogue: Catalogue) -> dict[str, Any]:
     """Tag one batch with this process's tagger (built once per worker process and catalogue version)."""
     return lib.classify_batch(docs, tagger=lib.default_tagger(catalogue))
 
@@ -42,35 +40,22 @@ def task_runner_for(kind: str, dask_address: str | None = None, workers: int = 2
 @flow(name="classify")
 def classify_flow(db: str, reclassify: bool = False, batch_size: int | None = None,
                   in_flight: int = 4) -> dict[str, Any]:
-    """Tag every document not yet tagged by the current lexicon/model; bounded batches in flight."""
+    """Tag every document not yet tagged by the current lexicon/model (the library's loop), a task per batch
+    with bounded batches in flight; this flow process alone writes."""
     logger = get_run_logger()
     store = open_store(db)
     size = int(batch_size or load_config()["flows"]["classify_batch_size"])
     catalogue = resolve(store)  # the lexicon plus the analysts' accepted additions
-    tagger = lib.default_tagger(catalogue)
-    lexicon, model = lib.versions(tagger, catalogue)
-    restamped = 0 if reclassify else lexdiff.restamp_unaffected(store, catalogue, lexicon, model)
-    ids = lib.pending_ids(store, lexicon, model, reclassify)
-    counts = {"documents": 0, "mentions": 0, "errors": 0}
-    pending: deque = deque()
 
-    def drain_one() -> None:
-        rows = pending.popleft().result()
-        counts["documents"] += lib.write_rows(store, rows)
-        counts["mentions"] += len(rows["mentions"])
-        counts["errors"] += rows["errors"]
+    def tag_in_tasks(batches: Iterator[list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+        return lib.bounded(lambda docs: tag_batch.submit(docs, catalogue), batches, in_flight)
 
-    for batch in chunked(ids, size):
-        pending.append(tag_batch.submit(lib.load_docs(store, batch), catalogue))
-        if len(pending) >= in_flight:
-            drain_one()
-    while pending:
-        drain_one()
-    lexdiff.remember(store, catalogue, lexicon)
+    counts = lib.classify(store, catalogue, reclassify=reclassify, batch_size=size, runner=tag_in_tasks)
     logger.info("classified %d documents in batches of %d (%d mentions, %d errors, %d restamped)",
-                counts["documents"], size, counts["mentions"], counts["errors"], restamped)
-    return {**counts, "tagged": counts["documents"], "restamped": restamped,
-            "lexicon_version": lexicon, "model_version": model}
+                counts["documents"], size, counts["mentions"], counts["errors"], counts["restamped"])
+    return {key: counts[key] for key in ("documents", "mentions", "errors")} | {
+        "tagged": counts["documents"], "restamped": counts["restamped"],
+        "lexicon_version": counts["lexicon_version"], "model_version": counts["model_version"]}
 
 
 def run_classify(db: str, reclassify: bool = False, task_runner: str = "threads",

@@ -7,6 +7,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import task_run
+from prefect.client.schemas.objects import State
 from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -16,18 +17,15 @@ from scanner.harvest.robots import RobotsCache
 from scanner.harvest.sources import Source, load_sources, parse_sources
 from scanner.store import Store, open_store
 
-FLOWS = load_config()["flows"]
-
 
 def _result_row(result: harvest_run.SourceResult) -> dict[str, Any]:
     return {"source": result.source_id, "ok": result.ok, "status": result.status, "items": result.items,
             "new_documents": result.new_documents, "duplicates": result.duplicates, "error": result.error}
 
 
-@task(name="harvest-source", cache_policy=NONE, retries=int(FLOWS["harvest_task_retries"]),
-      retry_delay_seconds=list(FLOWS["harvest_task_retry_delays_s"]), retry_jitter_factor=0.5)
+@task(name="harvest-source", cache_policy=NONE, retry_jitter_factor=0.5)  # retries: with_options in the flow
 def harvest_source_task(store: Store, source: Source, config: dict[str, Any], fetcher: Any,
-                        robots: RobotsCache | None, run_id: int,
+                        robots: RobotsCache | None, run_id: int | None,
                         order: harvest_run.CommitOrder | None = None) -> harvest_run.SourceResult:
     """Harvest one source; a retryable failure raises so Prefect retries it; any other failure, and the
     last attempt's, is returned as a failed result (reported as one line, never a traceback).
@@ -37,7 +35,7 @@ def harvest_source_task(store: Store, source: Source, config: dict[str, Any], fe
     """
     result = harvest_run.harvest_source(store, source, config, fetcher, robots, run_id, order)
     get_run_logger().info(result.line())
-    if not result.ok and result.retryable and task_run.run_count <= int(FLOWS["harvest_task_retries"]):
+    if not result.ok and result.retryable and task_run.run_count <= int(config["flows"]["harvest_task_retries"]):
         raise harvest_run.SourceFailed(f"{source.id}: {result.error}", retryable=True)  # Prefect retries it
     return result  # success, or the final failure as one line (no traceback): the flow reports it
 
@@ -58,12 +56,25 @@ def _failed(source: Source, state: Any) -> harvest_run.SourceResult:
     return harvest_run.SourceResult(source.id, ok=False, status="failed", error=error)
 
 
-@flow(name="harvest", task_runner=ThreadPoolTaskRunner(max_workers=int(FLOWS["harvest_concurrency"])))
 def harvest_flow(db: str, sources_file: str | None = None, only: list[str] | None = None,
-                 sources: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                 sources: list[dict[str, Any]] | None = None, return_state: bool = False) -> Any:
+    """The harvest flow with [flows] harvest_concurrency worker threads (the config is read when it runs)."""
+    workers = int(load_config()["flows"]["harvest_concurrency"])
+    configured = _harvest_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))  # type: ignore[arg-type]
+    if return_state:
+        return configured(db, sources_file, only, sources, return_state=True)
+    return configured(db, sources_file, only, sources)
+
+
+@flow(name="harvest")
+def _harvest_flow(db: str, sources_file: str | None = None, only: list[str] | None = None,
+                  sources: list[dict[str, Any]] | None = None) -> State:
     """Harvest every enabled source (or `only` these ids); failed sources are reported, not fatal."""
     logger = get_run_logger()
     config = load_config()
+    flows_cfg = config["flows"]
+    source_task = harvest_source_task.with_options(retries=int(flows_cfg["harvest_task_retries"]),
+                                                   retry_delay_seconds=list(flows_cfg["harvest_task_retry_delays_s"]))
     store = open_store(db)
     chosen = harvest_run.select_sources(_sources(sources_file, sources), only)
     summary = harvest_run.HarvestSummary(run_id=harvest_run.start_run(store))
@@ -71,7 +82,7 @@ def harvest_flow(db: str, sources_file: str | None = None, only: list[str] | Non
         robots = RobotsCache(fetcher) if harvest_run.section(config).get("robots", True) else None
         order = harvest_run.CommitOrder([s.id for s in chosen],
                                         float(harvest_run.section(config)["source_timeout_s"]) + 60)
-        futures = [(s, harvest_source_task.submit(store, s, config, fetcher, robots, summary.run_id, order))
+        futures = [(s, source_task.submit(store, s, config, fetcher, robots, summary.run_id, order))
                    for s in chosen]
         for source, future in futures:
             future.wait()

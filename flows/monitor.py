@@ -5,13 +5,15 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.client.schemas.objects import State
 from prefect.states import Completed
 
 from flows.artifacts import publish
-from flows.classify import classify_flow
+from flows.classify import classify_flow, run_classify
 from flows.digest import digest_flow
 from flows.harvest import failed_message, harvest_flow
 from flows.signals import signals_flow
+from scanner.config import load_config
 from scanner.digest.build import DEFAULT_ROOT, resolve_month
 from scanner.store import default_db_path, open_store
 
@@ -27,16 +29,32 @@ def _changes(signals: dict[str, Any]) -> list[str]:
     return [f"{c['id']}: {c['previous']} -> {c['estimate']}" for c in items]
 
 
+def _classify(db: str, task_runner: str | None) -> dict[str, Any]:
+    flows_cfg = load_config()["flows"]
+    runner = task_runner or str(flows_cfg.get("classify_task_runner") or "default")
+    if runner == "default":
+        return classify_flow(db)
+    if runner not in ("threads", "dask"):
+        raise ValueError(f"classify_task_runner must be default, threads or dask, not {runner!r}")
+    return run_classify(db, task_runner=runner, dask_address=str(flows_cfg.get("dask_address") or "") or None,
+                        workers=int(flows_cfg.get("dask_workers") or 2))
+
+
 @flow(name="monitor")
 def monitor_flow(db: str | None = None, sources_file: str | None = None,
                  sources: list[dict[str, Any]] | None = None, as_of: str | None = None,
                  digest_month: str | None = None, digest_root: str | None = None,
-                 lang: str = "nl", with_digest: bool = True) -> dict[str, Any]:
-    """One monitoring run; publishes a Markdown summary and a per-source table artifact."""
+                 lang: str = "nl", with_digest: bool = True,
+                 classify_task_runner: str | None = None) -> State:
+    """One monitoring run; publishes a Markdown summary and a per-source table artifact.
+
+    classify_task_runner ("threads" | "dask", default `[flows] classify_task_runner`): hand the tagging of
+    what was harvested to the classify flow on that runner (Dask: `[flows] dask_address` or a LocalCluster).
+    """
     logger = get_run_logger()
     db = str(db or default_db_path())
     summary: dict[str, Any] = {"harvest": harvest_flow(db, sources_file=sources_file, sources=sources)}
-    summary["classify"] = classify_flow(db)
+    summary["classify"] = _classify(db, classify_task_runner)
     signals = signals_flow(db, as_of)
     summary["signals"] = {"horizon_changes": _changes(signals), "new_flags": signals.get("new_flags", 0)}
     month = resolve_month(digest_month)

@@ -110,7 +110,7 @@ def ensure_server() -> str:
             raise ScannerError(f"PREFECT_API_URL={os.environ['PREFECT_API_URL']} does not answer")
         return os.environ["PREFECT_API_URL"]
     state = _read_state()
-    api_url = state.get("api_url") if state and _healthy(state["api_url"]) else start_server()
+    api_url = str(state["api_url"]) if state and _healthy(state["api_url"]) else start_server()
     os.environ["PREFECT_API_URL"] = api_url
     return api_url
 

@@ -6,13 +6,14 @@ import json
 import logging
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from scanner.errors import ScannerError
+from scanner.municipal import code_problems
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +24,16 @@ IMPACTS = ("immediate", "coming", "slow")
 IMPACT_COUNTS = {"immediate": 18, "coming": 14, "slow": 24}
 PROCESS_COUNT = 56
 STAGES = ("research", "pilot", "procurement", "adoption", "policy", "setback")
+STAGE_LABELS = (*STAGES, "none")  # the stage of a document or mention: a catalogue stage, or none
 DOMAINS = ("dienstverlening", "bedrijfsvoering", "ruimtelijk-fysiek", "sociaal-domein",
            "handhaving-toezicht", "bestuur-participatie")
 FAMILIES = ("procesondersteuning", "communicatie-infrastructuur", "data-analyse", "dataplatforms",
             "dienstverlening", "slimme-dingen", "virtualisering-augmentation", "menselijke-kenmerken")
+POLARITIES = ("driver", "barrier")  # how a factor acts on a technology's adoption
+FACTORS = ("product-performance", "price", "production-system", "complementary-products", "network-formation",
+           "customers", "institutional-aspects", "knowledge-of-technology", "knowledge-of-application",
+           "workers-and-resources", "financial-means", "macro-economic-strategic", "socio-cultural-aspects",
+           "accidents-unexpected-events")  # the ids of lexicon/factors.yaml `factors:` (the trained labels)
 REQUIRED_IDS = (
     "kantoorautomatisering", "procesapplicaties", "gis-systemen", "basisregistraties", "digid-eherkenning",
     "berichtenbox", "mijnoverheid", "personal-web", "apps", "data-analyse", "data-visualisatie", "wifi",
@@ -49,7 +56,21 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
 
-@dataclass
+class StrictLoader(_Loader):
+    """A safe loader that refuses a key given twice in one mapping: YAML keeps the last silently, which
+    once left a list the comment above it called empty active in lexicon/candidates.yaml."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+@dataclass(frozen=True)
 class NegativeRule:
     """Cancels a mention: `context` words in the same sentence (for `terms`, empty = all), or `phrases`."""
 
@@ -66,7 +87,7 @@ class _Terms:
         return list(dict.fromkeys(t for lang in LANGS for t in self.terms.get(lang, [])))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Technology(_Terms):
     id: str
     name: str
@@ -82,7 +103,7 @@ class Technology(_Terms):
     source: str = "lexicon"  # lexicon | analyst
 
 
-@dataclass
+@dataclass(frozen=True)
 class Process(_Terms):
     id: str
     name: str
@@ -96,7 +117,7 @@ class Process(_Terms):
     negative: list[NegativeRule] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Catalogue:
     technologies: dict[str, Technology]
     processes: dict[str, Process]
@@ -153,7 +174,7 @@ def _stamp(lexicon_dir: Path) -> tuple[tuple[str, int, int], ...]:
 def _read_yaml(path: Path) -> tuple[Any, bytes]:
     data = path.read_bytes()
     try:
-        return yaml.load(data, Loader=_Loader), data  # noqa: S506 - safe loader
+        return yaml.load(data, Loader=StrictLoader), data  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
@@ -247,7 +268,7 @@ def _keyed(items: Any, builder: Any, what: str, problems: list[str]) -> dict[str
         obj = builder(entry)
         if not obj.id:
             problems.append(f"{what} #{index + 1}: missing id")
-            obj.id = f"<missing-id-{index + 1}>"
+            obj = replace(obj, id=f"<missing-id-{index + 1}>")
         if obj.id in out:
             problems.append(f"{what} {obj.id}: duplicate id")
             continue
@@ -277,9 +298,8 @@ def _build(raw: dict[str, Any], digest: str, lexicon_dir: Path) -> Catalogue:
                  "functions": list(raw["factors"].get("functions") or [])},
         candidates=dict(raw["candidates"]),
         rejected_terms={" ".join(t.lower().split()) for t in _strings(raw["candidates"].get("rejected_terms"))},
-        version=digest[:12], lexicon_dir=lexicon_dir,
+        version=digest[:12], lexicon_dir=lexicon_dir, load_problems=problems,
     )
-    cat.load_problems = problems
     return cat
 
 
@@ -390,7 +410,7 @@ def load_catalogue(lexicon_dir: Path | None = None, store: Any = None, validate:
         rows = _addition_rows(store)
         if rows:
             merge_additions(cat, rows)
-            cat.version = hashlib.sha256((digest + _rows_digest(rows)).encode()).hexdigest()[:12]
+            cat = replace(cat, version=hashlib.sha256((digest + _rows_digest(rows)).encode()).hexdigest()[:12])
     return cat
 
 
@@ -513,6 +533,9 @@ def _section_problems(cat: Catalogue) -> list[str]:
     for domain in cat.domains:
         if domain not in DOMAINS:
             problems.append(f"domains: unknown domain {domain!r}")
+    for factor in cat.factors.get("factors") or []:
+        if isinstance(factor, dict) and factor.get("id") not in FACTORS:
+            problems.append(f"factors: unknown factor {factor.get('id')!r}")
     return problems
 
 
@@ -533,8 +556,6 @@ def check_catalogue(cat: Catalogue) -> list[str]:
     problems += _claimed_twice(procs, "process term", "terms", term_key)
     problems += _count_problems(cat)
     problems += _section_problems(cat)
-    from scanner.harvest.municipalities import code_problems
-
     problems += code_problems(cat.municipal)
     return problems
 

@@ -102,15 +102,20 @@ def _load(override: str | None) -> dict[str, Any]:
     return config
 
 
+_PUSHED: list[str] = []  # files this process put in front of $SCANNER_CONFIG (scanner demo, bench flows)
+
+
 def load_config(override: str | None = None) -> dict[str, Any]:
     """Return a fresh copy of the merged config (callers may mutate it)."""
-    return copy.deepcopy(_load(override or os.environ.get("SCANNER_CONFIG")))
+    if override is None:
+        env = os.environ.get("SCANNER_CONFIG")
+        override = os.pathsep.join([*_PUSHED, *([env] if env else [])])
+    return copy.deepcopy(_load(override or None))
 
 
 def push_override(path: Path) -> None:
-    """Put a config file in front of $SCANNER_CONFIG (the user's own files still win)."""
-    current = os.environ.get("SCANNER_CONFIG")
-    os.environ["SCANNER_CONFIG"] = os.pathsep.join([str(path), *([current] if current else [])])
+    """Put a config file in front of $SCANNER_CONFIG for the rest of this process (the user's files still win)."""
+    _PUSHED.insert(0, str(path))
 
 
 def repo_root() -> Path:

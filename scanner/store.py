@@ -1,6 +1,7 @@
 """The embedded store: one SQLite database in WAL mode, with per-component migrations."""
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sqlite3
@@ -11,7 +12,6 @@ from typing import Any, Iterator
 import sqlite_utils
 
 from scanner.errors import ScannerError
-from scanner.util import import_optional
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,6 @@ COMPONENTS: list[str] = [
     "scanner.harvest.schema",
     "scanner.signals.schema",
     "scanner.review.schema",
-    "scanner.train.schema",
 ]
 
 
@@ -107,9 +106,7 @@ def default_db_path() -> Path:
 def _component_migrations() -> list[tuple[str, list[str]]]:
     found = [("core", CORE_MIGRATIONS)]
     for name in COMPONENTS:
-        module = import_optional(name)
-        if module is not None:
-            found.append((name, list(getattr(module, "MIGRATIONS", []))))
+        found.append((name, list(importlib.import_module(name).MIGRATIONS)))
     return found
 
 

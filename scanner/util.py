@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import re
 import unicodedata
 from datetime import datetime, timezone
 from itertools import islice
-from types import ModuleType
 from typing import Any, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -46,16 +44,10 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def month_of(timestamp: str) -> str:
-    """'2026-03-14T10:00:00+00:00' -> '2026-03'."""
-    return timestamp[:7]
 
-
-def import_optional(name: str) -> ModuleType | None:
-    """The module, or None when it does not exist (an import error inside it still raises)."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
+def inserted_id(cursor: Any) -> int:
+    """The rowid an INSERT just created (sqlite3 types it Optional; after an INSERT it is always set)."""
+    rowid = cursor.lastrowid
+    if rowid is None:
+        raise RuntimeError("the statement inserted no row")
+    return int(rowid)

@@ -1,60 +1,29 @@
 """Synthetic stores for the signals tests: documents, doc_tags and mentions inserted directly."""
 from __future__ import annotations
 
+from dataclasses import replace
 import itertools
 import json
-from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Iterable
+
+from scanner.catalogue import Catalogue, load_catalogue
 
 
 _UIDS = itertools.count(1)
 
 
-@dataclass(frozen=True)
-class FakeTech:
-    id: str
-    name: str
-    family: str
-    baseline_horizon: str
-    baseline_date: str = "2019-06"
-    name_en: str = ""
+SIGNALS_LEXICON = Path(__file__).parent / "fixtures" / "signals_lexicon"  # 6 technologies, 56 processes
 
 
-@dataclass(frozen=True)
-class FakeProcess:
-    id: str
-    name: str
-    domain: str
-    baseline_impact: str
+def small_catalogue(version: str = "fake-v1") -> Catalogue:
+    """A small real catalogue from YAML (technologies with baselines; 56 processes split 18/14/24)."""
+    return replace(load_catalogue(SIGNALS_LEXICON, validate=False), version=version)
 
 
-@dataclass
-class FakeCatalogue:
-    technologies: dict
-    processes: dict = field(default_factory=dict)
-    version: str = "fake-v1"
-
-
-TECHS = [
-    FakeTech("chatbots", "Chatbots", "dienstverlening", "0-3"),
-    FakeTech("digital-twins", "Digital twins", "dataplatforms", "3-7"),
-    FakeTech("cameras", "Camera's", "slimme-dingen", "in-use"),
-    FakeTech("blockchain", "Blockchain", "dataplatforms", "0-3"),
-    FakeTech("drones", "Drones", "slimme-dingen", "0-3"),
-    FakeTech("gezichtsherkenning", "Gezichtsherkenning", "menselijke-kenmerken", "3-7"),
-]
-
-
-def processes() -> dict:
-    """56 processes split 18 immediate / 14 coming / 24 slow, like the lexicon."""
-    terms = ["immediate"] * 18 + ["coming"] * 14 + ["slow"] * 24
-    return {f"p{i:02d}": FakeProcess(f"p{i:02d}", f"Proces {i}", "dienstverlening", t)
-            for i, t in enumerate(terms, start=1)}
-
-
-def catalogue() -> FakeCatalogue:
-    return FakeCatalogue({t.id: t for t in TECHS}, processes())
+def catalogue() -> Catalogue:
+    return small_catalogue()
 
 
 def day(value: str) -> date:
@@ -113,7 +82,7 @@ class StubTagger:
     WORDS = {"chatbot": ("technologies", "chatbots"), "paspoort": ("processes", "p01")}
 
     def __init__(self, catalogue=None, version: str = "fake-v1") -> None:
-        self.catalogue = catalogue or FakeCatalogue({t.id: t for t in TECHS}, processes(), version)
+        self.catalogue = catalogue or small_catalogue(version)
         self.model_version = "rules"
         self.version = f"{self.catalogue.version}+rules"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.review import sample
+import review_sample as sample
 from scanner.signals.periods import last_complete_month
 
 from test_ui_browser import ARGS, CHROMIUM, PASSWORD, served  # noqa: F401  (the served fixture)

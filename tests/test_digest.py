@@ -274,11 +274,9 @@ def test_cli_prints_the_path(tmp_path):
     assert "No data for this month" in (out / "index.html").read_text(encoding="utf-8")
 
 
-def test_process_impact_matches_the_public_api(built):
-    from scanner.digest.context import _process_impact
-
+def test_process_impact_from_given_horizons_matches_estimating_them(built):
     store, cat, as_of = built["store"], catalogue(), month_end(MONTH)
-    fast = _process_impact(store, api, as_of, cat, api.horizons(store, as_of, catalogue=cat))
+    fast = api.process_impact(store, as_of, catalogue=cat, horizons=api.horizons(store, as_of, catalogue=cat))
     assert fast == api.process_impact(store, as_of, catalogue=cat)
 
 
@@ -296,18 +294,18 @@ def test_risers_link_their_latest_document(built):
     assert 'href="https://example.org/' in row and "Blockchain uitgerold 7" in row and "10 oktober 2026" in row
 
 
-def test_process_impact_fast_path_does_not_fall_back(built, monkeypatch):
-    """Signals' impact pieces still fit; if their signature drifts this fails (the digest would run slower)."""
-    from scanner.digest.context import _process_impact
+def test_process_impact_with_horizons_does_not_estimate_them_again(built, monkeypatch):
+    """The digest passes the horizons it has; estimating them a second time would make it slower."""
+    from scanner.signals import horizon
 
     store, cat, as_of = built["store"], catalogue(), month_end(MONTH)
     horizons = api.horizons(store, as_of, catalogue=cat)
 
     def refuse(*_args, **_kwargs):
-        raise AssertionError("fell back to api.process_impact")
+        raise AssertionError("estimated the horizons again")
 
-    monkeypatch.setattr(api, "process_impact", refuse)
-    assert _process_impact(store, api, as_of, cat, horizons)["shares"]
+    monkeypatch.setattr(horizon, "estimate_all", refuse)
+    assert api.process_impact(store, as_of, catalogue=cat, horizons=horizons)["shares"]
 
 
 def test_a_running_month_is_marked_partial(store):

@@ -1,6 +1,7 @@
 """Digest: the drivers-and-barriers table for the technologies with the most momentum (nl and en)."""
 from __future__ import annotations
 
+from dataclasses import replace
 import json
 from datetime import date
 
@@ -40,8 +41,7 @@ def digest(tmp_path_factory) -> dict:
     _tagged(b, date(2025, 10, 31), [("price", "driver"), ("legitimacy", "driver")])  # before the window
     _tagged(b, date(2026, 11, 2), [("price", "driver")])  # after the digest month
     _tagged(b, date(2026, 10, 21), [("price", "driver"), ("legitimacy", "driver")], duplicate_of=first)
-    cat = catalogue()
-    cat.factors = FACTORS
+    cat = replace(catalogue(), factors=FACTORS)
     root = tmp_path_factory.mktemp("factors")
     out = {lang: build_digest(store, MONTH, root / lang, lang, catalogue=cat).parent for lang in ("nl", "en")}
     again = build_digest(store, MONTH, root / "again", "nl", catalogue=cat).parent

@@ -7,10 +7,12 @@ fails. A steady background about cameras runs from November 2024.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 import json
-from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
+from scanner.catalogue import Catalogue, load_catalogue
 from scanner.store import Store
 
 MONTH = "2026-10"
@@ -18,59 +20,17 @@ XSS_TITLE = '<script>alert("x")</script> Rechter stopt gezichtsherkenning'
 XSS_URL = "javascript:alert(1)"
 SETBACK_TITLES = [f"Rechter stopt gezichtsherkenning in gemeente {i}" for i in range(7)] + [XSS_TITLE]
 EXAMPLE = 'Gemeenten testen generatieve ai <img src=x onerror="alert(2)"> in de dienstverlening.'
-DOMAINS = ["dienstverlening", "bedrijfsvoering", "ruimtelijk-fysiek", "sociaal-domein",
-           "handhaving-toezicht", "bestuur-participatie"]
 
 
-@dataclass(frozen=True)
-class Tech:
-    id: str
-    name: str
-    name_en: str
-    family: str
-    baseline_horizon: str
-    baseline_date: str = "2019-06"
-
-
-@dataclass(frozen=True)
-class Proc:
-    id: str
-    name: str
-    name_en: str
-    domain: str
-    baseline_impact: str
-
-
-@dataclass
-class Catalogue:
-    technologies: dict
-    processes: dict
-    families: dict = field(default_factory=dict)
-    version: str = "digest-test-v1"
-
-
-TECHS = [
-    Tech("zaaksystemen", "Zaaksystemen", "Case systems", "procesondersteuning", "in-use"),
-    Tech("wifi", "WiFi", "WiFi", "communicatie-infrastructuur", "in-use"),
-    Tech("data-analyse", "Data-analyse", "Data analysis", "data-analyse", "in-use"),
-    Tech("blockchain", "Blockchain", "Blockchain", "dataplatforms", "0-3"),
-    Tech("chatbots", "Chatbots", "Chatbots", "dienstverlening", "0-3"),
-    Tech("cameras", "Camera's", "Cameras", "slimme-dingen", "in-use"),
-    Tech("drones", "Drones", "Drones", "slimme-dingen", "0-3"),
-    Tech("digital-twins", "Digital twins", "Digital twins", "virtualisering-augmentation", "3-7"),
-    Tech("gezichtsherkenning", "Gezichtsherkenning", "Facial recognition", "menselijke-kenmerken", "3-7"),
-]
+DIGEST_LEXICON = Path(__file__).parent / "fixtures" / "digest_lexicon"
 
 
 def catalogue() -> Catalogue:
-    """9 technologies in the 8 families; 56 processes split 18/14/24 over the 6 domains."""
-    terms = ["immediate"] * 18 + ["coming"] * 14 + ["slow"] * 24
-    procs = {f"p{i:02d}": Proc(f"p{i:02d}", f"Proces {i:02d}", f"Process {i:02d}", DOMAINS[i % 6], t)
-             for i, t in enumerate(terms, start=1)}
-    families = {f: {"name": f} for f in ["procesondersteuning", "communicatie-infrastructuur", "data-analyse",
-                                         "dataplatforms", "dienstverlening", "slimme-dingen",
-                                         "virtualisering-augmentation", "menselijke-kenmerken"]}
-    return Catalogue({t.id: t for t in TECHS}, procs, families)
+    """9 technologies in the 8 families; 56 processes split 18/14/24 over the 6 domains (a YAML fixture)."""
+    return replace(load_catalogue(DIGEST_LEXICON, validate=False), version="digest-test-v1")
+
+
+TECHS = list(catalogue().technologies.values())
 
 
 class Builder:

@@ -2,6 +2,7 @@
 with its reason), and every emerging-term flag carries documents with its example sentences."""
 from __future__ import annotations
 
+from dataclasses import replace
 import json
 from datetime import date, timedelta
 
@@ -16,10 +17,8 @@ VARIANTS = ["ai agents", "ai-agent", "ai agent", "ai-agents"]
 
 
 def cat():
-    c = catalogue()
-    c.candidates = {"variants": {"generatieve": "generative", "large language models": "llm",
-                                 "large language model": "llm"}}
-    return c
+    return replace(catalogue(), candidates={"variants": {"generatieve": "generative", "large language models": "llm",
+                                                         "large language model": "llm"}})
 
 
 def corpus(store) -> None:

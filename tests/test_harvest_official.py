@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -51,6 +53,10 @@ class Api:
             body = json.loads(request.get_data() or b"{}")
             self.requests.append(("ted", body))
             return self._reply("ted", int(body.get("page", 1)), "application/json")
+        if request.path == "/papi/tenderned-rs-tns/v2/publicaties":
+            params = parse_qs(request.query_string.decode())
+            self.requests.append(("tenderned", params))
+            return self._reply("tenderned", int(params.get("page", ["0"])[0]) + 1, "application/json")
         return Response("not found", status=404)
 
     def _reply(self, api: str, page: int, kind: str) -> Response:
@@ -328,3 +334,239 @@ def test_official_section_of_a_full_config_applies(store, api):
     harvest(store, sources(api)[:1], full)
     assert [bool(b.get("search_after")) for b in api.bodies("ori")] == [False]  # one page, then stop
     assert load_cursor(store, "ori", "standing")["position"] == [1710961200000, "6603003"]
+
+
+# ------------------------------------------------------------------------------------------ TenderNed
+def tenderned(api: Api, **extra: Any) -> list:
+    table = {"id": "tn", "name": "TenderNed", "url": api.url("/papi/tenderned-rs-tns/v2/publicaties"),
+             "kind": "tenders", "source_type": "government", "language": "nl", "allow_private": True,
+             "page_size": 3, "since": "2024-01-01", **extra}
+    return parse_sources({"source": [table]})
+
+
+def test_tenderned_stores_municipal_notices_with_codes_and_a_second_run_adds_nothing(store, api):
+    summary = harvest(store, tenderned(api), config())
+    result = summary.results[0]
+    assert result.ok, result.line()
+    stored = docs(store)
+    assert {g: d["meta"].get("municipality") for g, d in stored.items()} == {
+        "341210": "GM0599", "343550": "GM0014", "345901": "GM0855"}  # Belastingdienst is no municipality
+    rotterdam = stored["341210"]
+    assert rotterdam["meta"]["stage_hint"] == "procurement" and rotterdam["meta"]["buyer"] == "Gemeente Rotterdam"
+    assert rotterdam["meta"]["document_type"] == "AAO" and rotterdam["published"][:10] == "2024-02-12"
+    assert rotterdam["url"] == "https://www.tenderned.nl/aankondigingen/overzicht/341210"
+    assert "1 warning(s): skipped a malformed TenderNed publication" in result.line()
+    first, second = api.bodies("tenderned")
+    assert (first["page"], first["size"], first["publicatieDatumVanaf"]) == (["0"], ["3"], ["2024-01-01"])
+    assert second["page"] == ["1"] and "search" not in first
+    assert load_cursor(store, "tn", "standing") == {"since": "2024-03-11"}
+    api.requests.clear()
+    again = harvest(store, tenderned(api), config())
+    assert again.new_documents == 0 and again.duplicates == 0 and again.sources_failed == 0
+    assert api.bodies("tenderned")[0]["publicatieDatumVanaf"] == ["2024-03-11"]
+    assert store.count("documents") == 3
+
+
+def test_tenderned_walks_a_technology_term_by_term_with_cpv_check_digits(store, api):
+    chosen = tenderned(api, technologies=["chatbots"], max_terms=2, cpv=["72000000", "48000000-8"])
+    harvest(store, chosen, config())
+    asked = api.bodies("tenderned")
+    assert [(b["search"][0], b["page"][0]) for b in asked] == [
+        (asked[0]["search"][0], "0"), (asked[0]["search"][0], "1"), (asked[2]["search"][0], "0"),
+        (asked[2]["search"][0], "1")]
+    assert asked[0]["search"] != asked[2]["search"] and "chatbot" in asked[0]["search"][0].lower() + \
+        asked[2]["search"][0].lower()
+    assert asked[0]["cpvCodes"] == ["72000000-5", "48000000-8"]
+    assert store.count("documents") == 3  # the same notices under both terms are stored once
+    assert load_cursor(store, "tn", "tech:chatbots") == {"since": "2024-03-11"}
+
+
+@pytest.mark.parametrize("page, status, body, expected", [
+    (2, 503, b"busy", "tn: FAILED HTTP 503; 2 new document(s) kept, the next run resumes"),
+    (1, 200, b"<html>Onderhoud</html>", "tn: FAILED malformed TenderNed response: not JSON"),
+    (1, 200, b'{"message": "Ongeldige parameter"}',
+     "tn: FAILED malformed TenderNed response: no content list (Ongeldige parameter)"),
+])
+def test_tenderned_bad_response_is_one_line_the_rest_kept(store, api, page, status, body, expected):
+    api.fail[("tenderned", page)] = (status, body, {})
+    summary = harvest(store, tenderned(api), config())
+    line = summary.results[0].line()
+    assert line.startswith(expected) and "\n" not in line
+    assert store.count("documents") == (2 if page == 2 else 0)
+    del api.fail[("tenderned", page)]
+    assert harvest(store, tenderned(api), config()).sources_failed == 0
+    assert store.count("documents") == 3
+
+
+def test_tenders_api_choice_is_checked():
+    with pytest.raises(ScannerError, match="api must be \"ted\" or \"tenderned\""):
+        parse_sources({"source": [{"id": "s", "name": "S", "url": "https://example.org/x", "kind": "tenders",
+                                   "api": "mercell"}]})
+
+
+def test_horizon_tech_shows_municipalities_with_council_or_tender_evidence(tmp_path, api, monkeypatch):
+    from typer.testing import CliRunner
+
+    from scanner.cli.main import app
+    from scanner.signals import api as signals
+
+    db = tmp_path / "h.db"
+    store = Store(db)
+    harvest(store, sources(api) + tenderned(api), config())
+    signals.classify(store)
+    rows = store.query("SELECT DISTINCT d.kind, json_extract(d.meta, '$.municipality') AS code FROM mentions m "
+                       "JOIN documents d ON d.id = m.document_id WHERE m.kind = 'technology' "
+                       "AND m.target = 'chatbots' AND json_extract(d.meta, '$.municipality') IS NOT NULL")
+    council = {r["code"] for r in rows if r["kind"] == "ori"}
+    tenders = {r["code"] for r in rows if r["kind"] == "tenders"}
+    assert council and {"GM0599", "GM0014"} <= tenders  # Rotterdam and Groningen from TenderNed
+    store.close()
+    out = CliRunner().invoke(app, ["--db", str(db), "horizon", "--tech", "chatbots", "--as-of", "2024-12-31"])
+    assert out.exit_code == 0, out.output
+    line = next(x for x in out.stdout.splitlines() if x.startswith("official sources:"))
+    assert line.startswith(f"official sources: {len(council | tenders)} municipalities with council or tender "
+                           f"evidence (council documents {len(council)}, tenders {len(tenders)};")
+    as_json = CliRunner().invoke(app, ["--db", str(db), "horizon", "--tech", "chatbots", "--as-of", "2024-12-31",
+                                       "--json"])
+    reach = json.loads(as_json.stdout)["official_reach"]
+    assert reach["codes"]["council_or_tender"] == sorted(council | tenders)
+    early = CliRunner().invoke(app, ["--db", str(db), "horizon", "--tech", "chatbots", "--as-of", "2023-12-31",
+                                     "--json"])
+    assert json.loads(early.stdout)["official_reach"]["council_or_tender"] == 0  # nothing published before
+
+
+def test_paged_sources_report_progress_and_the_terminal_shows_bars(store, api):
+    import io
+
+    from rich.console import Console
+
+    from scanner.cli.progress import HarvestBars
+
+    events: list[Any] = []
+    chosen = sources(api)[:1] + tenderned(api, technologies=["chatbots"], max_terms=2)
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=120)
+    with HarvestBars(console, [s.id for s in chosen]) as bars:
+        def page(event: Any) -> None:
+            events.append(event)
+            bars.page(event)
+        harvest(store, chosen, config(), on_result=bars.result, on_progress=page)
+    ori = [(e.query, e.seen, e.total, e.finished) for e in events if e.source_id == "ori"]
+    assert ori == [(0, 3, 4, False), (0, 4, 4, False), (0, 0, None, True)]
+    tn = [(e.query, e.queries, e.seen, e.finished) for e in events if e.source_id == "tn"]
+    assert tn == [(0, 1, 2, False), (0, 1, 3, False), (0, 1, 5, False), (0, 1, 6, False), (0, 1, 0, True)]
+    assert [e.new_documents for e in events if e.source_id == "tn"] == [2, 3, 3, 3, 3]  # two terms, same notices
+    assert buffer.getvalue().startswith("\x1b[?25l")  # a live display was drawn on the terminal
+    state = {t.description.strip(): (t.completed, t.total, t.fields["note"]) for t in bars.progress.tasks}
+    assert state == {"ori": (1, 1, "4 new"), "tn": (1, 1, "3 new")}
+    bars.page(events[0])  # a page under way: a share of the query, with what was read of what matched
+    assert bars.progress.tasks[0].completed == 0.75 and bars.progress.tasks[0].fields["note"] == "pages: 3/4 read, 3 new"
+    wide = Console(file=io.StringIO(), width=160, force_terminal=True)
+    wide.print(bars.progress.make_tasks_table(bars.progress.tasks))
+    assert "pages: 3/4 read, 3 new" in wide.file.getvalue() and "tn" in wide.file.getvalue()
+    quiet = io.StringIO()
+    with HarvestBars(Console(file=quiet, force_terminal=False), ["ori"]) as bars:
+        bars.page(events[0])
+    assert quiet.getvalue() == ""  # piped: no bars
+
+
+def _cli_sources(tmp_path: Path, api: Api) -> Path:
+    toml = tmp_path / "sources.toml"
+    toml.write_text(
+        f'[[source]]\nid = "ori"\nname = "ORI"\nurl = "{api.url("/ori/_search")}"\nkind = "ori"\n'
+        f'source_type = "local"\nallow_private = true\nquery = "chatbot"\npage_size = 3\n\n'
+        f'[[source]]\nid = "tn"\nname = "TenderNed"\nurl = "{api.url("/papi/tenderned-rs-tns/v2/publicaties")}"\n'
+        f'kind = "tenders"\nsource_type = "government"\nallow_private = true\npage_size = 3\n', encoding="utf-8")
+    return toml
+
+
+@pytest.fixture
+def fast_cli(tmp_path, monkeypatch):
+    from scanner.config import _load
+
+    conf = tmp_path / "fast.toml"
+    conf.write_text("[harvest]\nhost_delay_s = 0.0\nmax_retries = 1\nbackoff_base_s = 0.01\n"
+                    "connect_timeout_s = 1.0\n\n[official]\nmin_interval_s = 0.0\n", encoding="utf-8")
+    monkeypatch.setenv("SCANNER_CONFIG", str(conf))
+    _load.cache_clear()
+    yield
+    _load.cache_clear()
+
+
+def test_cli_harvest_hands_tagging_on(tmp_path, api, monkeypatch, fast_cli):
+    from typer.testing import CliRunner
+
+    import scanner.cli.signals as signals_cli
+    from scanner.cli.main import app
+
+    toml, db, runner = _cli_sources(tmp_path, api), str(tmp_path / "t.db"), CliRunner()
+    out = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml), "--classify"])
+    lines = out.stdout.strip().splitlines()
+    assert out.exit_code == 0, out.output
+    assert lines[-2].startswith("classify: ") and json.loads(lines[-2][10:])["documents"] == 7
+    assert json.loads(lines[-1]) == {"sources_ok": 2, "sources_failed": 0, "new_documents": 7, "duplicates": 0}
+    handed: list[tuple] = []
+
+    def flow(*args: Any) -> dict[str, Any]:  # the classify flow itself runs on Dask in tests/flows
+        handed.append(args)
+        return {"documents": 0, "mentions": 0, "errors": 0}
+    monkeypatch.setattr(signals_cli, "_classify_flow", flow)
+    again = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml), "--classify", "--task-runner", "dask",
+                                "--dask-address", "tcp://127.0.0.1:8786", "--workers", "3"])
+    assert again.exit_code == 0, again.output
+    assert handed == [(False, "dask", "tcp://127.0.0.1:8786", 3, 256)]
+    bad = subprocess.run([sys.executable, "-m", "scanner", "--db", db, "harvest", "--sources", str(toml),
+                          "--task-runner", "dask"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1].endswith("--task-runner needs --classify")
+
+
+def test_sources_check_reports_a_tenderned_page(tmp_path, api, fast_cli):
+    from typer.testing import CliRunner
+
+    from scanner.cli.main import app
+
+    toml = _cli_sources(tmp_path, api)
+    out = CliRunner().invoke(app, ["--db", str(tmp_path / "c.db"), "sources", "check", "--sources", str(toml),
+                                   "--source", "tn"])
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert out.exit_code == 0 and report["ok"] and report["items"] == 2 and report["status"] == 200
+    assert report["note"] == "5 matching; first page municipalities: GM0014, GM0599"
+    assert api.bodies("tenderned")[0]["size"] == ["5"]
+    api.fail[("tenderned", 1)] = (502, b"bad gateway", {})
+    bad = CliRunner().invoke(app, ["--db", str(tmp_path / "c.db"), "sources", "check", "--sources", str(toml),
+                                   "--source", "tn"])
+    failed = json.loads(bad.stdout.strip().splitlines()[-1])
+    assert bad.exit_code == 1 and not failed["ok"] and failed["note"] == "HTTP 502" and failed["status"] == 502
+
+
+def test_done_when_scanner_harvest_over_all_official_kinds(tmp_path, api, fast_cli):
+    """The issue's check through the command: ORI, SRU (CVDR), TED and TenderNed on loopback."""
+    from typer.testing import CliRunner
+
+    from scanner.cli.main import app
+
+    tables = [s.as_dict() for s in sources(api) + tenderned(api)]
+    toml = tmp_path / "all.toml"
+    toml.write_text("".join("[[source]]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in t.items()) + "\n"
+                            for t in tables), encoding="utf-8")
+    db, runner = str(tmp_path / "all.db"), CliRunner()
+    first = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml)])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout.strip().splitlines()[-1]) == {
+        "sources_ok": 4, "sources_failed": 0, "new_documents": 13, "duplicates": 0}
+    store = Store(db)
+    coded = store.query("SELECT source_id, count(*) AS n FROM documents "
+                        "WHERE json_extract(meta, '$.municipality') LIKE 'GM____' GROUP BY source_id ORDER BY source_id")
+    assert {r["source_id"]: r["n"] for r in coded} == {"cvdr": 2, "ori": 3, "ted": 3, "tn": 3}
+    second = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml)])
+    assert json.loads(second.stdout.strip().splitlines()[-1])["new_documents"] == 0
+    api.fail[("sru", 1)] = (200, b"<html>Onderhoud</html>", {})
+    api.fail[("ted", 1)] = (500, b"oops", {})
+    bad = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml)])
+    lines = bad.stdout.strip().splitlines()
+    assert bad.exit_code == 1 and len(lines) == 5 and "Traceback" not in bad.output
+    assert lines[1].startswith("cvdr: FAILED malformed SRU response: root <html>")
+    assert lines[2] == "ted: FAILED HTTP 500"
+    assert json.loads(lines[-1]) == {"sources_ok": 2, "sources_failed": 2, "new_documents": 0, "duplicates": 0}
+    assert store.count("documents") == 13  # what the earlier runs stored is kept
+    store.close()

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import scanner.review.auth as auth
-from scanner.review import sample
+import review_sample as sample
 from scanner.review.app import create_app, server_options
 from scanner.store import Store
 from scanner.util import iso, utcnow

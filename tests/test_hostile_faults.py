@@ -132,7 +132,9 @@ def test_read_only_database_is_one_line_exit_2(tmp_path, monkeypatch, capsys):
 def test_ui_ids_too_large_for_sqlite_are_404_not_500(tmp_path):
     from fastapi.testclient import TestClient
 
-    from scanner.review import auth, sample
+    import review_sample as sample
+
+    from scanner.review import auth
     from scanner.review.app import create_app
 
     path = tmp_path / "review.db"

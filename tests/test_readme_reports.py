@@ -14,7 +14,7 @@ spec.loader.exec_module(sync)
 
 @pytest.mark.parametrize("name", sorted(sync.REPORTS))
 def test_readme_block_equals_report(name):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = sync.block(name, readme)
-    assert match is not None, f"README has no <!-- report:{name} --> block"
-    assert match.group(1) == sync.body(sync.REPORTS[name]) + "\n", f"run make {name} and make readme"
+    path, readme_path = sync.REPORTS[name]
+    match = sync.block(name, readme_path.read_text(encoding="utf-8"))
+    assert match is not None, f"{readme_path.name} has no <!-- report:{name} --> block"
+    assert match.group(1) == sync.body(path, readme_path) + "\n", "regenerate the report, then make readme"

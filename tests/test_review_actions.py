@@ -6,8 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from scanner.review import actions, queries, sample
+from scanner.review import actions, queries
+import review_sample as sample
 from scanner.review.catalog import from_catalogue
+from scanner.signals import feedback
 from scanner.store import Store
 
 
@@ -64,7 +66,7 @@ def test_rejected_emerging_term_never_resurfaces_and_undo_reopens(seeded):
 
 def test_snooze_hides_until_the_date(seeded):
     store, ids = seeded
-    view = from_catalogue(sample.SAMPLE_CATALOGUE)
+    view = from_catalogue(sample.catalogue())
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     with pytest.raises(actions.ActionError, match="future"):
         actions.snooze(store, ids["burst"], "ana", "2020-01-01")
@@ -216,7 +218,7 @@ def test_actor_is_required(seeded):
 
 def test_terms_belong_to_one_technology(seeded):
     store, ids = seeded
-    owners = from_catalogue(sample.SAMPLE_CATALOGUE).term_owners
+    owners = from_catalogue(sample.catalogue()).term_owners
     with pytest.raises(actions.ActionError, match="belongs to chatbots"):
         actions.add_technology(store, ids["emerging"], "ana", "genai", "GenAI", "data-analyse", "0-3",
                                ["Virtuele-Assistent"], owners=owners)
@@ -272,9 +274,9 @@ def test_relabels_survive_a_reclassify(seeded):
             "VALUES (?, ?, ?, ?, ?, ?, ?, 'pilot')",
             (row["document_id"], kind, target, row["text"] if kind == "technology" else "paspoortvragen",
              row["start"], row["end"], row["sentence"]))
-    assert actions.reapply_relabels(store, [row["document_id"]]) == 1
+    assert feedback.reapply_relabels(store, [row["document_id"]]) == 1
     stages = store.query("SELECT kind, target, stage FROM mentions WHERE document_id = ? ORDER BY kind",
                          (row["document_id"],))
     assert stages == [{"kind": "process", "target": "paspoort-aanvragen", "stage": "pilot"},
                       {"kind": "technology", "target": "chatbots", "stage": "adoption"}]
-    assert actions.reapply_relabels(store) == 0  # idempotent
+    assert feedback.reapply_relabels(store) == 0  # idempotent

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from scanner.review import auth, sample
+from scanner.review import auth
+import review_sample as sample
 from scanner.review.app import create_app
 from scanner.store import Store
 

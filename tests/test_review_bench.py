@@ -1,7 +1,8 @@
 """`scanner bench ui` runs, and the queue's SQL stays index-only (the 10,000-flag target depends on it)."""
 from __future__ import annotations
 
-from scanner.review import queries, sample
+from scanner.review import queries
+import review_sample as sample
 from scanner.review.catalog import from_catalogue
 
 
@@ -14,7 +15,7 @@ def test_bench_ui_small():
 
 def test_queue_queries_use_indexes_without_sorting(store, monkeypatch):
     sample.seed_many(store, 300)
-    view = from_catalogue(sample.SAMPLE_CATALOGUE)
+    view = from_catalogue(sample.catalogue())
     plans: list[str] = []
     execute = store.conn.execute
 

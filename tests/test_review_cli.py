@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from scanner.cli import common, review
 from scanner.errors import ScannerError
-from scanner.review import actions, auth, sample
+from scanner.review import actions, auth
+import review_sample as sample
 from scanner.store import Store
 
 

@@ -1,13 +1,16 @@
 """Review technology page: the drivers-and-barriers block (counts, catalogue names, escaping)."""
 from __future__ import annotations
 
+from dataclasses import replace
 import json
 import re
 
 import pytest
 from fastapi.testclient import TestClient
 
-from scanner.review import auth, sample
+from scanner.review import auth
+import review_sample as sample
+from scanner.catalogue import Catalogue
 from scanner.review.app import create_app
 from scanner.store import Store
 
@@ -18,8 +21,8 @@ FACTORS = {"factors": [{"id": "price", "name": "Prijs", "name_en": "Price"},
            "functions": [{"id": "experimenting", "name": "Experimenteren"}]}
 
 
-def _loader(store: Store) -> dict:
-    return {**sample.SAMPLE_CATALOGUE, "factors": FACTORS}
+def _loader(store: Store) -> Catalogue:
+    return replace(sample.catalogue(), factors=FACTORS)
 
 
 def _doc(store: Store, uid: str, published: str, factors: list[tuple[str, str]], tech: str,

@@ -1,7 +1,10 @@
 """classify: incremental by lexicon/model version, batches, workers, near-duplicates skipped."""
 from __future__ import annotations
 
-from signals_fixtures import FakeCatalogue, StubTagger, stub_factory
+from dataclasses import replace
+from signals_fixtures import StubTagger, small_catalogue, stub_factory
+
+from scanner.catalogue import Catalogue, technology_from_dict
 
 from scanner.signals import api as signals
 
@@ -53,19 +56,17 @@ def test_version_change_retags(store):
     assert {r["lexicon_version"] for r in store.query("SELECT lexicon_version FROM mentions")} == {"v2"}
 
 
-class Entry:
-    def __init__(self, ident: str, terms: list[str]) -> None:
-        self.id, self.terms = ident, terms
-
-    def all_terms(self) -> list[str]:
-        return self.terms
+def chatbots_only(version: str, terms: list[str]) -> Catalogue:
+    """The small catalogue with one technology whose terms are `terms` (what lexdiff compares)."""
+    return replace(small_catalogue(version), processes={},
+                   technologies={"chatbots": technology_from_dict({"id": "chatbots", "terms": terms})})
 
 
 def test_added_synonym_retags_only_affected_documents(store):
     add_docs(store, 6)
     store.conn.execute("UPDATE documents SET text = 'Een virtuele assistent.' WHERE id = 2")
-    old = FakeCatalogue({"chatbots": Entry("chatbots", ["chatbot"])}, {}, "v1")
-    new = FakeCatalogue({"chatbots": Entry("chatbots", ["chatbot", "virtuele assistent"])}, {}, "v2")
+    old = chatbots_only("v1", ["chatbot"])
+    new = chatbots_only("v2", ["chatbot", "virtuele assistent"])
     signals.classify(store, catalogue=old, tagger=StubTagger(old))
     out = signals.classify(store, catalogue=new, tagger=StubTagger(new))
     assert out["documents"] == 1 and out["restamped"] == 5

@@ -41,8 +41,9 @@ def test_generative_ai_terms_rank_top_ten(demo_store):
 
     top = [t["term"] for t in signals.emerging(demo_store, AS_OF, top=10)]
     # nothing in the tagger or lexicon names these terms: they come from term shapes and corpus statistics
-    assert sum(t in GENAI for t in top) >= 5, top
-    assert sum(any(k in t for k in ("ai", "gpt", "llm", "language model", "taalmodel")) for t in top) >= 8, top
+    genai = [any(k in t for k in ("ai", "gpt", "llm", "language model", "taalmodel")) for t in top]
+    assert all(genai[:6]), top  # the six strongest new terms are all generative AI
+    assert sum(t in GENAI for t in top) >= 4, top  # four planted spellings (variants merged) among them
 
 
 def test_planted_horizon_moves_and_stable_background(demo_store):

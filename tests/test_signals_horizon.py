@@ -181,6 +181,24 @@ def test_silence_after_the_forecast_weakens_adoption(store):
     assert quiet["estimate"] == "0-3"
 
 
+def test_silence_says_more_about_a_much_discussed_technology(store):
+    """Research talk without adoption news pushes adoption later than silence about a technology the
+    sources hardly mention (newsworthiness-scaled silence)."""
+    b = Builder(store)
+    b.background(date(2019, 7, 1), 88, 20)
+    for year in range(2020, 2026):
+        for k in range(4):
+            b.doc(date(year, 3 + k, 2), [("technology", "cameras", "adoption")], source=f"gem{k}",
+                  source_type="government")
+    unmentioned = signals.explain(store, "blockchain", "2026-10-31", catalogue=CAT)["silence"]["pull_years"]
+    for year in range(2020, 2026):
+        for k in range(4):
+            b.doc(date(year, 3 + k, 3), [("technology", "blockchain", "research")], source=f"blog{k}",
+                  source_type="news")
+    discussed = signals.explain(store, "blockchain", "2026-10-31", catalogue=CAT)["silence"]["pull_years"]
+    assert discussed > unmentioned > 0
+
+
 def test_one_document_never_moves_a_bin(store):
     b = baseline_store(store)
     b.doc(date(2021, 6, 1), [("technology", "cameras", "setback")], source="news0", source_type="news")

@@ -24,6 +24,19 @@ ARTICLES = {
     "vng": (["https://vng.nl/artikelen/lopende-zaken-7"],
             ["https://vng.nl/nieuws", "https://vng.nl/artikelen/lopende-zaken-7/reacties",
              "https://vngjaarverslag2021.nl/informatiesamenleving/"]),
+    "gemeente-nu": (["https://www.gemeente.nu/bedrijfsvoering/ai/montferland-koploper-met-huisgemaakte-ai/",
+                     "https://www.gemeente.nu/bedrijfsvoering/ai/rijk-worstelt-met-opschaling-ai-innovaties/",
+                     "https://www.gemeente.nu/blog/de-cloud-als-springplank-naar-ai/",
+                     "https://www.gemeente.nu/opinie/opinie-van-ravijnjaar-naar-daljaar-waarom-gemeenten-juist-nu-"
+                     "moeten-investeren-in-digitalisering-en-ai/"],
+                    ["https://gemeente.nu/category/bestuur/page/56", "https://gemeente.nu/author/lwennekes/page/43",
+                     "https://gemeente.nu/category/bestuur/", "https://www.gemeente.nu/bedrijfsvoering/ai/",
+                     "https://example.org/www.gemeente.nu/blog/a-b/"]),
+    "wef-stories": (["https://weforum.org/stories/2017/10/trade-deals-boost-obesity-the-perfect-school-and-other-top-"
+                     "stories-of-the-week", "https://weforum.org/stories/2014/08/17-must-read-stories-weekend"],
+                    ["https://weforum.org/agenda/2018/06/and-other-top-stories-of-the-week",
+                     "https://www.weforum.org/stories/", "https://www.weforum.org/stories/2017/10/",
+                     "https://example.org/weforum.org/stories/2017/10/a"]),
     "tno": (["https://www.tno.nl/nl/newsroom/nieuws/2022/09/jubileum-tno-90-jaar-innovaties/",
              "https://www.tno.nl/nl/newsroom/insights/2023/02/tno-provincies/"],
             ["https://www.tno.nl/nl/newsroom/", "https://www.tno.nl/nl/90jaar/"]),
@@ -50,6 +63,7 @@ def test_official_example_sources_parse_and_are_disabled() -> None:
     assert not any(s.enabled for s in official.values())
     assert official["cvdr-regulations"].params["connection"] == "cvdr"
     assert official["ted-municipal-it"].params["cpv"][0] == "72000000"
+    assert official["tenderned-municipal-it"].params["api"] == "tenderned"
 
 
 def test_readme_lists_every_default_source_with_how_it_was_confirmed() -> None:

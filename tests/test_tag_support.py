@@ -17,10 +17,10 @@ def real_tagger() -> Any:
 
 @lru_cache(maxsize=1)
 def fixture_tagger() -> Any:
-    from scanner.tag.rules import load_raw_lexicon
+    from scanner.catalogue import load_catalogue
     from scanner.tag.tagger import Tagger
 
-    return Tagger(load_raw_lexicon(FIXTURE_LEXICON), config={"use_stage_model": False})
+    return Tagger(load_catalogue(FIXTURE_LEXICON, validate=False), config={"use_stage_model": False})
 
 
 def tag(text: str, title: str | None = None, tagger: Any = None) -> dict[str, Any]:

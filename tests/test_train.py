@@ -178,7 +178,7 @@ def test_shipped_relevance_model_separates_municipal_text():
 
 @needs_models
 def test_stage_model_plugs_into_the_tagger_protocol():
-    import scanner.train.components  # noqa: F401  (glue: registers the component before spacy.load)
+    import scanner.tag.components  # noqa: F401  (glue: registers the component before spacy.load)
     from scanner.tag.stage import StageModel, load_stage_model
 
     model = load_stage_model(MODELS / "stage")

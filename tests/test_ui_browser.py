@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.review import auth, sample
+from scanner.review import auth
+import review_sample as sample
 from scanner.review.app import create_app
 from scanner.store import Store
 

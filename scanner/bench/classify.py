@@ -51,7 +51,8 @@ def _classify(db: Path, workers: int, kill_after: float | None = None) -> tuple[
         proc.wait()
         killed = True
     if not killed and proc.returncode not in (0, 1):
-        raise RuntimeError(f"classify failed: {proc.stderr.read().decode(errors='replace')[-500:]}")
+        stderr = proc.stderr.read() if proc.stderr is not None else b""
+        raise RuntimeError(f"classify failed: {stderr.decode(errors='replace')[-500:]}")
     return time.perf_counter() - start, killed
 
 

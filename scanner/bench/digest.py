@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scanner.bench.signals import AS_OF, bench_catalogue, generate
+from scanner.bench.signals import AS_OF, generate
+from scanner.catalogue import load_catalogue
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def run(cache_dir: Path, n_docs: int = 200_000, per_doc: int = 5, lang: str = "n
     """Generate (or reuse) the signals bench store and time build_digest for its last month."""
     from scanner.digest.build import build_digest
 
-    catalogue = bench_catalogue()
+    catalogue = load_catalogue()
     start = time.perf_counter()
     store = generate(cache_dir / f"bench-signals-{n_docs}.db", n_docs, n_docs * per_doc, catalogue)
     generate_s = time.perf_counter() - start

@@ -30,7 +30,10 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self) -> None:  # noqa: N802 (http.server naming)
-        body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)) or b"{}")
+        self.respond(json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)) or b"{}"))
+
+    def respond(self, body: dict[str, Any]) -> None:
+        """The page after body["search_after"] (hits sorted by a running number)."""
         after = body.get("search_after") or [0, ""]
         page = int(after[0]) // self.page_size
         hits = []

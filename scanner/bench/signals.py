@@ -5,12 +5,12 @@ import json
 import logging
 import resource
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from scanner.catalogue import Catalogue, load_catalogue
 from scanner.store import Store
 
 log = logging.getLogger(__name__)
@@ -24,39 +24,6 @@ WORDS = ("gemeente wethouder raad inwoners dienstverlening project budget wijk a
          "wonen vergunning data systeem leverancier samenwerking regio provincie rijk beleid").split()
 EMERGING = ["generatieve ai", "taalmodel", "ai-agent", "quantum computing"]
 OLD_CANDIDATES = ["slimme meters", "edge computing", "digitale kluis", "ai-toepassing"]
-
-
-@dataclass
-class BenchCatalogue:
-    technologies: dict
-    processes: dict = field(default_factory=dict)
-    version: str = "bench"
-
-
-@dataclass(frozen=True)
-class _Entry:
-    id: str
-    name: str
-    family: str = "bench"
-    domain: str = "dienstverlening"
-    baseline_horizon: str = "0-3"
-    baseline_impact: str = "slow"
-    baseline_date: str = "2019-06"
-
-
-def bench_catalogue() -> Any:
-    """The real catalogue when it loads, else 54 + 56 synthetic entries with the lexicon's baseline mix."""
-    try:
-        from scanner.catalogue import load_catalogue
-
-        return load_catalogue()
-    except Exception as exc:  # noqa: BLE001 - benches must run while the lexicon is being written
-        log.warning("bench uses a synthetic catalogue: %s", exc)
-    horizons = ["in-use"] * 17 + ["3-7"] * 12 + ["0-3"] * 25
-    impacts = ["immediate"] * 18 + ["coming"] * 14 + ["slow"] * 24
-    techs = {f"tech-{i:02d}": _Entry(f"tech-{i:02d}", f"Tech {i}", baseline_horizon=h) for i, h in enumerate(horizons)}
-    procs = {f"proc-{i:02d}": _Entry(f"proc-{i:02d}", f"Proc {i}", baseline_impact=t) for i, t in enumerate(impacts)}
-    return BenchCatalogue(techs, procs)
 
 
 def _month_start_days(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -83,7 +50,7 @@ def _texts(rng: np.random.Generator, days: np.ndarray) -> tuple[list[str], list[
     return texts, cands
 
 
-def generate(path: Path, n_docs: int, n_mentions: int, catalogue: Any, seed: int = 7) -> Store:
+def generate(path: Path, n_docs: int, n_mentions: int, catalogue: Catalogue, seed: int = 7) -> Store:
     """Write the bench store (or reuse it when it already holds this size)."""
     store = Store(path)
     stamp = f"{n_docs}:{n_mentions}:{seed}:{catalogue.version}"
@@ -136,17 +103,12 @@ def _timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
     return out, round(time.perf_counter() - start, 3)
 
 
-def classify_rate(store: Store, sample: int = 2000) -> float | None:
-    """Documents per second of the real tagger on generated documents (None when it is not available)."""
-    try:
-        from scanner.catalogue import load_catalogue
-        from scanner.signals.classify import classify_batch, load_docs
-        from scanner.tag.tagger import Tagger
+def classify_rate(store: Store, sample: int = 2000) -> float:
+    """Documents per second of the real tagger on generated documents."""
+    from scanner.signals.classify import classify_batch, load_docs
+    from scanner.tag.tagger import Tagger
 
-        tagger = Tagger(load_catalogue())
-    except Exception as exc:  # noqa: BLE001 - the tagger is optional for this bench
-        log.warning("no real tagger, classify_docs_per_s skipped: %s", exc)
-        return None
+    tagger = Tagger(load_catalogue())
     docs = load_docs(store, list(range(1, sample + 1)))
     classify_batch(docs[:50], tagger=tagger)  # warm-up: pipeline construction
     _, seconds = _timed(classify_batch, docs, tagger=tagger, batch_size=256)
@@ -156,7 +118,7 @@ def classify_rate(store: Store, sample: int = 2000) -> float | None:
 def run_size(cache_dir: Path, n_docs: int, per_doc: int, classify_sample: int) -> dict[str, Any]:
     from scanner.signals import api as signals
 
-    catalogue = bench_catalogue()
+    catalogue = load_catalogue()
     store, gen_s = _timed(generate, cache_dir / f"bench-signals-{n_docs}.db", n_docs, n_docs * per_doc, catalogue)
     from scanner.signals import frames
 

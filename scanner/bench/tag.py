@@ -8,6 +8,7 @@ import resource
 import time
 from typing import Any
 
+from scanner.catalogue import Catalogue
 from scanner.tag.rules import LANGS, by_lang, get
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ FILLER = {
 PLACES = ["Utrecht", "Groningen", "Zwolle", "Tilburg", "Almere", "Leiden", "Deventer", "Breda", "Delft", "Ede"]
 
 
-def _terms(catalogue: Any, key: str) -> dict[str, list[str]]:
+def _terms(catalogue: Catalogue, key: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {lang: [] for lang in LANGS}
     entries = get(catalogue, key) or {}
     for entry in entries.values() if isinstance(entries, dict) else entries:
@@ -80,7 +81,7 @@ def _terms(catalogue: Any, key: str) -> dict[str, list[str]]:
     return {lang: items or ["digitale dienstverlening"] for lang, items in out.items()}
 
 
-def generate_docs(catalogue: Any, n: int = 2000, words: int = 600, seed: int = 0) -> list[dict[str, str]]:
+def generate_docs(catalogue: Catalogue, n: int = 2000, words: int = 600, seed: int = 0) -> list[dict[str, str]]:
     """N varied nl/en documents of about `words` words from catalogue terms and filler sentences."""
     rng = random.Random(seed)
     techs, procs = _terms(catalogue, "technologies"), _terms(catalogue, "processes")
@@ -158,8 +159,8 @@ def bench_tag(n: int = 2000, words: int = 600, seed: int = 0, batch_size: int = 
     warm = generate_docs(tagger.catalogue, 100, words, seed + 1)
     _measure(tagger, nlps, warm, batch_size)  # build both pipelines and warm both tokenizers' caches
     tag_s, tok_s = _measure(tagger, nlps, docs, batch_size)
-    mentions = sum(len(r.get("technologies", [])) + len(r.get("processes", [])) for r in tagger.tag_many(docs[:200]))
-    mentions = mentions * len(docs) / max(min(len(docs), 200), 1)
+    found = sum(len(r.get("technologies", [])) + len(r.get("processes", [])) for r in tagger.tag_many(docs[:200]))
+    mentions = found * len(docs) / max(min(len(docs), 200), 1)
     avg_words = sum(len(d["text"].split()) + len(d["title"].split()) for d in docs) / max(len(docs), 1)
     rate, base = len(docs) / tag_s, len(docs) / tok_s
     full = Tagger(tagger.catalogue)  # every classifier on (the default)

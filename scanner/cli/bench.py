@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import typer
 
-from scanner.cli.common import register_modules
+from scanner.cli import (bench_classify, bench_digest, bench_flows, bench_harvest, bench_official, bench_signals,
+                         bench_tag, bench_ui)
 
-BENCHES = ["tag", "classify", "harvest", "signals", "digest", "flows", "ui", "official"]
+BENCHES = (bench_tag, bench_classify, bench_harvest, bench_signals, bench_digest, bench_flows, bench_ui, bench_official)
 
 
 def register(app: typer.Typer) -> None:
     bench_app = typer.Typer(help="Benchmarks: each prints JSON figures, one object per line.", no_args_is_help=True)
-    register_modules(bench_app, [f"scanner.cli.bench_{name}" for name in BENCHES])
+    for module in BENCHES:
+        module.register(bench_app)
     app.add_typer(bench_app, name="bench")

@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 
 from scanner.store import Store, default_db_path, open_store
-from scanner.util import import_optional
 
 console = Console(soft_wrap=True)  # one line per message, whatever the terminal width
 err_console = Console(stderr=True, soft_wrap=True)
@@ -46,7 +45,7 @@ def flags_without_type() -> None:
         return None if self.is_flag else original(self, ctx)
 
     display_type._flag_aware = True  # type: ignore[attr-defined]
-    TyperOption.display_type = display_type  # type: ignore[method-assign]
+    TyperOption.display_type = display_type  # type: ignore[method-assign,assignment]
 
 
 def print_table(table: Any) -> None:
@@ -63,11 +62,3 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """One clear line on stderr, then exit (2: usage/config, 1: some inputs failed)."""
     err_console.print(f"error: {message}", style="red", highlight=False, markup=False, soft_wrap=True)
     sys.exit(code)
-
-
-def register_modules(app: typer.Typer, modules: list[str]) -> None:
-    """Call `register(app)` of each CLI module that exists (an area not built yet is skipped)."""
-    for name in modules:
-        module = import_optional(name)
-        if module is not None:
-            module.register(app)

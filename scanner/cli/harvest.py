@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
 from scanner.cli import common
+from scanner.errors import ScannerError
 
 sources_app = typer.Typer(help="Manage the sources file (comments are kept).", no_args_is_help=True)
 
@@ -29,26 +30,58 @@ SOURCES_OPT = typer.Option(None, "--sources", help="Sources TOML (default data/s
 def harvest_cmd(
     sources: Optional[Path] = SOURCES_OPT,
     source: Optional[List[str]] = typer.Option(None, "--source", help="Only this source id (repeatable)."),
+    classify: bool = typer.Option(False, "--classify",
+                                  help="Then tag the new documents (as scanner classify; see --task-runner)."),
+    task_runner: Optional[str] = typer.Option(None, "--task-runner",
+                                              help="With --classify: hand tagging to the Prefect classify flow "
+                                                   "(threads or dask), as scanner classify --task-runner."),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address",
+                                               help="Dask scheduler (with --task-runner dask)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="With --classify: tagging processes (Dask: at least 2)."),
 ) -> None:
     """Fetch all enabled sources (or --source ones) into the database.
 
     Prints one line per source, then {"sources_ok", "sources_failed", "new_documents", "duplicates"}.
+    With --classify, a line `classify: {...}` (the scanner classify summary) comes before that last line.
+    On a terminal, progress bars on stderr follow every source (paged official sources page by page).
     Exit code 1 when any source failed.
 
-    Example: scanner harvest --source binnenlandsbestuur --source ibestuur
+    Example: scanner harvest --source ori-council --classify --task-runner dask
     """
+    from scanner.cli.progress import HarvestBars
     from scanner.config import load_config
-    from scanner.harvest.run import harvest
+    from scanner.harvest.run import harvest, select_sources
     from scanner.harvest.sources import load_sources
 
+    if task_runner is not None and not classify:
+        raise ScannerError("--task-runner needs --classify")
+    if task_runner not in (None, "threads", "dask"):
+        raise ScannerError(f"--task-runner must be threads or dask, not {task_runner!r}")
     config = load_config()
     chosen = load_sources(_sources_path(sources))
-    summary = harvest(common.get_store(), chosen, config, only=source or None)
+    ids = [s.id for s in select_sources(chosen, source or None)]
+    with HarvestBars(common.err_console, ids) as bars:  # drawn on a terminal only (stderr)
+        summary = harvest(common.get_store(), chosen, config, only=source or None, on_result=bars.result,
+                          on_progress=bars.page)
     for result in summary.results:
         typer.echo(result.line())
+    tagged = _classify_after(task_runner, dask_address, workers) if classify else {}
+    if classify:
+        typer.echo("classify: " + json.dumps(tagged, ensure_ascii=False))
     typer.echo(json.dumps(summary.as_dict()))
-    if summary.sources_failed:
+    if summary.sources_failed or tagged.get("errors"):
         raise typer.Exit(1)
+
+
+def _classify_after(task_runner: Optional[str], dask_address: Optional[str], workers: int) -> dict[str, Any]:
+    """Tag what the harvest stored: in this process, or handed to the classify flow (threads or Dask)."""
+    if task_runner is not None:
+        from scanner.cli.signals import _classify_flow
+
+        return _classify_flow(False, task_runner, dask_address, workers, 256)
+    from scanner.signals.api import classify
+
+    return classify(common.get_store(), workers=workers)
 
 
 def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.pdf .html .txt .md .jsonl).")) -> None:

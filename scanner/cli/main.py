@@ -11,10 +11,9 @@ from typing import Optional
 import typer
 
 from scanner import __version__
-from scanner.cli import common
+from scanner.cli import bench, common, digest, harvest, lexicon, review, run, signals, tag, train
 from scanner.errors import InputError, ScannerError
 
-AREAS = ["tag", "lexicon", "harvest", "signals", "digest", "run", "review", "train", "bench"]
 
 common.flags_without_type()
 app = typer.Typer(
@@ -48,7 +47,8 @@ def root(
     )
 
 
-common.register_modules(app, [f"scanner.cli.{area}" for area in AREAS])
+for _area in (tag, lexicon, harvest, signals, digest, run, review, train, bench):
+    _area.register(app)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ def _flows() -> Any:
     from flows import runtime
 
     with console.status("Starting or reusing the local Prefect server ..."):
-        api_url = runtime.prepare()
+        api_url = runtime.prepare() or ""
     console.print(f"Prefect API: {api_url} (UI: {api_url.removesuffix('/api')})", highlight=False)
     import flows.monitor
 
@@ -47,19 +47,28 @@ def run(
     sources: Optional[Path] = typer.Option(None, "--sources", help="Sources file (default data/sources.toml)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Signals as of this date (default now)."),
     no_digest: bool = typer.Option(False, "--no-digest", help="Never build the digest in this run."),
+    task_runner: Optional[str] = typer.Option(None, "--task-runner",
+                                              help="Tag on threads or dask (default: [flows] classify_task_runner)."),
 ) -> None:
     """Run monitor_flow once: harvest, classify, signals, and the digest when a month has closed.
 
-    Example: scanner run --sources data/sources.toml
+    Example: scanner run --sources data/sources.toml --task-runner dask
     """
     from scanner.config import load_config
+    from scanner.errors import ScannerError
     from scanner.harvest.run import select_sources
     from scanner.harvest.sources import load_sources
+
+    if task_runner not in (None, "threads", "dask"):
+        raise ScannerError(f"--task-runner must be threads or dask, not {task_runner!r}")
+    configured = str(load_config()["flows"].get("classify_task_runner") or "default")
+    if task_runner is None and configured not in ("default", "threads", "dask"):
+        raise ScannerError(f"[flows] classify_task_runner must be default, threads or dask, not {configured!r}")
 
     select_sources(load_sources(sources or Path(load_config()["harvest"]["sources_file"])), None)  # one line if empty
     monitor = _flows()
     summary = monitor.monitor_flow(db=str(db_path()), sources_file=str(sources) if sources else None,
-                                   as_of=as_of, with_digest=not no_digest)
+                                   as_of=as_of, with_digest=not no_digest, classify_task_runner=task_runner)
     _print_summary(summary)
     if summary["harvest"].get("sources_failed"):
         raise typer.Exit(1)

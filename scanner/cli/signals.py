@@ -173,6 +173,11 @@ def _print_explanation(result: dict[str, Any]) -> None:
               highlight=False)
     con.print(f"municipal reach: {reach['municipalities']} municipalities with adoption, procurement or pilot "
               f"evidence ({reach['share']:.1%} of all); {reach['pull_years']:+.2f} years", highlight=False)
+    official = result.get("official_reach")
+    if official is not None:
+        con.print(f"official sources: {official['council_or_tender']} municipalities with council or tender evidence "
+                  f"(council documents {official['council']}, tenders {official['tenders']}; local regulations "
+                  f"{official['regulations']})", highlight=False)
     table = Table(title=f"top evidence ({result['evidence_count']} documents)")
     for col in ("weight", "pull (years)", "stage", "published", "source", "sentence"):
         table.add_column(col)

@@ -8,6 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from scanner.catalogue import Catalogue, HORIZONS
 from scanner.digest import i18n
 from scanner.digest.charts import scatter_chart, shares_chart, sparkline
 from scanner.digest.context import gather
@@ -29,7 +30,7 @@ def resolve_month(month: str | None) -> str:
 
 
 def build_digest(store: Store, month: str | None = None, out_dir: Path | None = None, lang: str = "nl",
-                 catalogue: Any = None) -> Path:
+                 catalogue: Catalogue | None = None) -> Path:
     """Write the month's digest (default: last complete month) and return the path of its index.html."""
     if lang not in i18n.LANGS:
         raise ScannerError(f"unsupported language {lang!r}: choose nl or en")
@@ -83,7 +84,7 @@ def _radar(ctx: dict[str, Any]) -> Markup:
               "moved": t["moved"], "title": f"{t['name']}: {i18n.label(i18n.HORIZONS, t['estimate'], lang)}"
               + (f" ({i18n.label(i18n.HORIZONS, t['previous'], lang)} →)" if t["moved"] else "")}
              for t in ctx["technologies"]]
-    rings = [i18n.label(i18n.HORIZONS, h, lang) for h in ("in-use", "0-3", "3-7", ">7")]
+    rings = [i18n.label(i18n.HORIZONS, h, lang) for h in HORIZONS]
     geo, blips, dot = best_layout(items, fam_ids, rings)
     for fam_index, fam in enumerate(ctx["families"]):
         fam["blips"] = [{"number": b.number, "name": b.name, "moved": b.moved, "id": b.id}

@@ -74,7 +74,7 @@ def _svg_of(fig, svg_id: str, title: str, desc: str) -> Markup:
     return Markup(text.strip())
 
 
-def shares_chart(terms: list[str], now: list[float], baseline: list[float], labels: dict[str, str],
+def shares_chart(terms: list[str], now: list[float], baseline: list[float], labels: dict[str, Any],
                  title: str, desc: str, svg_id: str = "shares") -> Markup:
     """Grouped horizontal bars: share of processes per impact term, now versus baseline."""
     plt = _mpl()

@@ -12,6 +12,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
+from scanner.catalogue import DOMAINS, FAMILIES, HORIZONS, Catalogue
 from scanner.config import load_config
 from scanner.digest import i18n
 from scanner.digest.months import month_bounds, month_end, month_start, previous_month, recent_months
@@ -21,7 +22,6 @@ from scanner.store import Store
 
 log = logging.getLogger(__name__)
 
-HORIZONS = ["in-use", "0-3", "3-7", ">7"]
 IMPACT_TERMS = ["immediate", "coming", "slow"]
 
 
@@ -56,22 +56,21 @@ def _tech_name(tech: Any, fallback: str, lang: str) -> str:
     return str(getattr(tech, "name", None) or fallback)
 
 
-def family_order(catalogue: Any) -> list[str]:
-    """The 8 families in the catalogue's order (the i18n order when the catalogue gives none)."""
-    fams = getattr(catalogue, "families", None) or {}
-    order = list(fams.keys()) if isinstance(fams, dict) else [getattr(f, "id", f) for f in fams]
-    known = list(i18n.FAMILIES["nl"].keys())
-    return [f for f in order if f] or known
+def family_order(catalogue: Catalogue) -> list[str]:
+    """The families in the catalogue's order (the schema's order when the lexicon lists none)."""
+    return list(catalogue.families) or list(FAMILIES)
 
 
-def family_name(catalogue: Any, fam: str, lang: str) -> str:
-    fams = getattr(catalogue, "families", None)
-    if lang in i18n.FAMILIES and fam in i18n.FAMILIES[lang]:
-        return i18n.FAMILIES[lang][fam]
-    entry = fams.get(fam) if isinstance(fams, dict) else None
-    if isinstance(entry, dict):
-        return str(entry.get("name_en" if lang == "en" else "name") or fam)
-    return str(getattr(entry, "name_en" if lang == "en" else "name", None) or fam)
+def family_name(catalogue: Catalogue, fam: str, lang: str) -> str:
+    """The family's name in the lexicon (`name`, or `name_en` in English); its id when it has none."""
+    entry = catalogue.families.get(fam) or {}
+    return str(entry.get("name_en" if lang == "en" else "name") or fam)
+
+
+def domain_name(catalogue: Catalogue, domain: str, lang: str) -> str:
+    """The domain's name in the lexicon (`name`, or `name_en` in English); its id when it has none."""
+    entry = catalogue.domains.get(domain) or {}
+    return str(entry.get("name_en" if lang == "en" else "name") or domain)
 
 
 def month_documents(store: Store, month: str) -> int:
@@ -82,12 +81,13 @@ def month_documents(store: Store, month: str) -> int:
     return int(row[0])
 
 
-def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) -> dict[str, Any]:
+def gather(store: Store, month: str, lang: str = "nl", catalogue: Catalogue | None = None) -> dict[str, Any]:
     """Everything the templates show for month (YYYY-MM), names in lang; raw numbers, no formatting.
 
     catalogue defaults to the lexicon plus the store's accepted additions (tests pass a small one).
     """
-    cfg = load_config().get("digest", {})
+    config = load_config()  # read once for the whole digest
+    cfg = config["digest"]
     as_of = month_end(month)
     partial = is_partial(month)
     ctx: dict[str, Any] = {"month": month, "as_of": as_of.isoformat(), "lang": lang, "partial": partial,
@@ -103,51 +103,32 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Any = None) ->
     techs = _technologies(store, catalogue, api, horizons, as_of, month, lang, cfg)
     ctx.update(empty=False, technologies=techs, families=_families(catalogue, techs, lang))
     ctx["movers"] = sorted((t for t in techs if t["changed"]), key=lambda t: (t["moved"], t["name"].lower()))
-    ctx["risers"], ctx["fallers"] = _risers_fallers(techs, int(cfg.get("risers_top", 10)))
+    ctx["risers"], ctx["fallers"] = _risers_fallers(techs, int(cfg["risers_top"]))
     _attach_examples(store, month, ctx["risers"] + ctx["fallers"])
     ctx["bursts"] = _bursts(techs, month)
-    ctx["emerging"] = _emerging(store, api, as_of, int(cfg.get("emerging_top", 10)), catalogue)
-    ctx["impact"] = _impact(catalogue, _process_impact(store, api, as_of, catalogue, horizons), techs, lang,
-                            int(cfg.get("reaching_top", 6)))
+    ctx["emerging"] = _emerging(store, api, as_of, int(cfg["emerging_top"]), catalogue)
+    impact = api.process_impact(store, as_of, catalogue=catalogue, horizons=horizons)  # horizons estimated once
+    ctx["impact"] = _impact(catalogue, impact, techs, lang, int(cfg["reaching_top"]))
     ctx["scatter"] = _scatter(techs, ctx["impact"], cfg)
     ctx["decisions"] = _decisions(store, month)
     ctx["sources"] = _sources(store, month)
-    ctx["parameters"] = _parameters(load_config(), cfg, lang)
+    ctx["parameters"] = _parameters(config, cfg, lang)
     ctx["limitations"] = i18n.LIMITATIONS[lang]
     names = _factor_names(catalogue, lang)
     _attach_factors(store, ctx["movers"], names)
-    ctx["factor_table"] = _factor_table(store, techs, as_of, names, load_config().get("factors", {}))
+    ctx["factor_table"] = _factor_table(store, techs, as_of, names, config["factors"])
     return ctx
 
 
-def _process_impact(store: Store, api: Any, as_of: date, catalogue: Any, horizons: list[dict]) -> dict[str, Any]:
-    """api.process_impact without estimating every horizon a second time (signals' own two steps).
-
-    Falls back to the public call when those pieces change shape.
-    """
-    try:
-        import inspect
-
-        from scanner.signals import catalog, impact
-
-        cfg = load_config()["signals"]
-        extra = (as_of,) if "as_of" in inspect.signature(impact.estimate).parameters else ()
-        touch = impact.touching(store, as_of, cfg["process_min_documents"])
-        return impact.estimate(catalog.processes(catalogue), horizons, touch, cfg, *extra)
-    except (ImportError, AttributeError, KeyError, TypeError) as exc:
-        log.warning("process impact through the public API (slower): %s", exc)
-        return api.process_impact(store, as_of, catalogue=catalogue)
-
-
-def _technologies(store: Store, catalogue: Any, api: Any, horizon_items: list[dict], as_of: date, month: str,
+def _technologies(store: Store, catalogue: Catalogue, api: Any, horizon_items: list[dict], as_of: date, month: str,
                   lang: str, cfg: dict[str, Any]) -> list[dict[str, Any]]:
     """One record per catalogue technology: horizon estimate, trend series, evidence documents."""
     horizons = {h["id"]: h for h in horizon_items}
     trends = {t["id"]: t for t in api.trends(store, as_of, catalogue=catalogue)}
     previous = _previous_probabilities(store, previous_month(month))
-    months = recent_months(month, int(cfg.get("sparkline_months", 24)))
+    months = recent_months(month, int(cfg["sparkline_months"]))
     names = _source_names(store)
-    n_docs = int(cfg.get("evidence_documents", 5))
+    n_docs = int(cfg["evidence_documents"])
     out = []
     for tid in sorted(set(horizons) | set(trends)):
         h, tr = horizons.get(tid, {}), trends.get(tid, {})
@@ -199,7 +180,7 @@ def _matching(stored: tuple[str, dict[str, float]] | None, previous: str) -> dic
     return stored[1] if stored and stored[0] == previous else None
 
 
-def _families(catalogue: Any, techs: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def _families(catalogue: Catalogue, techs: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     order = family_order(catalogue)
     for t in techs:
         if t["family"] not in order:
@@ -249,7 +230,7 @@ def _bursts(techs: list[dict[str, Any]], month: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda b: (-b["strength"], b["name"].lower()))
 
 
-def _emerging(store: Store, api: Any, as_of: date, top: int, catalogue: Any) -> list[dict[str, Any]]:
+def _emerging(store: Store, api: Any, as_of: date, top: int, catalogue: Catalogue) -> list[dict[str, Any]]:
     """Emerging terms (candidates and accepted ones) with one example sentence and their review status."""
     out = []
     for e in api.emerging(store, as_of, top=top, catalogue=catalogue):
@@ -268,7 +249,7 @@ def _top_reach(reach: dict[str, int], names: dict[str, str], top: int, more: str
     return shown + ([more.format(n=len(ranked) - top)] if len(ranked) > top else [])
 
 
-def _impact(catalogue: Any, result: dict[str, Any], techs: list[dict[str, Any]], lang: str,
+def _impact(catalogue: Catalogue, result: dict[str, Any], techs: list[dict[str, Any]], lang: str,
             top: int = 6) -> dict[str, Any]:
     """Shares per impact term (now and baseline, with counts) and processes grouped by domain."""
     procs = result.get("processes") or []
@@ -277,14 +258,14 @@ def _impact(catalogue: Any, result: dict[str, Any], techs: list[dict[str, Any]],
                "now_n": sum(p.get("estimate") == term for p in procs),
                "baseline_n": sum(p.get("baseline") == term for p in procs)} for term in IMPACT_TERMS]
     domains = _process_rows(catalogue, procs, {t["id"]: t["name"] for t in techs}, lang, top)
-    known = list(i18n.DOMAINS["nl"])
+    known = list(catalogue.domains) or list(DOMAINS)
     ordered = [d for d in known if d in domains] + sorted(d for d in domains if d not in known)
     return {"total": len(procs), "shares": shares,
-            "domains": [{"id": d, "name": i18n.label(i18n.DOMAINS, d, lang),
+            "domains": [{"id": d, "name": domain_name(catalogue, d, lang),
                          "processes": sorted(domains[d], key=lambda p: p["name"].lower())} for d in ordered]}
 
 
-def _process_rows(catalogue: Any, procs: list[dict[str, Any]], names: dict[str, str], lang: str,
+def _process_rows(catalogue: Catalogue, procs: list[dict[str, Any]], names: dict[str, str], lang: str,
                   top: int) -> dict[str, list[dict[str, Any]]]:
     """Process rows (name in lang, terms, reaching technologies) keyed by domain."""
     cat_procs = getattr(catalogue, "processes", {}) or {}
@@ -321,9 +302,9 @@ def _scatter(techs: list[dict[str, Any]], impact: dict[str, Any], cfg: dict[str,
                 doms.setdefault(tid, set()).add(dom["id"])
     top_reach = max([len(v) for v in reach.values()] + [1])
     n_domains = max(len(impact["domains"]), 1)
-    ref = math.log1p(float(cfg.get("certainty_evidence_ref", 50)))
-    w_p = float(cfg.get("certainty_weight_probability", 0.6))
-    w_i = float(cfg.get("impact_weight_processes", 0.5))
+    ref = math.log1p(float(cfg["certainty_evidence_ref"]))
+    w_p = float(cfg["certainty_weight_probability"])
+    w_i = float(cfg["impact_weight_processes"])
     points = []
     for t in techs:
         n_p, n_d = len(reach.get(t["id"], ())), len(doms.get(t["id"], ()))
@@ -333,7 +314,7 @@ def _scatter(techs: list[dict[str, Any]], impact: dict[str, Any], cfg: dict[str,
                        "domains": n_d, "evidence": t["evidence"],
                        "impact": round(w_i * n_p / top_reach + (1 - w_i) * n_d / n_domains, 4),
                        "certainty": round(w_p * p_est + (1 - w_p) * volume, 4)})
-    tx, ty = float(cfg.get("gamechanger_certainty", 0.8)), float(cfg.get("gamechanger_impact", 0.6))
+    tx, ty = float(cfg["gamechanger_certainty"]), float(cfg["gamechanger_impact"])
     games = sorted((p for p in points if p["certainty"] >= tx and p["impact"] >= ty),
                    key=lambda p: (-(p["impact"] + p["certainty"]), p["name"].lower()))
     return {"points": points, "thresholds": (tx, ty), "gamechangers": games}
@@ -438,7 +419,7 @@ def _value_text(value: Any, lang: str) -> str:
     return str(value)
 
 
-def _factor_names(catalogue: Any, lang: str) -> dict[str, str]:
+def _factor_names(catalogue: Catalogue, lang: str) -> dict[str, str]:
     """Factor/function id -> display name from the catalogue's factors.yaml (ids when it has none)."""
     raw = getattr(catalogue, "factors", None) or {}
     entries = [e for group in raw.values() if isinstance(group, list) for e in group] if isinstance(raw, dict) else []
@@ -469,10 +450,10 @@ def _factor_table(store: Store, techs: list[dict[str, Any]], as_of: date, names:
     """Top drivers and barriers over the trailing window for the technologies with the most momentum."""
     from scanner.signals.factors import factor_profile, top_factors
 
-    months, top = int(cfg.get("months", 12)), int(cfg.get("digest_top", 2))
+    months, top = int(cfg["months"]), int(cfg["digest_top"])
     active = [t for t in techs if t["documents_total"] > 0]
     chosen = sorted(active, key=lambda t: (-t["momentum"], t["name"].lower(), t["id"]))
-    chosen = chosen[:int(cfg.get("digest_technologies", 10))]
+    chosen = chosen[:int(cfg["digest_technologies"])]
     profile = factor_profile(store, as_of, months, techs=[t["id"] for t in chosen])
     rows = []
     for t in chosen:

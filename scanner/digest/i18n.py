@@ -34,27 +34,6 @@ STAGES = {
            "policy": "policy", "setback": "setback", "none": "none"},
 }
 
-FAMILIES = {
-    "nl": {"procesondersteuning": "Procesondersteuning", "communicatie-infrastructuur": "Communicatie-infrastructuur",
-           "data-analyse": "Data-analyse", "dataplatforms": "Dataplatforms", "dienstverlening": "Dienstverlening",
-           "slimme-dingen": "Slimme dingen", "virtualisering-augmentation": "Virtualisering en augmentation",
-           "menselijke-kenmerken": "Menselijke kenmerken"},
-    "en": {"procesondersteuning": "Process support", "communicatie-infrastructuur": "Communication infrastructure",
-           "data-analyse": "Data analysis", "dataplatforms": "Data platforms", "dienstverlening": "Service delivery",
-           "slimme-dingen": "Smart things", "virtualisering-augmentation": "Virtualisation and augmentation",
-           "menselijke-kenmerken": "Human characteristics"},
-}
-
-DOMAINS = {
-    "nl": {"dienstverlening": "Dienstverlening", "bedrijfsvoering": "Bedrijfsvoering",
-           "ruimtelijk-fysiek": "Ruimtelijk-fysiek", "sociaal-domein": "Sociaal domein",
-           "handhaving-toezicht": "Handhaving en toezicht", "bestuur-participatie": "Bestuur en participatie"},
-    "en": {"dienstverlening": "Service delivery", "bedrijfsvoering": "Business operations",
-           "ruimtelijk-fysiek": "Spatial and physical", "sociaal-domein": "Social domain",
-           "handhaving-toezicht": "Enforcement and supervision",
-           "bestuur-participatie": "Governance and participation"},
-}
-
 SOURCE_TYPES = {
     "nl": {"research": "onderzoek", "consultancy": "advies", "trade-press": "vakpers", "government": "overheid",
            "news": "nieuws", "local": "lokaal", "?": "onbekend"},
@@ -80,11 +59,6 @@ def month_label(month: str, lang: str) -> str:
     year, mon = month.split("-")
     return f"{MONTHS[lang][int(mon) - 1]} {year}"
 
-
-def short_month(month: str, lang: str) -> str:
-    """'2026-10' -> 'okt 2026' / 'Oct 2026'."""
-    year, mon = month.split("-")
-    return f"{MONTHS[lang][int(mon) - 1][:3]} {year}"
 
 
 def format_date(value: str | None, lang: str) -> str:

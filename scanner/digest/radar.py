@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
 
+from scanner.catalogue import HORIZONS
 from scanner.digest.palette import family_colour, text_colour
 
-RINGS = ["in-use", "0-3", "3-7", ">7"]
+RINGS = list(HORIZONS)  # the radar's rings, inside out
 # Ring boundary layouts tried in order; the one giving the largest dots wins (ties: the earliest).
 RING_LAYOUTS = [(0.0, 0.36, 0.6, 0.81, 1.0), (0.0, 0.48, 0.68, 0.85, 1.0), (0.0, 0.6, 0.76, 0.89, 1.0),
                 (0.0, 0.7, 0.82, 0.92, 1.0), (0.0, 0.3, 0.52, 0.76, 1.0)]

@@ -38,8 +38,8 @@ def _reduced(text: str) -> Published | None:
     for pattern, precision in ((_YEAR, "year"), (_MONTH, "month"), (_DAY, "day")):
         match = pattern.match(text)
         if match:
-            parts = [int(p) for p in match.groups()] + [1] * (3 - len(match.groups()))
-            return Published(iso(datetime(*parts, tzinfo=timezone.utc)), precision)
+            year, month, day = [int(p) for p in match.groups()] + [1] * (3 - len(match.groups()))
+            return Published(iso(datetime(year, month, day, tzinfo=timezone.utc)), precision)
     return None
 
 

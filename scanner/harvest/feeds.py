@@ -63,9 +63,9 @@ def parse_feed(body: bytes, url: str, headers: dict[str, str] | None = None, max
         parsed = feedparser.parse(body, response_headers=response_headers, sanitize_html=True)
     except Exception as exc:  # feedparser promises not to raise; belt and braces for odd inputs
         return ParsedFeed(error=f"feed parser crashed: {type(exc).__name__}: {exc}"[:300])
-    exc = parsed.get("bozo_exception")
-    harmless = isinstance(exc, feedparser.NonXMLContentType)  # servers often say text/html or nothing
-    bozo = f"{type(exc).__name__}: {exc}"[:300] if parsed.get("bozo") and not harmless else None
+    problem = parsed.get("bozo_exception")
+    harmless = isinstance(problem, feedparser.NonXMLContentType)  # servers often say text/html or nothing
+    bozo = f"{type(problem).__name__}: {problem}"[:300] if parsed.get("bozo") and not harmless else None
     items = [_item(e) for e in parsed.entries[:max_items]]
     items = [i for i in items if i["title"] or i["summary"] or i["url"]]
     title = html_to_text(parsed.feed.get("title", "") or "")

@@ -1,4 +1,4 @@
-"""Document language: scanner.tag.language when present, else a tiny py3langid fallback."""
+"""Document language for harvested text (scanner.tag.language, loaded once for all harvest threads)."""
 from __future__ import annotations
 
 import threading
@@ -9,29 +9,17 @@ _lock = threading.Lock()
 MAX_CHARS = 2000  # identification needs little text; long texts only cost time
 
 
-def _fallback() -> Callable[[str], str]:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
-    ident.set_languages(["nl", "en", "de", "fr", "es", "it", "af"])
-
-    def detect(text: str) -> str:
-        lang, _prob = ident.classify(text)
-        return lang if lang in ("nl", "en") else "other"
-
-    return detect
-
-
 def _get() -> Callable[[str], str]:
     global _detector
     if _detector is not None:
         return _detector
     with _lock:
         if _detector is None:
-            try:
-                from scanner.tag.language import detect_language as found
-            except ImportError:
-                found = _fallback()
+            from scanner.tag.language import detect_language
+
+            def found(text: str) -> str:
+                return detect_language(text)
+
             found("warm-up: load the model once, not in every harvest thread at the same time")
             _detector = found  # published only once loaded, so the lock-free path never races the load
         return _detector

@@ -6,33 +6,15 @@ maps any of these to the code, or None when the text names no municipality (or a
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
-CODE = re.compile(r"^GM\d{4}$")
-EXPECTED_CODES = 342            # municipalities on 1 January 2024 (CBS gemeentelijke indeling 2024)
-NATIONAL_LIST_MIN = 100         # a `municipalities` list this long is the national one: it needs codes
-_PREFIXES = ("gemeentebestuur van ", "gemeente ", "gem. ", "municipality of ", "college van burgemeester en "
-             "wethouders van ", "college van b&w van ", "college van b en w van ", "de raad van ", "raad van ")
-_SUFFIX = re.compile(r"\s*\((?:l|nh|o|z|zh|gld|gem|gemeente)\.?\)\s*$")
+from scanner.municipal import CODE, EXPECTED_CODES, NATIONAL_LIST_MIN, code_problems, fold
+from scanner.municipal import strip_name as _strip
 
-
-def fold(text: str) -> str:
-    """Lower-case, accents and punctuation removed, spaces squeezed out: `Súdwest-Fryslân` -> `sudwestfryslan`."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]", "", text)
-
-
-def _strip(name: str) -> str:
-    name = " ".join(name.replace("_", " ").split()).lower()
-    for prefix in _PREFIXES:
-        if name.startswith(prefix):
-            name = name[len(prefix):]
-    return _SUFFIX.sub("", name)
+__all__ = ["CODE", "EXPECTED_CODES", "NATIONAL_LIST_MIN", "MunicipalityIndex", "code_problems", "codes_of",
+           "default_index", "fold"]
 
 
 @dataclass
@@ -95,33 +77,6 @@ def default_index() -> MunicipalityIndex:
     from scanner.catalogue import load_catalogue
 
     return _cached(str(getattr(load_catalogue(), "version", "")))
-
-
-def code_problems(municipal: dict[str, Any]) -> list[str]:
-    """`scanner lexicon check` rules for `codes:`: GMdddd, unique, 342, every listed municipality covered."""
-    names = [str(n) for n in municipal.get("municipalities") or []]
-    codes = municipal.get("codes")
-    if codes is None:
-        if len(names) >= NATIONAL_LIST_MIN:
-            return ["municipal: `codes` (name -> CBS code) missing for the national municipality list"]
-        return []
-    if not isinstance(codes, dict):
-        return ["municipal: `codes` must be a mapping name -> CBS code (GM0363)"]
-    problems = [f"municipal codes: {name!r} has {code!r}, expected GM followed by 4 digits"
-                for name, code in codes.items() if not CODE.match(str(code))]
-    seen: dict[str, str] = {}
-    for name, code in codes.items():
-        if str(code) in seen:
-            problems.append(f"municipal codes: {code} given to both {seen[str(code)]!r} and {name!r}")
-        seen.setdefault(str(code), str(name))
-    listed = {fold(n) for n in names}
-    covered = {fold(_strip(str(k))) for k in codes} | {fold(str(k)) for k in codes}
-    problems += [f"municipal codes: no code for municipality {n!r}" for n in names if fold(n) not in covered]
-    problems += [f"municipal codes: {k!r} is not in `municipalities`" for k in codes
-                 if fold(str(k)) not in listed and fold(_strip(str(k))) not in listed]
-    if len(names) >= NATIONAL_LIST_MIN and len(codes) != EXPECTED_CODES:
-        problems.append(f"municipal codes: {len(codes)} entries, expected {EXPECTED_CODES}")
-    return problems
 
 
 def codes_of(values: Iterable[str | None], index: MunicipalityIndex) -> list[str]:

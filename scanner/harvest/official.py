@@ -42,7 +42,7 @@ API_KINDS = ("ori", "sru", "tenders")
 COMMON_KEYS = {"query", "technologies", "since", "page_size", "max_pages", "municipality", "max_terms"}
 KIND_KEYS = {"ori": {"fields", "date_field", "document_types"},
              "sru": {"connection", "date_index", "term_index", "creator", "record_schema"},
-             "tenders": {"cpv", "country", "municipal_only", "fields"}}
+             "tenders": {"api", "cpv", "country", "municipal_only", "fields"}}
 EXTRA_KEYS = COMMON_KEYS.union(*KIND_KEYS.values())
 STAGE_HINTS = ("policy", "adoption", "procurement", "pilot", "research")
 _DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})")
@@ -79,8 +79,10 @@ def check_params(raw: dict[str, Any], where: str) -> None:
         raise ScannerError(f"{where}: municipality must be a CBS code like GM0344, got {raw['municipality']!r}")
     if kind == "tenders" and raw.get("cpv") is not None:
         cpv = raw["cpv"]
-        if not (isinstance(cpv, list) and cpv and all(re.fullmatch(r"\d{8}", str(c)) for c in cpv)):
+        if not (isinstance(cpv, list) and cpv and all(re.fullmatch(r"\d{8}(?:-\d)?", str(c)) for c in cpv)):
             raise ScannerError(f"{where}: cpv must be a list of 8-digit CPV codes")
+    if kind == "tenders" and raw.get("api") not in (None, "ted", "tenderned"):
+        raise ScannerError(f"{where}: api must be \"ted\" or \"tenderned\", got {raw['api']!r}")
 
 
 # ------------------------------------------------------------------------------------------ queries
@@ -171,7 +173,7 @@ class ApiClient:
         if start > now:
             time.sleep(start - now)
 
-    def call(self, method: str, url: str, *, params: dict[str, Any] | None = None,
+    def call(self, method: str, url: str, *, params: Any = None,
              body: dict[str, Any] | None = None) -> ApiResponse:
         """One logical request with retries; raises PageFailed with a one-line reason."""
         cfg = self.fetcher.cfg
@@ -187,7 +189,7 @@ class ApiClient:
             time.sleep(self.fetcher._backoff(attempt, retry_after))
         raise PageFailed(reason)
 
-    def _attempt(self, method: str, url: str, params: dict[str, Any] | None, body: dict[str, Any] | None,
+    def _attempt(self, method: str, url: str, params: Any, body: dict[str, Any] | None,
                  out: ApiResponse) -> tuple[float | None, bool, str | None]:
         """(retry_after, retryable, error or None); fills out on success."""
         try:
@@ -233,7 +235,7 @@ class ApiClient:
 @dataclass
 class Page:
     """One response page turned into records; `position` continues the pass, None when it is complete."""
-    records: list[dict[str, Any]] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
     position: Any = None
     total: int | None = None
     warnings: list[str] = field(default_factory=list)
@@ -308,17 +310,43 @@ def collect(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
     index = default_index() if catalogue is None else MunicipalityIndex.from_municipal(catalogue.municipal)
     page_size = int(source.params.get("page_size") or official["page_size"])
     max_pages = int(source.params.get("max_pages") or official["max_pages"])
+    queries = build_queries(source, catalogue)
     try:
-        for query in build_queries(source, catalogue):
-            if not _run_query(store, source, cfg, kind, client, index, query, page_size, max_pages, result, failed):
+        for number, query in enumerate(queries):
+            tick = _progress_tick(cfg, source.id, number, len(queries), result)
+            if not _run_query(store, source, cfg, kind, client, index, query, page_size, max_pages, result, failed,
+                              tick):
                 return
+        tick(None, None, finished=True)
     finally:
         got.logs.extend(client.take_logs())  # the failed request's attempts, logged with the source
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What a paged harvest reports after each committed page (`cfg["progress"]` receives it)."""
+    source_id: str
+    query: int            # index of the query under way (0-based)
+    queries: int          # queries of the source
+    seen: int             # records read in this query's pass so far
+    total: int | None     # matches the API reports for this query, when it does
+    new_documents: int    # stored by the source in this run so far
+    finished: bool = False
+
+
+def _progress_tick(cfg: dict[str, Any], source_id: str, number: int, queries: int, result: Any) -> Any:
+    """A function (seen, total, finished=False) that reports to cfg["progress"], if the caller gave one."""
+    report = cfg.get("progress")
+
+    def tick(seen: int | None, total: int | None, finished: bool = False) -> None:
+        if report is not None:
+            report(Progress(source_id, number, queries, seen or 0, total, result.new_documents, finished))
+    return tick
+
+
 def _run_query(store: Store, source: Source, cfg: dict[str, Any], kind: Any, client: ApiClient,
                index: MunicipalityIndex, query: Query, page_size: int, max_pages: int, result: Any,
-               failed: type[Exception]) -> bool:
+               failed: type[Exception], tick: Any = None) -> bool:
     """One query's pass from its cursor; False when the source's time limit stops the run."""
     state = load_cursor(store, source.id, query.key)
     resuming = state.get("position") is not None
@@ -328,6 +356,7 @@ def _run_query(store: Store, source: Source, cfg: dict[str, Any], kind: Any, cli
     position = state["position"] if resuming else kind.first_position(ctx)
     high = state.get("high") or since
     deadline = cfg.get("deadline")
+    seen = 0
     for _ in range(max_pages):
         if deadline is not None and time.monotonic() > deadline:
             result.warnings.append("time limit reached (source_timeout_s); the next run resumes")
@@ -344,6 +373,9 @@ def _run_query(store: Store, source: Source, cfg: dict[str, Any], kind: Any, cli
         state = ({"since": high} if done else
                  {"since": state.get("since"), "pass_since": since, "position": page.position, "high": high})
         _commit_page(store, source, cfg, docs, query.key, state, client.take_logs(), result)
+        seen += len(page.records)
+        if tick is not None:
+            tick(seen, page.total)
         if done:
             return True
         position = page.position

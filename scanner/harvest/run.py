@@ -24,7 +24,7 @@ from scanner.harvest.sources import Source
 from scanner.harvest.textguard import check_document_text
 from scanner.harvest.workers import extraction_pool
 from scanner.store import Store
-from scanner.util import dumps, iso, utcnow
+from scanner.util import dumps, inserted_id, iso, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -361,10 +361,10 @@ def select_sources(sources: Iterable[Source], only: Iterable[str] | None) -> lis
 
 def _start_run(store: Store) -> int:
     with store_lock(store), store.transaction() as conn:
-        return int(conn.execute("INSERT INTO harvest_runs(started_at) VALUES (?)", (iso(utcnow()),)).lastrowid)
+        return inserted_id(conn.execute("INSERT INTO harvest_runs(started_at) VALUES (?)", (iso(utcnow()),)))
 
 
-def _finish_run(store: Store, run_id: int, summary: HarvestSummary) -> None:
+def _finish_run(store: Store, run_id: int | None, summary: HarvestSummary) -> None:
     counts = summary.as_dict()
     with store_lock(store), store.transaction() as conn:
         conn.execute(
@@ -379,10 +379,13 @@ start_run, finish_run = _start_run, _finish_run  # public names for callers that
 
 def harvest(store: Store, sources: Iterable[Source], config: dict[str, Any],
             only: Iterable[str] | None = None,
-            on_result: Callable[[SourceResult], None] | None = None) -> HarvestSummary:
-    """Harvest the selected sources in parallel (source_workers); on_result sees each as it finishes."""
+            on_result: Callable[[SourceResult], None] | None = None,
+            on_progress: Callable[[Any], None] | None = None) -> HarvestSummary:
+    """Harvest the selected sources in parallel (source_workers); on_result sees each as it finishes,
+    on_progress each committed page of a paged (ori | sru | tenders) source (scanner.harvest.official.Progress)."""
     cfg = section(config)
-    cfg = {**cfg, "official": {**(config.get("official") or {}), **(cfg.get("official") or {})}}  # ori|sru|tenders
+    cfg = {**cfg, "official": {**(config.get("official") or {}), **(cfg.get("official") or {})},  # ori|sru|tenders
+           "progress": on_progress}
     chosen = select_sources(sources, only)
     summary = HarvestSummary(run_id=_start_run(store))
     stop = threading.Event()  # an interrupt in one worker stops sources not yet started

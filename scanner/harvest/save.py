@@ -11,7 +11,7 @@ from scanner.harvest.canonical import unalias
 from scanner.harvest.textguard import check_document_text
 from scanner.harvest.dedup import content_hash, find_exact, find_near, index_signature, signature
 from scanner.store import Store
-from scanner.util import dumps, iso, utcnow
+from scanner.util import dumps, inserted_id, iso, utcnow
 
 COLUMNS = ("uid", "source_id", "source_type", "kind", "url", "canonical_url", "guid", "title", "text",
            "summary", "author", "tags", "published", "published_estimated", "published_precision", "fetched_at",
@@ -101,7 +101,7 @@ def save_documents(store: Store, docs: Iterable[dict[str, Any]], config: dict[st
             cur = conn.execute(_INSERT, _row(doc))
             if not cur.rowcount:
                 continue
-            doc_id = int(cur.lastrowid)
+            doc_id = inserted_id(cur)
             if sig is not None:
                 index_signature(conn, doc_id, sig, threshold)
             result.new += 1

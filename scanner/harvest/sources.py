@@ -18,7 +18,7 @@ KNOWN_KEYS = {"id", "name", "url", "kind", "source_type", "language", "full_text
               "enabled", "link_pattern", "publisher"}
 API_KEYS = {"query", "technologies", "since", "page_size", "max_pages", "municipality", "max_terms", "fields",
             "date_field", "document_types", "connection", "date_index", "term_index", "creator", "record_schema",
-            "cpv", "country", "municipal_only"}
+            "api", "cpv", "country", "municipal_only"}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""kind = "tenders": procurement notices of Dutch municipalities from TED's v3 search API.
+"""kind = "tenders": procurement notices of Dutch municipalities from TED's v3 search API (this module) or
+TenderNed's publication service (`api = "tenderned"`, scanner/harvest/tenderned.py).
 
 Request shape (docs.ted.europa.eu "Downloading notices using the Search API"): POST
 `https://api.ted.europa.eu/v3/notices/search` with `{"query": <expert query>, "fields": [...], "page": n,
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scanner.harvest import tenderned
 from scanner.harvest.official import Page, PageFailed, PassContext, Record, day, parse_json
 
 DEFAULT_CPV = ("72000000", "48000000", "30200000", "64200000")  # IT services, software, computers, telecom
@@ -28,8 +30,8 @@ _LANGS = ("nld", "NLD", "eng", "ENG")
 
 def expert_query(ctx: PassContext) -> str:
     params = ctx.source.params
-    parts = [f"buyer-country={params.get('country') or 'NLD'}",
-             "classification-cpv IN (" + " ".join(str(c) for c in (params.get("cpv") or DEFAULT_CPV)) + ")"]
+    cpv = (str(c).split("-")[0] for c in (params.get("cpv") or DEFAULT_CPV))  # TED takes codes without check digit
+    parts = [f"buyer-country={params.get('country') or 'NLD'}", "classification-cpv IN (" + " ".join(cpv) + ")"]
     if ctx.since:
         parts.append("publication-date>=" + ctx.since.replace("-", ""))
     if ctx.query.standing:
@@ -46,11 +48,20 @@ def request_body(ctx: PassContext, page: int) -> dict[str, Any]:
             "paginationMode": "PAGE_NUMBER", "checkQuerySyntax": False}
 
 
-def first_position(ctx: PassContext) -> int:
+def api_of(params: dict[str, Any], url: str) -> str:
+    """`api` of the source, else "tenderned" for a TenderNed address (host or `tenderned-rs-tns` path), else "ted"."""
+    return str(params.get("api") or ("tenderned" if "tenderned" in url.lower() else "ted"))
+
+
+def first_position(ctx: PassContext) -> Any:
+    if api_of(ctx.source.params, ctx.source.url) == "tenderned":
+        return tenderned.first_position(ctx)
     return 1
 
 
-def fetch_page(ctx: PassContext, position: int) -> Page:
+def fetch_page(ctx: PassContext, position: Any) -> Page:
+    if api_of(ctx.source.params, ctx.source.url) == "tenderned":
+        return tenderned.fetch_page(ctx, position)
     response = ctx.client.call("POST", ctx.source.url, body=request_body(ctx, position))
     return parse_page(parse_json(response.body, "TED"), ctx, int(position))
 

@@ -15,13 +15,14 @@ import sqlite3
 from datetime import date
 from typing import Any, Collection, Iterable, Mapping
 
+from scanner.catalogue import FAMILIES, HORIZONS, term_key
+from scanner.catalogue import STAGE_LABELS as STAGES
 from scanner.errors import ScannerError
-from scanner.review.catalog import FAMILIES, HORIZONS, STAGES, term_key
+from scanner.signals.feedback import RELABEL_COLUMNS
 from scanner.store import Store
-from scanner.util import dumps, iso, utcnow
+from scanner.util import dumps, inserted_id, iso, utcnow
 
 FLAG_FIELDS = ("status", "snooze_until", "reason", "decided_by", "decided_at")
-RELABEL_COLUMNS = {"stage": "stage", "technology": "target", "process": "target"}
 RELABEL_KIND = {"technology": "technology", "process": "process"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 BULK_ACTIONS = ("accept", "reject")
@@ -65,7 +66,7 @@ def _record(conn: sqlite3.Connection, flag_id: int | None, action: str, actor: s
         "VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
         (flag_id, action, actor, _now(), reason or None, dumps(before), dumps(after)),
     )
-    return int(cur.lastrowid)
+    return inserted_id(cur)
 
 
 def _require(actor: str, reason: str | None = None, need_reason: bool = False) -> None:
@@ -91,7 +92,7 @@ def _add_lexicon(conn: sqlite3.Connection, kind: str, tech: str | None, term: st
         "VALUES (?, ?, ?, ?, ?, ?, 1)",
         (kind, tech, term, dumps(data), actor, _now()),
     )
-    return int(cur.lastrowid)
+    return inserted_id(cur)
 
 
 def _decide(store: Store, flag_id: int, action: str, status: str, actor: str, reason: str,
@@ -186,7 +187,7 @@ def override(store: Store, tech: str, estimate: str, actor: str, reason: str, fl
         )
         before: dict[str, Any] = {"overrides": active}
         after: dict[str, Any] = {"override": {"tech": tech, "estimate": estimate},
-                                 "created": {"overrides": [int(cur.lastrowid)]}, "keys": [f"override:{tech}"]}
+                                 "created": {"overrides": [inserted_id(cur)]}, "keys": [f"override:{tech}"]}
         if flag_id is not None:
             row = _flag_row(conn, flag_id)
             before["flag"] = _flag_state(row)
@@ -243,35 +244,8 @@ def relabel(store: Store, mention_id: int, field: str, new: str, actor: str, rea
         conn.execute(f"UPDATE mentions SET {column} = ? WHERE id = ?", (new, int(mention_id)))
         before = {"mention": {"id": int(mention_id), "column": column, "value": old}}
         after = {"mention": {"id": int(mention_id), "column": column, "value": new, "field": field},
-                 "created": {"relabels": [int(cur.lastrowid)]}, "keys": [f"mention:{mention_id}:{column}"]}
+                 "created": {"relabels": [inserted_id(cur)]}, "keys": [f"mention:{mention_id}:{column}"]}
         return _record(conn, flag_id, f"relabel-{field}", actor, reason, before, after)
-
-
-def reapply_relabels(store: Store, document_ids: Iterable[int] | None = None) -> int:
-    """After a re-classify: set each standing relabel again on the mention at the same place (newest wins).
-
-    Matches on document, kind and character offsets (the mention id changes when a document is re-tagged).
-    Returns how many mention rows were changed.
-    """
-    sql = ('SELECT document_id, kind, start, "end", field, new FROM relabels WHERE undone = 0 '
-           "AND start IS NOT NULL ORDER BY id")
-    rows = store.query(sql)
-    if document_ids is not None:
-        wanted = {int(d) for d in document_ids}
-        rows = [r for r in rows if r["document_id"] in wanted]
-    changed = 0
-    with store.transaction() as conn:
-        for r in rows:
-            column = RELABEL_COLUMNS.get(r["field"])
-            if column is None:
-                continue
-            cur = conn.execute(
-                f'UPDATE mentions SET {column} = ? WHERE document_id = ? AND kind = ? AND start = ? AND "end" = ? '
-                f"AND {column} IS NOT ?",
-                (r["new"], r["document_id"], r["kind"], r["start"], r["end"], r["new"]),
-            )
-            changed += cur.rowcount
-    return changed
 
 
 def _emerging_flag(store: Store, flag_id: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from urllib.parse import quote
 
+from scanner.catalogue import Catalogue
 from scanner.config import load_config
 from scanner.review import api, pages
 from scanner.review.web import ApiUnauthorized, LoginRequired, make_templates
@@ -73,7 +74,7 @@ def server_options(trusted_proxies: list[str] | None = None) -> dict[str, Any]:
     return {"proxy_headers": bool(proxies), "forwarded_allow_ips": ",".join(proxies) if proxies else ""}
 
 
-def create_app(db_path: str | Path, catalogue_loader: Callable[[Store], Any] | None = None,
+def create_app(db_path: str | Path, catalogue_loader: Callable[[Store], Catalogue] | None = None,
                secure_cookies: bool | None = None) -> FastAPI:
     """The review app on one database; catalogue_loader(store) replaces scanner.catalogue in tests."""
     cfg = load_config()["review"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from scanner.errors import ScannerError
 from scanner.store import Store
-from scanner.util import iso, utcnow
+from scanner.util import inserted_id, iso, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def add_user(store: Store, name: str, password: str, n: int | None = None) -> Us
             "INSERT INTO users(name, password_hash, created_at, active) VALUES (?, ?, ?, 1)",
             (name, hash_password(password, n=n), iso(utcnow())),
         )
-    return User(int(cur.lastrowid), name)
+    return User(inserted_id(cur), name)
 
 
 def list_users(store: Store) -> list[dict[str, Any]]:
@@ -140,7 +140,7 @@ def authenticate(store: Store, username: str, password: str, ip: str) -> User | 
             "INSERT INTO login_attempts(username, ip, at, ok) VALUES (?, ?, ?, ?)",
             (username[:64], ip, iso(utcnow()), int(ok)),
         )
-    if not ok:
+    if not ok or row is None:
         log.warning("failed login for %r from %s", username[:64], ip)
         return None
     return User(int(row["id"]), row["name"])

@@ -3,32 +3,14 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
+from scanner.catalogue import DOMAINS, FAMILIES, Catalogue, term_key
+from scanner.signals.catalog import TechInfo
 from scanner.store import Store
 
 log = logging.getLogger(__name__)
-
-HORIZONS = ("in-use", "0-3", "3-7", ">7")
-STAGES = ("research", "pilot", "procurement", "adoption", "policy", "setback", "none")
-FAMILIES = (
-    "procesondersteuning", "communicatie-infrastructuur", "data-analyse", "dataplatforms",
-    "dienstverlening", "slimme-dingen", "virtualisering-augmentation", "menselijke-kenmerken",
-)
-DOMAINS = (
-    "dienstverlening", "bedrijfsvoering", "ruimtelijk-fysiek", "sociaal-domein",
-    "handhaving-toezicht", "bestuur-participatie",
-)
-
-
-@dataclass
-class TechInfo:
-    id: str
-    name: str
-    family: str
-    baseline: str
 
 
 @dataclass
@@ -56,31 +38,15 @@ class CatalogueView:
         return info.name if info else (tech or "")
 
 
-_SEP = re.compile(r"[\s\-‐‑–]+")
-
-
-def term_key(term: str) -> str:
-    """Same key as scanner.catalogue.term_key: lower-case, hyphens and whitespace removed."""
-    return _SEP.sub("", str(term).strip().lower())
-
-
-def _get(obj: Any, key: str, default: Any = "") -> Any:
-    if isinstance(obj, dict):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
-
-
-def from_catalogue(cat: Any) -> CatalogueView:
-    """Adapt a scanner.catalogue.Catalogue (objects or dicts) to the view."""
+def from_catalogue(cat: Catalogue) -> CatalogueView:
+    """The view of a catalogue: names, families, baselines, the owner of every term, process domains."""
     view = CatalogueView()
-    for tid, tech in (_get(cat, "technologies", {}) or {}).items():
-        view.techs[tid] = TechInfo(tid, str(_get(tech, "name", tid) or tid), str(_get(tech, "family", "") or ""),
-                                   str(_get(tech, "baseline_horizon", "") or _get(tech, "baseline", "") or ""))
-        terms = _get(tech, "terms", {}) or {}
-        for term in [t for lang in terms.values() for t in lang] + list(_get(tech, "abbreviations", []) or []):
+    for tid, tech in cat.technologies.items():
+        view.techs[tid] = TechInfo(tid, tech.name or tid, tech.family, tech.baseline_horizon)
+        for term in tech.all_terms() + list(tech.abbreviations):
             view.term_owners.setdefault(term_key(term), tid)
-    for pid, proc in (_get(cat, "processes", {}) or {}).items():
-        view.process_domain[pid] = str(_get(proc, "domain", "") or "")
+    for pid, proc in cat.processes.items():
+        view.process_domain[pid] = proc.domain
     return view
 
 
@@ -100,7 +66,7 @@ def _add_store_additions(view: CatalogueView, store: Store) -> None:
                                        data.get("baseline_horizon") or "")
 
 
-def load_view(store: Store, loader: Callable[[Store], Any] | None = None) -> CatalogueView:
+def load_view(store: Store, loader: Callable[[Store], Catalogue] | None = None) -> CatalogueView:
     """The catalogue (with analyst additions); an empty view plus additions when no lexicon is available."""
     try:
         if loader is None:

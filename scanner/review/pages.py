@@ -10,19 +10,20 @@ from typing import Any, Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from scanner.catalogue import HORIZONS
+from scanner.catalogue import STAGE_LABELS as STAGES
 from scanner.config import load_config
 from scanner.review import actions, auth, queries
-from scanner.review.catalog import HORIZONS, STAGES
 from scanner.review.web import (
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, back, cfg_of, checked_form, client_ip, flash, local_next,
     login_csrf_ok, render, require_session, store_of, view_of,
 )
+from scanner.signals.flags import FLAG_TYPES
 from scanner.signals.periods import last_complete_month
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-KNOWN_TYPES = ("horizon-change", "burst", "emerging-term", "low-confidence", "process-reach")
 
 
 def _login_page(request: Request, error: str = "", status: int = 200, next_url: str = "/") -> Response:
@@ -73,7 +74,7 @@ async def logout(request: Request) -> Response:
 def _filter_options(request: Request) -> dict[str, Any]:
     view = view_of(request)
     types = {r["type"] for r in store_of(request).query("SELECT DISTINCT type FROM flags")}
-    return {"types": sorted(types | set(KNOWN_TYPES)), "families": view.families, "domains": view.domains,
+    return {"types": sorted(types | set(FLAG_TYPES)), "families": view.families, "domains": view.domains,
             "techs": sorted(view.techs.values(), key=lambda t: t.name.lower()), "statuses": queries.STATUSES}
 
 
@@ -220,7 +221,7 @@ async def flag_page(request: Request, flag_id: int) -> Response:
     if flag is None:
         return render(request, session, "notfound.html", status_code=404, what=f"flag #{flag_id}")
     tech = flag.get("tech") or ""
-    context = {
+    context: dict[str, Any] = {
         "flag": flag, "tech_name": view.name(tech), "horizons": HORIZONS, "stages": STAGES,
         "families": view.families, "techs": sorted(view.techs.values(), key=lambda t: t.name.lower()),
         "processes": sorted(view.process_domain), "events": actions.events(store, flag_id, 50),

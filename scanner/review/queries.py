@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
+from scanner.catalogue import Catalogue
 from scanner.errors import ScannerError
 from scanner.review.catalog import CatalogueView
 from scanner.signals.factors import factor_profile, top_factors
@@ -62,7 +63,7 @@ def parse_filters(params: Mapping[str, Any], view: CatalogueView) -> Filters:
     return Filters(token("type"), token("tech"), family, domain, status, page)
 
 
-def _in(column: str, values: list[str], params: list[Any]) -> str:
+def _in(column: str, values: Sequence[str | int], params: list[Any]) -> str:
     if not values:
         return "0"
     params.extend(values)
@@ -305,7 +306,7 @@ def factors_as_of(store: Store) -> str:
     return str(row[0]) if row and row[0] else today.isoformat()
 
 
-def factor_names(catalogue: Any) -> dict[str, str]:
+def factor_names(catalogue: Catalogue) -> dict[str, str]:
     """Factor/function id -> English (else Dutch) name from the catalogue's factors; {} when it has none."""
     raw = catalogue.get("factors") if isinstance(catalogue, dict) else getattr(catalogue, "factors", None)
     groups = raw.values() if isinstance(raw, dict) else []

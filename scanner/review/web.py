@@ -95,7 +95,8 @@ def api_user(request: Request) -> auth.User:
 async def checked_form(request: Request, session: auth.Session) -> Any:
     """The POSTed form, after checking its CSRF token against the session's."""
     form = await request.form()
-    if not auth.check_csrf(session, form.get("csrf")):
+    token = form.get("csrf")
+    if not auth.check_csrf(session, token if isinstance(token, str) else None):
         raise HTTPException(403, "CSRF token missing or wrong: reload the page and try again")
     return form
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
+from scanner.catalogue import Catalogue
 from scanner.config import load_config
 from scanner.errors import ScannerError
 from scanner.signals import catalog, emerging as emerging_mod, horizon as horizon_mod, impact, run, trends as trends_mod
@@ -15,39 +16,43 @@ from scanner.store import Store
 AsOf = str | date | None
 
 
-def _setup(store: Store, as_of: AsOf, catalogue: Any, config: dict | None) -> tuple[date, Any, dict]:
+def _setup(store: Store, as_of: AsOf, catalogue: Catalogue | None, config: dict | None) -> tuple[date, Catalogue, dict]:
     return parse_as_of(as_of), catalog.resolve(store, catalogue), config or load_config()
 
 
-def classify(store: Store, catalogue: Any = None, reclassify: bool = False, workers: int = 1,
+def classify(store: Store, catalogue: Catalogue | None = None, reclassify: bool = False, workers: int = 1,
              batch_size: int = 256, progress: Callable[[int, int], None] | None = None, **kwargs: Any) -> dict:
     """Tag every document not yet tagged by the current lexicon/model version; returns counts."""
     return _classify(store, catalogue, reclassify, workers, batch_size, progress, **kwargs)
 
 
-def trends(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> list[dict]:
+def trends(store: Store, as_of: AsOf = None, catalogue: Catalogue | None = None, config: dict | None = None) -> list[dict]:
     """Contract `scanner trends --json` objects (+ name, family, mentions, sources, stage_mix, growth, slopes)."""
     day, cat, cfg = _setup(store, as_of, catalogue, config)
     return trends_mod.compute(store, day, catalog.technologies(cat), cfg["signals"]).items
 
 
-def horizons(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> list[dict]:
+def horizons(store: Store, as_of: AsOf = None, catalogue: Catalogue | None = None, config: dict | None = None) -> list[dict]:
     """Contract `scanner horizon --json` objects (+ expected_year, overridden, override_reason, top_evidence)."""
     day, cat, cfg = _setup(store, as_of, catalogue, config)
     return horizon_mod.estimate_all(store, catalog.technologies(cat), day, cfg["horizon"])[0]
 
 
-def explain(store: Store, tech: str, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> dict:
+def explain(store: Store, tech: str, as_of: AsOf = None, catalogue: Catalogue | None = None, config: dict | None = None) -> dict:
     """Prior, contributing documents with weights, posterior for one technology."""
     day, cat, cfg = _setup(store, as_of, catalogue, config)
     techs = catalog.technologies(cat)
     match = [t for t in techs if t.id == tech]
     if not match:
         raise ScannerError(f"unknown technology {tech!r}")
-    return horizon_mod.explain(store, match[0], techs, day, cfg["horizon"])
+    from scanner.signals.official_reach import official_reach
+
+    result = horizon_mod.explain(store, match[0], techs, day, cfg["horizon"])
+    result["official_reach"] = official_reach(store, tech, day)  # council, regulation and tender evidence
+    return result
 
 
-def emerging(store: Store, as_of: AsOf = None, top: int = 20, catalogue: Any = None,
+def emerging(store: Store, as_of: AsOf = None, top: int = 20, catalogue: Catalogue | None = None,
              config: dict | None = None, include_rejected: bool = False) -> list[dict]:
     """Contract `scanner emerging --json` objects (+ sources, growth and the score components), best first:
     the top candidates, every accepted term and, with include_rejected, the rejected ones."""
@@ -55,7 +60,7 @@ def emerging(store: Store, as_of: AsOf = None, top: int = 20, catalogue: Any = N
     return emerging_mod.find(store, day, cat, cfg["emerging"], top, include_rejected=include_rejected)
 
 
-def export_accepted_terms(store: Store, out_dir: Any, as_of: AsOf = None, catalogue: Any = None,
+def export_accepted_terms(store: Store, out_dir: Any, as_of: AsOf = None, catalogue: Catalogue | None = None,
                           config: dict | None = None) -> Any:
     """Write accepted emerging terms to out_dir/accepted-terms.yaml (proposals for the catalogue); the path."""
     from pathlib import Path
@@ -74,23 +79,28 @@ def export_accepted_terms(store: Store, out_dir: Any, as_of: AsOf = None, catalo
     return path
 
 
-def process_impact(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> dict:
-    """Impact shares (immediate/coming/slow), the baseline shares and per-process detail."""
+def process_impact(store: Store, as_of: AsOf = None, catalogue: Catalogue | None = None, config: dict | None = None,
+                   horizons: list[dict[str, Any]] | None = None) -> dict:
+    """Impact shares (immediate/coming/slow), the baseline shares and per-process detail.
+
+    `horizons`: the technologies' horizon estimates as of the same day when the caller has them already."""
     day, cat, cfg = _setup(store, as_of, catalogue, config)
-    techs = catalog.technologies(cat)
-    items = horizon_mod.estimate_all(store, techs, day, cfg["horizon"], with_evidence=False)[0]
+    if horizons is None:
+        techs = catalog.technologies(cat)
+        horizons = horizon_mod.estimate_all(store, techs, day, cfg["horizon"], with_evidence=False)[0]
+    items = horizons
     touch = impact.touching(store, day, cfg["signals"]["process_min_documents"])
     return impact.estimate(catalog.processes(cat), items, touch, cfg["signals"], day)
 
 
-def run_signals(store: Store, as_of: AsOf = None, catalogue: Any = None, config: dict | None = None) -> dict:
+def run_signals(store: Store, as_of: AsOf = None, catalogue: Catalogue | None = None, config: dict | None = None) -> dict:
     """Compute and store trends, horizons (+ monthly history), emerging terms, process impact; write flags."""
     day, cat, cfg = _setup(store, as_of, catalogue, config)
     return run.run(store, day, catalog.technologies(cat), catalog.processes(cat), cat, cfg)
 
 
 def backtest(store: Store, outcomes: Any, first: str | None = None, last: str | None = None, out_dir: Any = None,
-             catalogue: Any = None, config: dict | None = None, command: str = "scanner backtest") -> tuple[dict, Any]:
+             catalogue: Catalogue | None = None, config: dict | None = None, command: str = "scanner backtest") -> tuple[dict, Any]:
     """Replay and score the horizon estimates against an outcomes TSV; writes the report when out_dir is given.
 
     Returns (figures, path of report.md or None)."""

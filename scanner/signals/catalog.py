@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from scanner.catalogue import Catalogue
 from scanner.store import Store
 
 
 @dataclass(frozen=True)
 class TechInfo:
+    """One technology as the signals, the review and the digest show it."""
+
     id: str
     name: str
     family: str
     baseline: str
-    baseline_date: str
+    baseline_date: str = ""  # YYYY-MM; analysts' additions shown before the catalogue merges them have none
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class ProcessInfo:
     baseline: str
 
 
-def resolve(store: Store, catalogue: Any = None) -> Any:
+def resolve(store: Store, catalogue: Catalogue | None = None) -> Catalogue:
     """The given catalogue, else the lexicon merged with the store's accepted additions."""
     if catalogue is not None:
         return catalogue
@@ -33,7 +35,7 @@ def resolve(store: Store, catalogue: Any = None) -> Any:
     return load_catalogue(store=store)
 
 
-def technologies(catalogue: Any) -> list[TechInfo]:
+def technologies(catalogue: Catalogue) -> list[TechInfo]:
     """Technologies sorted by id, baseline date normalised to YYYY-MM."""
     out = []
     for tech in catalogue.technologies.values():
@@ -45,7 +47,7 @@ def technologies(catalogue: Any) -> list[TechInfo]:
     return sorted(out, key=lambda t: t.id)
 
 
-def processes(catalogue: Any) -> list[ProcessInfo]:
+def processes(catalogue: Catalogue) -> list[ProcessInfo]:
     out = []
     for proc in getattr(catalogue, "processes", {}).values():
         out.append(ProcessInfo(

@@ -10,8 +10,9 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator
 
-from scanner.review.actions import reapply_relabels
+from scanner.catalogue import Catalogue
 from scanner.signals import lexdiff
+from scanner.signals.feedback import reapply_relabels
 from scanner.util import chunked, dumps, iso, utcnow
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 _TAGGER: dict[str, Any] = {}
 
 
-def default_tagger(catalogue: Any = None) -> Any:
+def default_tagger(catalogue: Catalogue | None = None) -> Any:
     """The real tagger, built once per process and catalogue version (analyst additions change it)."""
     from scanner.catalogue import load_catalogue
     from scanner.tag.tagger import Tagger
@@ -31,7 +32,7 @@ def default_tagger(catalogue: Any = None) -> Any:
     return _TAGGER["tagger"]
 
 
-def versions(tagger: Any, catalogue: Any) -> tuple[str, str]:
+def versions(tagger: Any, catalogue: Catalogue | None) -> tuple[str, str]:
     """(lexicon_version, model_version) stamped on every row."""
     lexicon = str(getattr(tagger, "lexicon_version", None) or getattr(catalogue, "version", "")
                   or getattr(tagger, "version", ""))
@@ -109,7 +110,7 @@ def _mention_rows(doc_id: int, tagged: dict[str, Any], lexicon: str, model: str)
     return rows
 
 
-def classify_batch(docs: list[dict[str, Any]], tagger: Any = None, catalogue: Any = None,
+def classify_batch(docs: list[dict[str, Any]], tagger: Any = None, catalogue: Catalogue | None = None,
                    batch_size: int = 64) -> dict[str, Any]:
     """Tag documents ({id, title, text, published}) -> rows for write_rows; no database access."""
     tagger = tagger or default_tagger(catalogue)
@@ -156,7 +157,7 @@ def _live_count(store) -> int:
     return store.conn.execute("SELECT COUNT(*) FROM documents WHERE duplicate_of IS NULL").fetchone()[0]
 
 
-def _worker_init(factory: Callable[[], Any] | None, catalogue: Any = None) -> None:
+def _worker_init(factory: Callable[[], Any] | None, catalogue: Catalogue | None = None) -> None:
     _TAGGER["tagger"] = factory() if factory else default_tagger(catalogue)
 
 
@@ -164,12 +165,28 @@ def _worker_batch(docs: list[dict[str, Any]]) -> dict[str, Any]:
     return classify_batch(docs, tagger=_TAGGER["tagger"])
 
 
-def _tagged_batches(store, ids: list[int], batch_size: int, workers: int, tagger: Any,
+BatchRunner = Callable[[Iterator[list[dict[str, Any]]]], Iterator[dict[str, Any]]]
+"""Tags batches of documents somewhere (this process, a process pool, Prefect tasks) and yields their rows in order."""
+
+
+def bounded(submit: Callable[[list[dict[str, Any]]], Any], batches: Iterable[list[dict[str, Any]]],
+            in_flight: int) -> Iterator[dict[str, Any]]:
+    """Rows of each batch in order, with at most `in_flight` submitted batches not yet collected (futures with
+    .result(): a whole backlog submitted at once would sit in memory)."""
+    pending: deque = deque()
+    for docs in batches:
+        pending.append(submit(docs))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _tagged_batches(batches: Iterator[list[dict[str, Any]]], workers: int, tagger: Any,
                     factory: Callable[[], Any] | None) -> Iterator[dict[str, Any]]:
-    batches: Iterable[list[int]] = chunked(ids, batch_size)
     if workers <= 1:
-        for batch in batches:
-            yield classify_batch(load_docs(store, batch), tagger=tagger)
+        for docs in batches:
+            yield classify_batch(docs, tagger=tagger)
         return
     import gc
     import multiprocessing
@@ -185,22 +202,18 @@ def _tagged_batches(store, ids: list[int], batch_size: int, workers: int, tagger
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
                                  initargs=(factory, getattr(tagger, "catalogue", None))) as pool:
-            # at most 2 batches per worker in flight (pool.map would read the whole backlog into memory)
-            pending: deque = deque()
-            for batch in batches:
-                pending.append(pool.submit(_worker_batch, load_docs(store, batch)))
-                if len(pending) >= 2 * workers:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
+            yield from bounded(lambda docs: pool.submit(_worker_batch, docs), batches, 2 * workers)
     finally:
         gc.unfreeze()
 
 
-def classify(store, catalogue: Any = None, reclassify: bool = False, workers: int = 1, batch_size: int = 256,
+def classify(store, catalogue: Catalogue | None = None, reclassify: bool = False, workers: int = 1, batch_size: int = 256,
              progress: Callable[[int, int], None] | None = None, tagger: Any = None,
-             tagger_factory: Callable[[], Any] | None = None) -> dict[str, Any]:
-    """Tag every live document lacking tags of the current versions; returns counts."""
+             tagger_factory: Callable[[], Any] | None = None, runner: BatchRunner | None = None) -> dict[str, Any]:
+    """Tag every live document lacking tags of the current versions; returns counts.
+
+    Batches are tagged in this process, in `workers` processes, or by `runner` (the Prefect flow's tasks);
+    this process alone writes them."""
     if tagger is None:
         from scanner.signals.catalog import resolve
 
@@ -210,7 +223,9 @@ def classify(store, catalogue: Any = None, reclassify: bool = False, workers: in
     restamped = 0 if reclassify else lexdiff.restamp_unaffected(store, catalogue, lexicon, model)
     ids = pending_ids(store, lexicon, model, reclassify)
     done = errors = mentions = 0
-    for rows in _tagged_batches(store, ids, batch_size, workers, tagger, tagger_factory):
+    batches = (load_docs(store, batch) for batch in chunked(ids, batch_size))
+    tagged = runner(batches) if runner is not None else _tagged_batches(batches, workers, tagger, tagger_factory)
+    for rows in tagged:
         done += write_rows(store, rows)
         errors += rows["errors"]
         mentions += len(rows["mentions"])

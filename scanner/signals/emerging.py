@@ -7,11 +7,12 @@ import logging
 import math
 import re
 from datetime import date
-from typing import Any
+from typing import AbstractSet, Any
 
 import numpy as np
 import pandas as pd
 
+from scanner.catalogue import Catalogue
 from scanner.signals import frames
 from scanner.signals.periods import add_months, cutoff
 from scanner.train.realtext import term_key
@@ -39,7 +40,7 @@ def candidate_rows(store, as_of: date) -> pd.DataFrame:
     return df.drop_duplicates(["term", "document_id"]) if not df.empty else df
 
 
-def blocked_terms(store, catalogue: Any) -> set[str]:
+def blocked_terms(store, catalogue: Catalogue) -> set[str]:
     """Lexicon additions, catalogue names and municipality names: never computed as candidates (decided
     emerging terms are matched by variant key in `decisions`)."""
     rows = store.query("SELECT lower(term) AS term FROM lexicon_additions WHERE active = 1 AND term IS NOT NULL")
@@ -75,7 +76,7 @@ def sample_texts(store, as_of: date, recent_from: str, size: int) -> tuple[list[
     return [r[0] for r in recent], [r[1] or "" for r in recent], [r[0] for r in back], [r[1] or "" for r in back]
 
 
-def tech_words(catalogue: Any) -> tuple[set[str], set[str]]:
+def tech_words(catalogue: Catalogue | None) -> tuple[set[str], set[str]]:
     """(technology-like words, function words) from the tagger's candidate heuristics and the lexicon."""
     words: set[str] = set()
     function: set[str] = set(STOPWORDS)
@@ -98,7 +99,7 @@ def tech_words(catalogue: Any) -> tuple[set[str], set[str]]:
     return words, function
 
 
-def tech_like(term: str, words: set[str], function: set[str], known_tokens: set[str] = frozenset()) -> bool:
+def tech_like(term: str, words: set[str], function: set[str], known_tokens: AbstractSet[str] = frozenset()) -> bool:
     """Content words only, not ending in a modifier, with a technology-like word no known candidate has."""
     tokens = term.split()
     if any(t in function for t in tokens) or tokens[-1] in words and tokens[-1] in MODIFIER_ENDS:
@@ -109,7 +110,7 @@ def tech_like(term: str, words: set[str], function: set[str], known_tokens: set[
 
 
 def discover_ngrams(recent: list[str], sources: list[str], back: list[str], cfg: dict[str, Any],
-                    blocked: set[str], catalogue: Any = None) -> pd.DataFrame:
+                    blocked: set[str], catalogue: Catalogue | None = None) -> pd.DataFrame:
     """Bi- and trigrams frequent in the recent sample and (almost) absent from the background."""
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -191,7 +192,7 @@ def combine(agg: pd.DataFrame, cfg: dict[str, Any]) -> pd.DataFrame:
     return agg.sort_values(["score", "documents", "term"], ascending=[False, False, True])
 
 
-def variant_rules(catalogue: Any) -> list[tuple[re.Pattern, str]]:
+def variant_rules(catalogue: Catalogue) -> list[tuple[re.Pattern, str]]:
     """lexicon/candidates.yaml `variants`: {phrase: replacement} applied on whole words before keying."""
     conf = getattr(catalogue, "candidates", None) or (catalogue.get("candidates") if isinstance(catalogue, dict)
                                                        else None) or {}
@@ -284,7 +285,7 @@ def _decided_row(key: str, d: dict[str, Any]) -> dict[str, Any]:
             **({"reason": d["reason"]} if d["status"] == "rejected" and d.get("reason") else {})}
 
 
-def find(store, as_of: date, catalogue: Any, cfg: dict[str, Any], top: int,
+def find(store, as_of: date, catalogue: Catalogue, cfg: dict[str, Any], top: int,
          include_rejected: bool = False) -> list[dict[str, Any]]:
     """Contract `scanner emerging --json` objects (+ sources, growth, components, key, variants,
     example_documents), best first.
@@ -355,7 +356,7 @@ def find(store, as_of: date, catalogue: Any, cfg: dict[str, Any], top: int,
     return out
 
 
-def catalogue_proposals(items: list[dict[str, Any]], catalogue: Any) -> list[dict[str, Any]]:
+def catalogue_proposals(items: list[dict[str, Any]], catalogue: Catalogue) -> list[dict[str, Any]]:
     """Accepted emerging terms as proposals for the catalogue: the term, its spellings (nl/en terms for a new
     entry or synonyms), figures and whether a catalogue entry already covers it."""
     known = {term_key(str(t)) for t in blocked_terms_from_catalogue(catalogue)}
@@ -366,7 +367,7 @@ def catalogue_proposals(items: list[dict[str, Any]], catalogue: Any) -> list[dic
             for t in items if t.get("status") == "accepted"]
 
 
-def blocked_terms_from_catalogue(catalogue: Any) -> set[str]:
+def blocked_terms_from_catalogue(catalogue: Catalogue) -> set[str]:
     """Every term, name and abbreviation of the catalogue's technologies (lower case)."""
     out: set[str] = set()
     for tech in getattr(catalogue, "technologies", {}).values():

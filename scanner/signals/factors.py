@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from scanner.catalogue import POLARITIES
 from scanner.signals.periods import add_months, cutoff, parse_as_of
 from scanner.store import Store
 
-POLARITIES = ("driver", "barrier")
 
 # One row per (technology, factor, polarity); a technology whose documents name no factor gives one NULL row.
 _SQL = """

@@ -7,6 +7,8 @@ from typing import Any
 
 from scanner.util import dumps, iso, utcnow
 
+FLAG_TYPES = ("horizon-change", "burst", "emerging-term", "low-confidence", "process-reach")  # what signals flags
+
 log = logging.getLogger(__name__)
 
 EVIDENCE_KEYS = ("document_id", "title", "url", "source_id", "published", "sentence", "stage", "mention_id")
@@ -33,7 +35,7 @@ def evidence_json(items: list[dict[str, Any]], names: dict[str, str] | None = No
     for item in items:
         row = {k: item.get(k) for k in EVIDENCE_KEYS}
         sid = item.get("source_id")
-        row["source"] = (names or {}).get(sid) or item.get("source") or sid
+        row["source"] = (names or {}).get(str(sid)) or item.get("source") or sid
         out.append(row)
     return dumps(out)
 

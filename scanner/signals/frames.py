@@ -76,7 +76,7 @@ def tech_mentions(store: Store, docs: pd.DataFrame, stages: list[str] | None = N
     if detail:
         cols += (", COALESCE(m.stage_score, 0) AS stage_score, m.id AS mention_id, "
                  "COALESCE(m.municipal, 0) AS municipal, m.municipalities")
-    where, params = "m.kind = 'technology'", ()
+    where, params = "m.kind = 'technology'", tuple[str, ...]()
     if stages:
         where += f" AND m.stage IN ({','.join('?' for _ in stages)})"
         params = tuple(stages)
@@ -128,7 +128,7 @@ def reach_evidence(store: Store, tech: str, process: str, as_of: date, limit: in
         (tech, process, cutoff(as_of), limit))
 
 
-def burst_evidence(store: Store, tech: str, start: str, end: str, as_of: date, limit: int) -> list[dict]:
+def burst_evidence(store: Store, tech: str, start: str, end: str | None, as_of: date, limit: int) -> list[dict]:
     """Mentions of a technology in documents published during a burst (start..end), newest first."""
     return store.query(
         "SELECT d.id AS document_id, d.title, COALESCE(d.canonical_url, d.url) AS url, d.source_id, d.published, "

@@ -20,12 +20,11 @@ import pandas as pd
 from scipy.special import logsumexp
 from scipy.stats import norm
 
+from scanner.catalogue import HORIZONS, STAGES
 from scanner.signals import frames
 from scanner.signals.catalog import TechInfo
 from scanner.signals.periods import EPOCH, add_months, decimal_year, month_end, month_to_decimal
 
-HORIZONS = ["in-use", "0-3", "3-7", ">7"]
-STAGES = ["research", "pilot", "procurement", "adoption", "policy", "setback"]
 ADOPTION_STAGES = ("adoption", "procurement")
 REACH_STAGES = ("adoption", "procurement", "pilot")
 DAYS_PER_YEAR = 365.2425
@@ -52,6 +51,7 @@ class Evidence:
     adopt_months: list[np.ndarray]  # per technology: (day, month index) of its adoption/procurement rows
     in_use_adopt_days: np.ndarray  # sorted days of adoption/procurement rows of in-use technologies
     pair_tech: np.ndarray       # technology of each (technology, source) pair
+    in_use_days: np.ndarray     # sorted days of every row of a technology in use at the baseline
 
 
 def lookup(values: pd.Series, fn: Any) -> np.ndarray:
@@ -94,7 +94,8 @@ def load_evidence(store: Any, as_of: date, techs: list[TechInfo], cfg: dict[str,
     return Evidence(df, tech_code, np.asarray(pair_code), day,
                     lookup(df["source_type"], lambda t: types.get(t, types["default"])),
                     municipal_coverage(docs), len(ids), len(uniques), key_code, key_ll,
-                    reach_days, adopt_days, in_use, tech_rows, adopt_months, in_use_adopt, pair_tech)
+                    reach_days, adopt_days, in_use, tech_rows, adopt_months, in_use_adopt, pair_tech,
+                    day[in_use[tech_code]] if len(day) else np.zeros(0, dtype=np.int64))
 
 
 def likelihood_keys(months: np.ndarray, stage_code: np.ndarray, confidence: np.ndarray,
@@ -186,7 +187,7 @@ def silence_loglik(ev: Evidence, tech_row: int, tech: TechInfo, as_of: date, cfg
         return out
     start = int(tech.baseline_date[:4]) * 12 + int(tech.baseline_date[5:7]) - 1
     cov = ev.coverage[(ev.coverage.index >= start) & (ev.coverage.index <= month_index(as_of))]
-    rate = float(cfg["silence_weight"]) * adoption_rate(ev, as_of, cfg)
+    rate = float(cfg["silence_weight"]) * adoption_rate(ev, as_of, cfg) * newsworthiness(ev, tech_row, as_of, cfg)
     adopt_day, adopt_month = ev.adopt_months[tech_row]
     silent = cov[~np.isin(cov.index.to_numpy(), adopt_month[adopt_day <= (as_of - EPOCH).days])]
     if silent.empty:
@@ -196,6 +197,19 @@ def silence_loglik(ev: Evidence, tech_row: int, tech: TechInfo, as_of: date, cfg
     # penalty(Y) = adoption reports expected in the silent months at or after Y: a reversed cumulative sum
     after = np.concatenate([np.cumsum(expected[::-1])[::-1], [0.0]])
     return -after[np.searchsorted(years, GRID, side="left")]
+
+
+def newsworthiness(ev: Evidence, tech_row: int, as_of: date, cfg: dict[str, Any]) -> float:
+    """How much the store writes about this technology (mentions of any stage up to as_of) relative to the
+    average in-use technology, shrunk towards 1: silence says more about a much-discussed technology
+    than about one the sources hardly cover (pseudo-count: `silence_volume_shrinkage` x that average)."""
+    now = (as_of - EPOCH).days
+    if not ev.in_use.any():
+        return 1.0
+    reference = float(np.searchsorted(ev.in_use_days, now, side="right")) / float(ev.in_use.sum())
+    own = float(np.searchsorted(ev.day[ev.tech_rows[tech_row]], now, side="right"))
+    pseudo = float(cfg["silence_volume_shrinkage"]) * reference
+    return (own + pseudo) / (reference + pseudo) if reference + pseudo > 0 else 1.0
 
 
 def adoption_rate(ev: Evidence, as_of: date, cfg: dict[str, Any]) -> float:

@@ -41,7 +41,7 @@ def estimate(procs: list[ProcessInfo], horizons: list[dict[str, Any]], touch: pd
     now = decimal_year(as_of)
     by_tech = {h["id"]: h for h in horizons}
     centers, w0 = cfg["process_center"], float(cfg["process_baseline_weight"])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for proc in procs:
         sub = touch[touch["process"] == proc.id] if not touch.empty else touch
         techs = [{"id": t, "documents": int(n), "estimate": by_tech[t]["estimate"],

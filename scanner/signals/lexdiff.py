@@ -5,6 +5,7 @@ import json
 import logging
 from typing import Any
 
+from scanner.catalogue import Catalogue
 from scanner.util import dumps, sha256
 
 log = logging.getLogger(__name__)
@@ -13,12 +14,12 @@ META_KEY = "signals.classify.lexicon"
 MAX_ADDED_TERMS = 50
 
 
-def _entries(catalogue: Any) -> list[tuple[str, Any]]:
+def _entries(catalogue: Catalogue) -> list[tuple[str, Any]]:
     return ([("t", e) for e in getattr(catalogue, "technologies", {}).values()]
             + [("p", e) for e in getattr(catalogue, "processes", {}).values()])
 
 
-def term_set(catalogue: Any) -> set[str]:
+def term_set(catalogue: Catalogue) -> set[str]:
     """'kind:id:term' for every matchable term (terms, abbreviations, compound heads)."""
     out = set()
     for kind, entry in _entries(catalogue):
@@ -28,7 +29,7 @@ def term_set(catalogue: Any) -> set[str]:
     return out
 
 
-def rest_hash(catalogue: Any) -> str:
+def rest_hash(catalogue: Catalogue) -> str:
     """Everything but the term lists: cues, negatives, candidates config, rejected terms."""
     parts = [repr(getattr(catalogue, a, None)) for a in
              ("stages", "municipal", "factors", "candidates", "domains", "families")]
@@ -38,7 +39,7 @@ def rest_hash(catalogue: Any) -> str:
     return sha256("\n".join(parts))[:16]
 
 
-def remember(store, catalogue: Any, lexicon: str) -> None:
+def remember(store, catalogue: Catalogue | None, lexicon: str) -> None:
     if catalogue is None:
         return
     store.meta_set(META_KEY, dumps({"version": lexicon, "rest": rest_hash(catalogue),
@@ -58,7 +59,7 @@ def affected_ids(store, terms: list[str]) -> set[int]:
     return out
 
 
-def restamp_unaffected(store, catalogue: Any, lexicon: str, model: str) -> int:
+def restamp_unaffected(store, catalogue: Catalogue | None, lexicon: str, model: str) -> int:
     """When the new lexicon only adds a few terms, mark untouched documents as tagged by it; returns count."""
     saved = store.meta_get(META_KEY)
     if catalogue is None or not saved:

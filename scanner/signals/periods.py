@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import numpy as np
 
 from scanner.errors import ScannerError
 
@@ -94,11 +93,6 @@ def weeks_between(first: date, last: date) -> list[str]:
 def decimal_year(day: date) -> float:
     return 1970.0 + (day - EPOCH).days / DAYS_PER_YEAR
 
-
-def decimal_years(days: np.ndarray) -> np.ndarray:
-    """Vectorised decimal year of numpy datetime64[D] values."""
-    epoch_days = days.astype("datetime64[D]").astype(np.int64)
-    return 1970.0 + epoch_days / DAYS_PER_YEAR
 
 
 def month_to_decimal(month: str) -> float:

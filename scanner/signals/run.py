@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from scanner.catalogue import Catalogue
 from scanner.signals import emerging, flags, frames, horizon, impact, trends
 from scanner.signals.catalog import ProcessInfo, TechInfo
 from scanner.signals.periods import add_months, month_end, month_key, months_between
@@ -102,7 +103,7 @@ def store_impact(conn, result: dict[str, Any], as_of: date) -> None:
          for p in result["processes"]])
 
 
-def run(store, as_of: date, techs: list[TechInfo], procs: list[ProcessInfo], catalogue: Any,
+def run(store, as_of: date, techs: list[TechInfo], procs: list[ProcessInfo], catalogue: Catalogue,
         config: dict[str, Any]) -> dict[str, Any]:
     """Compute trends, horizons (+ monthly history), emerging terms and process impact; store; flag."""
     scfg, hcfg, ecfg = config["signals"], config["horizon"], config["emerging"]

@@ -12,7 +12,7 @@ import re._constants as _constants
 import re._parser as _parser
 from bisect import bisect_left
 from itertools import accumulate
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from scanner.tag.rules import TagRules, by_lang, get
 from scanner.tag.tokenscan import TokenScan
@@ -24,9 +24,9 @@ from scanner.tag.variants import normalise, safe_lower
 # strong_heads, phrase_heads, modifiers).
 PREFIXES: list[str] = []
 STRONG_HEADS = ["technologie", "technologieën", "techniek", "technieken", "computing", "robotica", "robotics",
-                "computer", "computers", "herkenning", "printer", "printers", "printen"]
+                "computer", "computers", "herkenning"]
 PHRASE_HEADS = ["computing", "technology", "technologies", "technologie", "technologieën", "robotics",
-                "robotica", "analytics", "models", "modellen", "data", "vision", "contracts", "printing", "ledger"]
+                "robotica", "analytics", "models", "modellen", "data", "vision"]
 MODIFIERS = ["slimme", "smart", "autonome", "autonomous", "zelflerende", "self-learning", "intelligente",
              "voorspellende", "predictive"]
 # A product or technique written with capitals inside a word or as an acronym (ChatGPT, OCR), or an
@@ -35,8 +35,10 @@ ACRONYM = re.compile(r"(?<![\w-])(?:[A-Z0-9]{1,5}[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A
 GENERIC_SECOND = {"gedreven", "gestuurd", "gestuurde", "gebaseerd", "gebaseerde", "driven", "based", "powered",
                   "enabled", "ready", "tools", "toepassing", "toepassingen", "gebruik", "beleid", "strategie",
                   "strategy", "policy", "act", "wet", "verordening", "regulation", "regels", "rules", "ethiek",
-                  "ethics", "expert", "experts", "team", "teams", "project", "projecten", "projects"}
+                  "ethics", "expert", "experts", "team", "teams", "project", "projecten", "projects",
+                  "achtig", "achtige", "achtigen", "style", "like", "type", "stijl"}
 _LITERAL, _BRANCH, _SUBPATTERN = _constants.LITERAL, _constants.BRANCH, _constants.SUBPATTERN
+_NEXT_WORD_AFTER_SPACE = re.compile(r" ([^\W\d_]+)(?![\w-])")
 _NEXT_WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_](?![\w-])")
 _PREV_LETTERS = re.compile(r"(?<![\w-])[^\W\d_]+$")
 _PREV_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]{2,}$")
@@ -171,6 +173,10 @@ class CandidateFinder:
         self.seed_needs = [[] if literal_start(p) else sorted(all_literals(p), key=len, reverse=True) for p in seeds]
         self.seed_guarded = [not literal_start(p) for p in seeds]
         self.short_heads = set(yaml_heads)
+        # a hyphenated compound whose last part is a head (ai-agent, iot-platform, bim-model): a shape
+        self.hyphen_head = re.compile(r"(?<![\w-])[^\W_]{2,12}-(?:%s)(?![\w-])"
+                                      % "|".join(sorted(map(re.escape, self.short_heads), key=len, reverse=True))
+                                      ) if self.short_heads else None
         # one literal trie over lower-cased text (fast); each hit is expanded/verified in Python
         self.kinds: dict[str, set[str]] = {}
         for kind, words in (("pre", [p + "-" for p in prefixes]), ("strong", strong), ("head", heads),
@@ -250,6 +256,9 @@ class CandidateFinder:
             touched = bool(i and max_end[i - 1] > start)
             if not (touched if kind == "mod" else inside(start, end)):
                 found.append((start, end, normalise(low[start:end]), False))
+        if self.hyphen_head is not None and "-" in low:
+            found += [(m.start(), m.end(), normalise(m.group()), False) for m in self.hyphen_head.finditer(low)
+                      if not inside(m.start(), m.end())]
         found += self._acronyms(text, low, inside)
         return self._select(found)
 
@@ -258,7 +267,14 @@ class CandidateFinder:
         out = []
         spans = self._acronym_tokens.scan(text) if self.fast else _acronym_spans(text)
         for start, end, _ in spans:
-            base = text[start:end].split("-")[0]
+            base, _, tail = text[start:end].partition("-")
+            if tail in GENERIC_SECOND:  # GPT-achtige, ChatGPT-style: the name, not the adjective
+                end = start + len(base)
+            head = _NEXT_WORD_AFTER_SPACE.match(low, end) if not tail else None
+            if head and head.group(1) in self.short_heads:  # AI agent, BIM model: acronym + a head noun
+                if not (_shouting(text, start) or inside(start, head.end())):
+                    out.append((start, head.end(), normalise(low[start:head.end()]), True))
+                continue
             if (base in self.acronym_stop or base in self.rules.abbreviations or base in self.rules.municipalities
                     or _shouting(text, start) or inside(start, end)):
                 continue
@@ -277,7 +293,3 @@ class CandidateFinder:
             if term not in out:
                 out.append(term)
         return out
-
-
-def find_candidates(finder: CandidateFinder, text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
-    return finder.find(text, list(spans))

@@ -57,7 +57,7 @@ class CompoundFinder:
         One regex pass yields the long words; a dict on their last three letters rejects almost all
         of them at once, so only real candidates reach the suffix test. The reference for `compounds`.
         """
-        hits = []
+        hits: list[Hit] = []
         for match in self.word_re.finditer(low):
             head = self._head(match.group())
             if head is not None:

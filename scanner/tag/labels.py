@@ -1,6 +1,6 @@
 """The real-text label model: municipal relevance and municipal domains of a document.
 
-A multilabel linear model (scanner/train/linear.py) with one threshold per label, chosen on
+A multilabel linear model (scanner/tag/linear.py) with one threshold per label, chosen on
 out-of-fold predictions of the training sites (scanner/train/real.py). A domain needs a municipal
 task in the text, which is what the annotators labelled; the model learned it from them.
 """
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 class LabelModel:
     def __init__(self, path: Path, max_chars: int = 5000) -> None:
-        from scanner.train.linear import LinearTextModel
+        from scanner.tag.linear import LinearTextModel
 
         self.model = LinearTextModel.from_disk(path)
         meta: dict[str, Any] = json.loads((path / "meta.json").read_text(encoding="utf-8"))

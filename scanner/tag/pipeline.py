@@ -278,7 +278,7 @@ def build_nlp(lang: str, catalogue: Any = None, config: dict[str, Any] | None = 
 
     if rules is None:
         if catalogue is None:
-            from scanner.tag.tagger import default_catalogue
+            from scanner.tag.rules import default_catalogue
 
             catalogue = default_catalogue()
         rules = build_rules(catalogue)

@@ -20,7 +20,7 @@ class RelevanceModel:
     def __init__(self, path: Path, max_chars: int = 2000, batch_size: int = 64) -> None:
         import spacy
 
-        import scanner.train.components  # noqa: F401  (registers the shipped model's components)
+        import scanner.tag.components  # noqa: F401  (registers the shipped model's components)
 
         self.nlp = spacy.load(path)
         self.max_chars, self.batch_size = max_chars, batch_size
@@ -39,8 +39,8 @@ class LinearRelevanceModel:
     def __init__(self, path: Path, max_chars: int = 2000) -> None:
         import json
 
-        from scanner.train.components import FACTORY
-        from scanner.train.linear import LinearTextModel
+        from scanner.tag.components import FACTORY
+        from scanner.tag.linear import LinearTextModel
 
         self.model = LinearTextModel.from_disk(path / FACTORY)
         self.max_chars = max_chars
@@ -55,7 +55,7 @@ def linear_only(path: Path) -> bool:
     """Whether the pipeline at `path` is a single `horizonscan_linear_cats` component with mix 1.0."""
     from thinc.api import Config
 
-    from scanner.train.components import FACTORY
+    from scanner.tag.components import FACTORY
 
     config = Config().from_disk(path / "config.cfg", interpolate=False)
     pipeline = list(config.get("nlp", {}).get("pipeline", []))

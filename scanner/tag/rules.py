@@ -1,18 +1,17 @@
-"""Flatten a Catalogue (or the raw lexicon YAML) into the lookup tables the tagging pipeline needs."""
+"""Flatten a Catalogue into the lookup tables the tagging pipeline needs."""
 from __future__ import annotations
 
 import logging
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from types import SimpleNamespace
+from functools import lru_cache
 from typing import Any, Iterable
 
+from scanner.catalogue import Catalogue, STAGES
 from scanner.tag.variants import abbreviation_forms, inflect, normalise
 
 log = logging.getLogger(__name__)
 
-STAGES = ("research", "pilot", "procurement", "adoption", "policy", "setback")
 LANGS = ("nl", "en")
 
 
@@ -202,7 +201,7 @@ def _domain_cues(rules: TagRules, domains: Any) -> None:
         _add_cues(rules, "domain", ident, get(entry, "cues") or get(entry, "terms") or [])
 
 
-def build_rules(catalogue: Any) -> TagRules:
+def build_rules(catalogue: Catalogue) -> TagRules:
     """TagRules from a scanner.catalogue.Catalogue (or an object/dict with the same fields)."""
     rules = TagRules(version=str(get(catalogue, "version", "") or ""))
     for ident, entry in _entries(get(catalogue, "technologies") or {}):
@@ -219,22 +218,13 @@ def build_rules(catalogue: Any) -> TagRules:
     return rules
 
 
-def load_raw_lexicon(lexicon_dir: Path) -> SimpleNamespace:
-    """The lexicon YAML as plain dicts (tests and fallback when scanner.catalogue is unavailable)."""
-    import hashlib
+def default_catalogue() -> Any:
+    """The catalogue from scanner.catalogue (lexicon/ or $SCANNER_LEXICON_DIR)."""
+    from scanner.catalogue import load_catalogue
 
-    import yaml
+    return load_catalogue()
 
-    def read(name: str) -> Any:
-        path = lexicon_dir / f"{name}.yaml"
-        return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
 
-    raw = {name: read(name) for name in
-           ("technologies", "processes", "domains", "stages", "municipal", "factors", "candidates")}
-    digest = hashlib.sha256(repr(sorted(raw.items())).encode()).hexdigest()[:12]
-    return SimpleNamespace(
-        technologies={t["id"]: t for t in (raw["technologies"] or {}).get("technologies", [])},
-        processes={p["id"]: p for p in (raw["processes"] or {}).get("processes", [])},
-        domains=raw["domains"], stages=raw["stages"], municipal=raw["municipal"],
-        factors=raw["factors"], candidates=raw["candidates"] or {}, rejected_terms=set(), version=digest,
-    )
+@lru_cache(maxsize=1)
+def default_rules() -> TagRules:
+    return build_rules(default_catalogue())

@@ -1,6 +1,6 @@
 """The tagger's linear classifiers (stage, labels, relevance) scored together, a batch at a time.
 
-The three LinearTextModels share one analyser (scanner/train/linear.py: lower-cased words, word
+The three LinearTextModels share one analyser (scanner/tag/linear.py: lower-cased words, word
 bigrams, character n-grams of each word, one municipality-name feature) and differ only in their
 vocabularies, weights and how much of the text they read. So a document is analysed once: its words
 are counted, each distinct word's features are looked up once in the union of the three vocabularies
@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from scanner.train.linear import NAME_FEATURE, TOKEN, LinearTextModel, word_ngrams
+from scanner.tag.linear import NAME_FEATURE, TOKEN, LinearTextModel, word_ngrams
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 _SHIFT = 20  # (feature id << _SHIFT) | count: one integer sort groups a text's features with their counts

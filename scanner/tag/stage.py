@@ -10,13 +10,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Protocol, runtime_checkable
 
-from scanner.tag.rules import STAGES, Cue, TagRules
+from scanner.catalogue import STAGE_LABELS as LABELS
+from scanner.catalogue import STAGES
+from scanner.tag.rules import Cue, TagRules
 from scanner.tag.trie import trie_pattern
 from scanner.tag.variants import normalise
 
 log = logging.getLogger(__name__)
 
-LABELS = (*STAGES, "none")
 NONE_PRIOR = 0.5
 
 
@@ -105,7 +106,7 @@ def _unsafe() -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=4)
 def _default_rules() -> StageRules:
-    from scanner.tag.tagger import default_rules
+    from scanner.tag.rules import default_rules
 
     return StageRules(default_rules())
 
@@ -144,7 +145,7 @@ class SpacyStageModel:
         import spacy
 
         try:  # the shipped models use horizonscan components that must be registered before spacy.load
-            import scanner.train.components  # noqa: F401
+            import scanner.tag.components  # noqa: F401
         except ImportError:
             pass
         self.path = path
@@ -165,16 +166,15 @@ class SpacyStageModel:
 
 
 class LinearStageModel:
-    """A real-text stage model in the portable linear format (linear.json + .npy, scanner/train/linear.py)."""
+    """A real-text stage model in the portable linear format (linear.json + .npy, scanner/tag/linear.py)."""
 
     def __init__(self, path: Path, max_chars: int = 5000) -> None:
-        from scanner.train.linear import LinearTextModel
+        from scanner.tag.linear import LinearTextModel
 
         self.model = LinearTextModel.from_disk(path)
         self.max_chars = max_chars
         meta: dict[str, Any] = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         self.version = f"model-{meta.get('name', path.name)}-{meta.get('version', '0')}"
-        self.none_share = float(meta.get("none_when_no_technology", 1.0))
 
     def predict(self, texts: list[str], langs: list[str]) -> list[dict[str, float]]:
         return [{label: round(p, 4) for label, p in self.model.scores(t[: self.max_chars]).items()} for t in texts]

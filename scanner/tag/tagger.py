@@ -4,14 +4,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from scanner.tag.compounds import Hit
 from scanner.tag.doclabels import sentence_stage
 from scanner.tag.language import detect
 from scanner.tag.resolve import sentence_of
-from scanner.tag.rules import TagRules, build_rules
+from scanner.tag.rules import TagRules, build_rules, default_catalogue
 from scanner.tag.labels import LabelModel, load_label_model
 from scanner.tag.normalise import tokenizer_text
 from scanner.tag.relevance import RelevanceModel, load_relevance_model
@@ -31,18 +30,6 @@ DEFAULTS: dict[str, Any] = {
     "use_relevance_model": True, "use_label_model": True, "relevance_model_chars": 2000, "relevance_threshold": 0.5, "relevance_municipal_threshold": 0.95,
     "stage_model_chars": 5000, "sentence_max_chars": 1000, "fast_path": True, "classifier_word_cache": 200_000,
 }
-
-
-def default_catalogue() -> Any:
-    """The catalogue from scanner.catalogue (lexicon/ or $SCANNER_LEXICON_DIR)."""
-    from scanner.catalogue import load_catalogue
-
-    return load_catalogue()
-
-
-@lru_cache(maxsize=1)
-def default_rules() -> TagRules:
-    return build_rules(default_catalogue())
 
 
 def tag_config(config: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -283,8 +270,9 @@ class Tagger:
     def _apply_model(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
                      predictions: list[dict[str, float]] | None = None) -> None:
         """The trained stage model sets the document stage, and every technology mention carries it:
-        the stage the store keeps is the evaluated one. A text naming no catalogue technology has
-        stage `none` by definition (../shared/ANNOTATION.md)."""
+        the stage the store keeps is the evaluated one. A text in which no catalogue technology is found
+        keeps the model's stage too: the model learnt `none` for such texts, and a text naming a technology
+        only loosely (bare "AI") still reports a stage (data/annotations/real/DECISIONS.md, D8)."""
         model = self.stage_model
         if model is None or not prepared:
             return
@@ -297,10 +285,7 @@ class Tagger:
             if result is None:
                 continue
             scores = {label: round(float(scores.get(label, 0.0)), 4) for label in LABELS}
-            if result["technologies"]:
-                result["stage_scores"], result["stage"] = scores, best_stage(scores, self.rules.stage_order)
-            else:
-                result["stage_scores"], result["stage"] = no_technology(scores, getattr(model, "none_share", 1.0)), "none"
+            result["stage_scores"], result["stage"] = scores, best_stage(scores, self.rules.stage_order)
             for mention in result["technologies"] + result["processes"]:
                 mention["stage"], mention["stage_score"] = result["stage"], result["stage_scores"][result["stage"]]
 
@@ -329,15 +314,6 @@ class Tagger:
         for item, cats in zip(prepared, predictions):
             if results[item.index] is not None:
                 merge_relevance(results[item.index], cats, threshold, municipal)
-
-
-def no_technology(scores: dict[str, float], share: float) -> dict[str, float]:
-    """Stage scores of a text without a catalogue technology: `none` with the probability that rule has on
-    the training data (at least the model's own), the other stages scaled to the rest."""
-    p_none = max(share, scores.get("none", 0.0))
-    rest = 1.0 - scores.get("none", 0.0)
-    return {label: round(p_none if label == "none" else (scores.get(label, 0.0) / rest * (1 - p_none) if rest else 0.0), 4)
-            for label in LABELS}
 
 
 def municipalities_by_sentence(text: str, starts: list[int], spans: Iterable[tuple[int, str]],

@@ -8,18 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from scanner.catalogue import DOMAINS, FACTORS, POLARITIES, STAGE_LABELS
 from scanner.config import repo_root
 
 log = logging.getLogger(__name__)
 
-STAGES = ("research", "pilot", "procurement", "adoption", "policy", "setback", "none")
-DOMAINS = ("dienstverlening", "bedrijfsvoering", "ruimtelijk-fysiek", "sociaal-domein", "handhaving-toezicht",
-           "bestuur-participatie")
-FACTORS = ("product-performance", "price", "production-system", "complementary-products", "network-formation",
-           "customers", "institutional-aspects", "knowledge-of-technology", "knowledge-of-application",
-           "workers-and-resources", "financial-means", "macro-economic-strategic", "socio-cultural-aspects",
-           "accidents-unexpected-events")  # the ids of lexicon/factors.yaml
-POLARITIES = ("driver", "barrier")
+STAGES = STAGE_LABELS
 FACTOR_LABELS = tuple(f"{f}:{p}" for f in FACTORS for p in POLARITIES)
 MUNICIPAL = "municipal"
 LANGS = ("nl", "en")
@@ -120,9 +114,9 @@ def validate_rows(rows: list[dict[str, Any]], technologies: set[str] | None = No
         problems += _row_problems(row, where)
         if technologies is not None and row.get("technology") not in (None, *technologies):
             problems.append(f"{where}: unknown technology {row.get('technology')!r}")
-        if row.get("id") in ids:
+        if str(row.get("id")) in ids:
             problems.append(f"{where}: duplicate id")
-        ids.add(row.get("id"))
+        ids.add(str(row.get("id")))
         key = normalise_text(str(row.get("text", "")))
         if key in texts:
             problems.append(f"{where}: duplicate text (also {texts[key]})")

@@ -52,7 +52,7 @@ def load_model(path: Path) -> "Language":
     """spacy.load for a shipped model directory (registers the horizonscan components first)."""
     import spacy
 
-    import scanner.train.components  # noqa: F401  (registers horizonscan_linear_cats)
+    import scanner.tag.components  # noqa: F401  (registers horizonscan_linear_cats)
 
     return spacy.load(path)
 
@@ -64,10 +64,11 @@ def predict(nlp: "Language", texts: list[str]) -> list[dict[str, float]]:
 def _linear_pipeline(model: Any, mix: float = 1.0, base: "Language | None" = None) -> "Language":
     import spacy
 
-    from scanner.train.components import FACTORY, TOKENIZER
+    from scanner.tag.components import FACTORY, TOKENIZER
 
     nlp = base if base is not None else spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
-    nlp.add_pipe(FACTORY, config={"mix": mix}).model = model
+    component: Any = nlp.add_pipe(FACTORY, config={"mix": mix})
+    component.model = model
     return nlp
 
 
@@ -117,7 +118,7 @@ def train_candidates(task: str, train: list[Example], dev: list[Example], test: 
     ensemble = Candidate("ensemble", _linear_pipeline(linear, float(settings["ensemble_mix"]), base=spacy_nlp))
     _evaluate(task, ensemble, dev, test, threshold)
     ensemble.docs_per_s = throughput(ensemble.nlp, docs)
-    candidates[1].nlp = None  # type: ignore[assignment]  (its pipeline now belongs to the ensemble)
+    candidates[1].nlp = None  # type: ignore[assignment]  # its pipeline now belongs to the ensemble
     return candidates + [ensemble]
 
 
@@ -151,10 +152,10 @@ def select(task: str, candidates: list[Candidate], kinds: tuple[str, ...] = PREF
     best = max(usable, key=lambda c: (_headline(task, c.dev), -PREFERENCE.index(c.name)))
     if best.nlp is None:  # spaCy alone won: rebuild it from the ensemble by removing the linear pipe
         ensemble = next(c for c in candidates if c.name == "ensemble")
-        from scanner.train.components import FACTORY
+        from scanner.tag.components import FACTORY
 
         ensemble.nlp.remove_pipe(FACTORY)
-        best.nlp, ensemble.nlp = ensemble.nlp, None  # type: ignore[assignment]
+        best.nlp, ensemble.nlp = ensemble.nlp, None
     return best
 
 

@@ -16,13 +16,12 @@ from typing import Any, Callable
 
 import numpy as np
 
+from scanner.catalogue import DOMAINS
 from scanner.train.linear import LinearTextModel, fit_exclusive, fit_multilabel
 from scanner.train.realtext import STAGES, RealRecord
 
 log = logging.getLogger(__name__)
 
-DOMAINS = ("dienstverlening", "bedrijfsvoering", "ruimtelijk-fysiek", "sociaal-domein", "handhaving-toezicht",
-           "bestuur-participatie")
 LABELS = ("municipal", *(f"domain:{d}" for d in DOMAINS))
 FORMAT_NOTE = "horizonscan real-text model: linear.json + .npy (scanner/train/linear.py), meta.json"
 
@@ -124,17 +123,7 @@ def train(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -
     stage = fit_stage(records, own, settings)
     stage.temperature = temperature
     return {"stage": stage, "labels": fit_labels(records, own, settings), "thresholds": thresholds,
-            "temperature": temperature, "none_share": none_share(records)}
-
-
-def none_share(records: list[RealRecord]) -> float:
-    """How often a text in which the tagger finds no catalogue technology is labelled `none`: the
-    probability the tagger reports for that rule (ANNOTATION.md: no technology, no stage)."""
-    from scanner.tag.tagger import Tagger
-
-    tagger = Tagger(config={"use_stage_model": False, "use_relevance_model": False, "use_label_model": False})
-    empty = [r for r, res in zip(records, tagger.tag_many([r.document for r in records])) if not res.get("technologies")]
-    return round(sum(r.stage == "none" for r in empty) / len(empty), 4) if empty else 1.0
+            "temperature": temperature}
 
 
 def save(model: LinearTextModel, path: Path, meta: dict[str, Any]) -> Path:

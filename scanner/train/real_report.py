@@ -45,12 +45,10 @@ def train_models(settings: dict[str, Any], out_dir: Path) -> dict[str, Any]:
             "settings": {k: v for k, v in settings.items() if k != "names"}}
     out_dir.mkdir(parents=True, exist_ok=True)
     real.save(fitted["stage"], out_dir / "stage", {"name": "horizonscan_stage", **meta,
-                                                    "temperature": fitted["temperature"],
-                                                    "none_when_no_technology": fitted["none_share"]})
+                                                    "temperature": fitted["temperature"]})
     real.save(fitted["labels"], out_dir / "labels", {"name": "horizonscan_labels", **meta,
                                                       "thresholds": fitted["thresholds"]})
     return {"records": len(records), "own_sentences": len(own), "temperature": fitted["temperature"],
-            "none_when_no_technology": fitted["none_share"],
             "thresholds": fitted["thresholds"], "train_s": round(time.perf_counter() - started, 1),
             "path": str(out_dir)}
 

@@ -11,12 +11,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import AbstractSet, Any, Iterable
 
+from scanner.catalogue import STAGE_LABELS
 from scanner.config import repo_root
 from scanner.train.evaluate import prf, stage_report
 
-STAGES = ("research", "pilot", "procurement", "adoption", "policy", "setback", "none")
+STAGES = STAGE_LABELS
 
 
 @dataclass
@@ -103,7 +104,7 @@ def term_found(gold: str, candidates: list[str]) -> bool:
 
 def ece(probs: list[dict[str, float]], gold: list[str], bins: int = 10) -> float:
     """Expected calibration error of the top label's probability."""
-    rows = [(max(p.values()), max(p, key=p.get) == g) for p, g in zip(probs, gold) if p]
+    rows = [(max(p.values()), max(p, key=lambda k: p[k]) == g) for p, g in zip(probs, gold) if p]
     if not rows:
         return 0.0
     total = 0.0
@@ -132,7 +133,7 @@ class Scores:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
-def add_sets(counts: list[int], gold: set[str], pred: set[str], neutral: set[str] = frozenset()) -> None:
+def add_sets(counts: list[int], gold: set[str], pred: set[str], neutral: AbstractSet[str] = frozenset()) -> None:
     counts[0] += len(gold & pred)
     counts[1] += len(pred - gold - neutral)
     counts[2] += len(gold - pred)

@@ -69,7 +69,3 @@ def train_spacy(task: str, train: list[Example], dev: list[Example], seed: int =
         train_loop(nlp, root / "out", stdout=log_stream, stderr=log_stream)
         log.debug("spaCy training log (%s):\n%s", task, log_stream.getvalue())
         return spacy.load(root / "out" / "model-best")
-
-
-def predict_cats(nlp: "Language", texts: list[str], batch_size: int = 256) -> list[dict[str, float]]:
-    return [dict(doc.cats) for doc in nlp.pipe(texts, batch_size=batch_size)]

@@ -1,7 +1,7 @@
 """Flow tests run under prefect_test_harness, kept away from the fast library tests.
 
-The config override (no retry delays, no politeness delay) is set for this package only, before the
-tests import `flows` (the task decorators read it at import time), and removed afterwards.
+The config override (no retry delays, no politeness delay) is set for this package only (the flows read
+the config when they run) and removed afterwards.
 """
 from __future__ import annotations
 

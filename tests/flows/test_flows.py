@@ -158,3 +158,39 @@ def test_bench_flows_runs_on_one_demo_source():
 
     figures = bench_flows(max_sources=1)
     assert figures["demo_total_s"] > 0 and figures["library_only_s"] > 0
+
+
+class _OriHandler(BaseHTTPRequestHandler):
+    """An ORI Elasticsearch endpoint replaying the recorded pages (search_after -> page 2)."""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server API)
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        page = 2 if body.get("search_after") else 1
+        data = (Path(__file__).parents[1] / "fixtures" / "official" / f"ori_page{page}.json").read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_monitor_hands_tagging_of_official_documents_to_dask(tmp_path):
+    from flows.monitor import monitor_flow
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _OriHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ori = {"id": "ori", "name": "ORI", "url": f"http://127.0.0.1:{server.server_port}/ori/_search", "kind": "ori",
+               "source_type": "local", "language": "nl", "allow_private": True, "query": "chatbot", "page_size": 3}
+        summary = monitor_flow(db=str(tmp_path / "o.db"), sources=[ori], as_of="2024-12-31", with_digest=False,
+                               classify_task_runner="dask")
+    finally:
+        server.shutdown()
+    assert summary["harvest"]["new_documents"] == 4 and summary["classify"]["documents"] == 4
+    rows = Store(tmp_path / "o.db").query(
+        "SELECT json_extract(d.meta, '$.municipality') AS code, t.municipal FROM doc_tags t "
+        "JOIN documents d ON d.id = t.document_id ORDER BY d.id")
+    assert [r["municipal"] for r in rows if r["code"]] == [1, 1, 1]  # tagged on Dask: counted for the municipality

@@ -1,32 +1,28 @@
-"""A small synthetic review store (flags, documents, mentions, trends) for tests, the bench and demos."""
+"""A small synthetic review store (flags, documents, mentions, trends) for the tests, with hostile strings."""
 from __future__ import annotations
 
-import random
 import re
+from pathlib import Path
 from typing import Any
 
+from scanner.catalogue import Catalogue, load_catalogue
 from scanner.store import Store
+from scanner.bench.ui import login  # noqa: F401  (the tests log in like the bench)
+from scanner.bench.ui import seed_flags as seed_many  # noqa: F401  (many open flags for paging tests)
 from scanner.util import dumps, iso, utcnow
 
-SAMPLE_CATALOGUE: dict[str, Any] = {
-    "technologies": {
-        "chatbots": {"name": "Chatbots", "family": "dienstverlening", "baseline_horizon": "0-3",
-                     "terms": {"nl": ["chatbot", "virtuele assistent"], "en": ["chatbot"]}},
-        "digital-twins": {"name": "Digital twins", "family": "dataplatforms", "baseline_horizon": "3-7"},
-        "drones": {"name": "Drones", "family": "slimme-dingen", "baseline_horizon": "0-3"},
-    },
-    "processes": {
-        "paspoort-aanvragen": {"domain": "dienstverlening"},
-        "bouwinspectie": {"domain": "ruimtelijk-fysiek"},
-    },
-}
-TYPES = ("horizon-change", "burst", "emerging-term", "low-confidence", "process-reach")
+REVIEW_LEXICON = Path(__file__).parent / "fixtures" / "review_lexicon"  # chatbots, digital-twins, drones
 XSS = "<img src=x onerror=alert(1)>"
 
 
-def sample_loader(store: Store) -> dict[str, Any]:
-    """Stands in for scanner.catalogue.load_catalogue in tests."""
-    return SAMPLE_CATALOGUE
+def catalogue() -> Catalogue:
+    """The review tests' small real catalogue (a YAML fixture)."""
+    return load_catalogue(REVIEW_LEXICON, validate=False)
+
+
+def sample_loader(store: Store) -> Catalogue:
+    """Stands in for scanner.catalogue.load_catalogue(store=...) in the review app of the tests."""
+    return catalogue()
 
 
 def _document(store: Store, uid: str, title: str, text: str, url: str, published: str) -> int:
@@ -101,32 +97,6 @@ def seed(store: Store) -> dict[str, int]:
                 "INSERT INTO horizon_history(tech, month, estimate, previous, evidence) VALUES (?, ?, ?, ?, ?)",
                 ("chatbots", month, "in-use" if i == 3 else "0-3", "0-3", 5 + i))
     return ids
-
-
-def seed_many(store: Store, n: int, seed_value: int = 7) -> None:
-    """n open flags spread over types and technologies (bench and paging tests)."""
-    rng = random.Random(seed_value)
-    techs = list(SAMPLE_CATALOGUE["technologies"])
-    now = iso(utcnow())
-    rows = []
-    for i in range(n):
-        tech = techs[i % len(techs)]
-        evidence = [{"title": f"Document {i}", "url": f"https://example.org/{i}", "source": "bench",
-                     "published": "2026-10-01", "sentence": f"Sentence {i} about {tech}.", "stage": "pilot"}]
-        rows.append((TYPES[i % len(TYPES)], f"{tech}-{i}", tech, None, "2026-10", rng.random(),
-                     f"Flag {i} for {tech}", dumps(evidence), "open", now, f"bench:{i}"))
-    with store.transaction() as conn:
-        conn.executemany(
-            "INSERT INTO flags(type, subject, tech, process, month, score, title, evidence, status, created_at, "
-            "dedup_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-
-
-def login(client: Any, name: str, password: str, next_url: str = "/") -> Any:
-    """Log a TestClient in through the real form (fetching its CSRF token); returns the POST response."""
-    page = client.get("/login").text
-    token = re.search(r'name="csrf" value="([^"]+)"', page)
-    return client.post("/login", data={"username": name, "password": password, "next": next_url,
-                                       "csrf": token.group(1) if token else ""}, follow_redirects=False)
 
 
 def csrf_of(html: str) -> str:

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from scanner.train.linear import LinearTextModel
+from scanner.tag.linear import LinearTextModel
 
 FACTORY = "horizonscan_linear_cats"
 TOKENIZER = "horizonscan.whole_text_tokenizer.v1"
