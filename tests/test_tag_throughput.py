@@ -281,7 +281,7 @@ def test_seed_guards_skip_only_seeds_without_a_match(bits: list[str]) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(TOKENISH | st.text(max_size=8), SPACES), min_size=0, max_size=30))
 def test_classifier_words_per_token_equal_the_analyser_tokens(parts: list[tuple[str, str]]) -> None:
-    from scanner.train.linear import TOKEN
+    from scanner.tag.linear import TOKEN
 
     scorer = tagger("models", True).batch_classifiers.scorer
     text = _tokenish_text(parts)
@@ -307,7 +307,7 @@ def test_bench_tag_reports_every_figure() -> None:
 def test_long_tokens_are_scanned_but_not_remembered() -> None:
     from scanner.tag.candidates import _acronym_spans
     from scanner.tag.tokenscan import MAX_CACHED, TokenScan
-    from scanner.train.linear import TOKEN
+    from scanner.tag.linear import TOKEN
 
     long_hit, long_clean = "BIM-" + "x" * MAX_CACHED, "y" * (MAX_CACHED + 1)
     text = f"ChatGPT {long_hit} {long_clean} Utrecht/{'z' * MAX_CACHED} {long_hit}"

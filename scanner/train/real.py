@@ -1,6 +1,6 @@
 """Stage and label (municipal, domains) classifiers trained on the real-text corpus.
 
-Both are portable TF-IDF + logistic-regression models (scanner/train/linear.py) over the document
+Both are portable TF-IDF + logistic-regression models (scanner/tag/linear.py, fitted by scanner/train/linear.py) over the document
 text. Everything that is chosen (regularisation, the temperature that calibrates the stage
 probabilities, each label's threshold) is chosen on out-of-fold predictions of the training sites
 (GroupKFold by site); the project's own sentences are extra training data, never evaluation data.
@@ -23,7 +23,7 @@ from scanner.train.realtext import STAGES, RealRecord
 log = logging.getLogger(__name__)
 
 LABELS = ("municipal", *(f"domain:{d}" for d in DOMAINS))
-FORMAT_NOTE = "horizonscan real-text model: linear.json + .npy (scanner/train/linear.py), meta.json"
+FORMAT_NOTE = "horizonscan real-text model: linear.json + .npy (scanner/tag/linear.py), meta.json"
 
 
 @lru_cache(maxsize=1)
