@@ -1,7 +1,7 @@
 """Stage and label (municipal, domains) classifiers trained on the real-text corpus.
 
-Both are portable TF-IDF + logistic-regression models (scanner/tag/linear.py, fitted by scanner/train/linear.py) over the document
-text. Everything that is chosen (regularisation, the temperature that calibrates the stage
+Both are portable TF-IDF + logistic-regression models (scanner/tag/linear.py, fitted by
+scanner/train/linear.py) over the document text. Everything that is chosen (regularisation, the temperature that calibrates the stage
 probabilities, each label's threshold) is chosen on out-of-fold predictions of the training sites
 (GroupKFold by site); the project's own sentences are extra training data, never evaluation data.
 """
