@@ -69,7 +69,8 @@ def _words(value: Any) -> list[str]:
     return sorted({normalise(str(w)) for lang_items in by_lang(value).values() for w in lang_items if str(w).strip()})
 
 
-def _longest_run(items: list) -> str | None:
+def _literal_runs(items: list) -> list[str]:
+    """The runs of consecutive literal characters in a parsed regex sequence (empty runs included)."""
     runs, current = [], ""
     for op, arg in items:
         if op is _LITERAL:
@@ -78,7 +79,11 @@ def _longest_run(items: list) -> str | None:
             runs.append(current)
             current = ""
     runs.append(current)
-    best = max(runs, key=len)
+    return runs
+
+
+def _longest_run(items: list) -> str | None:
+    best = max(_literal_runs(items), key=len)
     return best if len(best) >= 2 else None
 
 
@@ -118,15 +123,7 @@ def all_literals(pattern: str) -> list[str]:
         items = _flat(list(_parser.parse(pattern, 0)))
     except Exception:  # noqa: BLE001 - an odd pattern simply gets no shortcut
         return []
-    runs, current = [], ""
-    for op, arg in items:
-        if op is _LITERAL:
-            current += chr(arg)
-        else:
-            runs.append(current)
-            current = ""
-    runs.append(current)
-    return [run for run in runs if len(run) >= 2]
+    return [run for run in _literal_runs(items) if len(run) >= 2]
 
 
 def literal_start(pattern: str) -> bool:
