@@ -77,7 +77,7 @@ def signals_cmd(as_of: Optional[str] = AS_OF) -> None:
     """
     from scanner.signals.api import run_signals
 
-    summary = run_signals(common.get_store(), as_of)
+    summary = run_signals(common.get_store(), as_of, config=common.get_config())
     shares = summary["process_shares"]
     common.console.print(
         f"signals as of {summary['as_of']}: {summary['technologies']} technologies, "
@@ -98,7 +98,7 @@ def trends_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
     from scanner.signals.periods import parse_as_of, reporting_month
 
     store = common.get_store()
-    items = trends(store, as_of)
+    items = trends(store, as_of, config=common.get_config())
     report, partial = reporting_month(parse_as_of(as_of))
     if as_json:
         _print_json([i | {"partial_month": partial} for i in items])
@@ -118,7 +118,7 @@ def trends_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
         common.console.print(f"{partial} is a partial month (documents up to {parse_as_of(as_of)}); the figures "
                              f"above are for {report}, the last complete month", highlight=False)
     if impact:
-        result = process_impact(store, as_of)
+        result = process_impact(store, as_of, config=common.get_config())
         s, b = result["shares"], result["baseline_shares"]
         common.console.print(
             f"process impact: immediate {s['immediate']:.0%} / coming {s['coming']:.0%} / slow {s['slow']:.0%} "
@@ -135,13 +135,13 @@ def horizon_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
 
     store = common.get_store()
     if tech:
-        result = explain(store, tech, as_of)
+        result = explain(store, tech, as_of, config=common.get_config())
         if as_json:
             _print_json(result)
         else:
             _print_explanation(result)
         return
-    items = horizons(store, as_of)
+    items = horizons(store, as_of, config=common.get_config())
     if as_json:
         _print_json([{k: v for k, v in i.items() if k != "top_evidence"} | {"top_evidence": i["top_evidence"]}
                      for i in items])
@@ -204,7 +204,8 @@ def emerging_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
     """
     from scanner.signals.api import emerging
 
-    items = emerging(common.get_store(), as_of, top=top, include_rejected=show_all)
+    items = emerging(common.get_store(), as_of, top=top, include_rejected=show_all,
+                     config=common.get_config())
     if as_json:
         _print_json([{k: v for k, v in t.items() if k != "example_documents"} for t in items])
         return
@@ -244,7 +245,7 @@ def backtest_cmd(
     for flag, value in (("--from", first), ("--to", last)):
         if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
             raise ScannerError(f"{flag} must be YYYY-MM, not {value!r}")
-    figures, report = backtest(common.get_store(), outcomes, first, last, out,
+    figures, report = backtest(common.get_store(), outcomes, first, last, out, config=common.get_config(),
                                command="scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
     if as_json:
         _print_json({k: figures[k] for k in ("model", "aged_baseline", "persistence")}

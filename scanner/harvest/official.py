@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from scanner.config import complete
 from scanner.errors import ScannerError
 from scanner.harvest.fetch import Fetcher, _log_entry, _peer_problem, parse_retry_after
 from scanner.harvest.items import base_document, finish, make_uid
@@ -305,7 +306,7 @@ def collect(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
             failed: type[Exception], catalogue: Any = None) -> None:
     """The harvest collector of the three kinds: every query, page by page, each page committed."""
     kind = _kind_module(source.kind)
-    official = {**_official_defaults(), **(cfg.get("official") or {})}
+    official = complete("official", cfg.get("official"))  # [official] of the run, over defaults.toml's
     client = ApiClient(fetcher, source.allow_private, float(official["min_interval_s"]))
     index = default_index() if catalogue is None else MunicipalityIndex.from_municipal(catalogue.municipal)
     page_size = int(source.params.get("page_size") or official["page_size"])
@@ -402,12 +403,6 @@ def _commit_page(store: Store, source: Source, cfg: dict[str, Any], docs: list[d
               e["fetched_at"]) for e in logs])
     result.new_documents += saved.new
     result.duplicates += saved.duplicates
-
-
-def _official_defaults() -> dict[str, Any]:
-    from scanner.config import load_config
-
-    return dict(load_config().get("official") or {"page_size": 100, "max_pages": 200, "min_interval_s": 1.0})
 
 
 def parse_json(body: bytes, what: str) -> Any:

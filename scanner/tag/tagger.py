@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+from scanner.config import Config, load_config
 from scanner.tag.compounds import Hit
 from scanner.tag.doclabels import sentence_stage
 from scanner.tag.language import detect
@@ -25,19 +26,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _SYMBOL_RUN = re.compile(r"[^\w\s]{20,}")
 _LAST_SPACE = re.compile(r"\s\S*$")
-DEFAULTS: dict[str, Any] = {
-    "max_chars": 1_000_000, "batch_size": 64, "langid_chars": 400, "use_stage_model": True,
-    "use_relevance_model": True, "use_label_model": True, "relevance_model_chars": 2000, "relevance_threshold": 0.5, "relevance_municipal_threshold": 0.95,
-    "stage_model_chars": 5000, "sentence_max_chars": 1000, "fast_path": True, "classifier_word_cache": 200_000,
-}
 
 
-def tag_config(config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """DEFAULTS < [tag] of scanner/defaults.toml (+ $SCANNER_CONFIG) < the given dict."""
-    from scanner.config import load_config
-
-    merged = dict(DEFAULTS)
-    merged.update(load_config().get("tag", {}))
+def tag_config(config: dict[str, Any] | None = None, run: Config | None = None) -> dict[str, Any]:
+    """[tag] of the run's config (scanner/defaults.toml + overrides; loaded here when not given) < config."""
+    merged = dict((run if run is not None else load_config()).tag)
     merged.update(config or {})
     return merged
 
@@ -82,20 +75,20 @@ class Tagger:
     """Tag documents with technologies, processes, domains, stage, municipal, factors and candidates."""
 
     def __init__(self, catalogue: Any = None, config: dict[str, Any] | None = None,
-                 stage_model: StageModel | None = None) -> None:
+                 stage_model: StageModel | None = None, run: Config | None = None) -> None:
         self._catalogue = catalogue
-        self.config = tag_config(config)
+        self.config = tag_config(config, run)
         self._rules: TagRules | None = None
         self._stage_rules: StageRules | None = None
         self._nlp: dict[str, Any] = {}
         self._model: StageModel | None = stage_model
-        self._model_loaded = stage_model is not None or not self.config.get("use_stage_model", True)
+        self._model_loaded = stage_model is not None or not self.config["use_stage_model"]
         self._relevance: RelevanceModel | None = None
-        self._relevance_loaded = not self.config.get("use_relevance_model", True)
+        self._relevance_loaded = not self.config["use_relevance_model"]
         self._labels: LabelModel | None = None
-        self._labels_loaded = not self.config.get("use_label_model", True)
-        self._none_prior = float(self.config.get("none_prior", 0.5))
-        self.fast = bool(self.config.get("fast_path", True))
+        self._labels_loaded = not self.config["use_label_model"]
+        self._none_prior = float(self.config["none_prior"])
+        self.fast = bool(self.config["fast_path"])
         self._batch: Any = None
         self._batch_loaded = False
 
