@@ -391,7 +391,7 @@ def _failed_sources(store: Store, start: str, end: str) -> list[dict[str, Any]]:
 def _parameters(config: dict[str, Any], cfg: dict[str, Any], lang: str = "en") -> list[dict[str, str]]:
     """The model's tunable numbers, flattened (section.key), each with its description and value in lang."""
     out: list[dict[str, str]] = []
-    for section in cfg.get("parameter_sections", ["signals", "horizon", "emerging"]):
+    for section in cfg["parameter_sections"]:
         _flatten(section, config.get(section) or {}, out, lang)
     return out
 
