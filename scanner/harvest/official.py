@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from scanner.catalogue import TitleHints, load_catalogue
 from scanner.config import complete
 from scanner.errors import ScannerError
 from scanner.harvest.fetch import Fetcher, _log_entry, _peer_problem, parse_retry_after
@@ -105,7 +106,6 @@ def build_queries(source: Source, catalogue: Any = None) -> list[Query]:
     if wanted is None:
         return queries or [Query("standing", None, (), None)]
     if catalogue is None:
-        from scanner.catalogue import load_catalogue
         catalogue = load_catalogue()
     ids = list(catalogue.technologies) if wanted == "all" else list(wanted)
     unknown = [i for i in ids if i not in catalogue.technologies]
@@ -294,6 +294,7 @@ class PassContext:
     client: ApiClient
     index: MunicipalityIndex
     cfg: dict[str, Any]
+    titles: TitleHints = field(default_factory=TitleHints)  # the catalogue's stage hints from titles (ori, sru)
 
 
 def _kind_module(kind: str) -> Any:
@@ -311,12 +312,14 @@ def collect(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
     index = default_index() if catalogue is None else MunicipalityIndex.from_municipal(catalogue.municipal)
     page_size = int(source.params.get("page_size") or official["page_size"])
     max_pages = int(source.params.get("max_pages") or official["max_pages"])
+    catalogue = catalogue if catalogue is not None else load_catalogue()
     queries = build_queries(source, catalogue)
+    titles = catalogue.title_hints(source.kind)
     try:
         for number, query in enumerate(queries):
             tick = _progress_tick(cfg, source.id, number, len(queries), result)
             if not _run_query(store, source, cfg, kind, client, index, query, page_size, max_pages, result, failed,
-                              tick):
+                              tick, titles):
                 return
         tick(None, None, finished=True)
     finally:
@@ -347,13 +350,13 @@ def _progress_tick(cfg: dict[str, Any], source_id: str, number: int, queries: in
 
 def _run_query(store: Store, source: Source, cfg: dict[str, Any], kind: Any, client: ApiClient,
                index: MunicipalityIndex, query: Query, page_size: int, max_pages: int, result: Any,
-               failed: type[Exception], tick: Any = None) -> bool:
+               failed: type[Exception], tick: Any = None, titles: TitleHints | None = None) -> bool:
     """One query's pass from its cursor; False when the source's time limit stops the run."""
     state = load_cursor(store, source.id, query.key)
     resuming = state.get("position") is not None
     since = state.get("pass_since") if resuming else state.get("since")
     since = since or (day(source.params.get("since")) if source.params.get("since") else None)
-    ctx = PassContext(source, query, since, page_size, client, index, cfg)
+    ctx = PassContext(source, query, since, page_size, client, index, cfg, titles or TitleHints())
     position = state["position"] if resuming else kind.first_position(ctx)
     high = state.get("high") or since
     deadline = cfg.get("deadline")
@@ -419,10 +422,11 @@ def check_official(fetcher: Fetcher, source: Source, catalogue: Any = None) -> d
     report: dict[str, Any] = {"id": source.id, "ok": False, "status": 0, "content_type": None, "items": 0,
                               "final_url": source.url, "note": None}
     try:
-        query = build_queries(source, catalogue)[0]
         index = default_index() if catalogue is None else MunicipalityIndex.from_municipal(catalogue.municipal)
+        catalogue = catalogue if catalogue is not None else load_catalogue()
+        query = build_queries(source, catalogue)[0]
         since = day(source.params.get("since")) if source.params.get("since") else None
-        ctx = PassContext(source, query, since, 5, client, index, fetcher.cfg)
+        ctx = PassContext(source, query, since, 5, client, index, fetcher.cfg, catalogue.title_hints(source.kind))
         page = kind.fetch_page(ctx, kind.first_position(ctx))
     except (PageFailed, ScannerError) as exc:
         report["note"] = str(exc)
