@@ -180,7 +180,7 @@ class ApiClient:
         cfg = self.fetcher.cfg
         retries = int(cfg["max_retries"])
         out = ApiResponse()
-        reason = "no response"
+        reason: str | None = "no response"
         for attempt in range(retries + 1):
             retry_after, retryable, reason = self._attempt(method, url, params, body, out)
             if reason is None:

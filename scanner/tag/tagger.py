@@ -14,7 +14,7 @@ from scanner.tag.resolve import sentence_of
 from scanner.tag.rules import TagRules, build_rules, default_catalogue
 from scanner.tag.labels import LabelModel, load_label_model
 from scanner.tag.normalise import tokenizer_text
-from scanner.tag.relevance import RelevanceModel, load_relevance_model
+from scanner.tag.relevance import LinearRelevanceModel, RelevanceModel, load_relevance_model
 from scanner.tag.relevance import merge as merge_relevance
 from scanner.tag.stage import LABELS, StageModel, StageRules, best_stage, load_stage_model, model_input, rules_version
 from scanner.util import chunked
@@ -83,7 +83,7 @@ class Tagger:
         self._nlp: dict[str, Any] = {}
         self._model: StageModel | None = stage_model
         self._model_loaded = stage_model is not None or not self.config["use_stage_model"]
-        self._relevance: RelevanceModel | None = None
+        self._relevance: RelevanceModel | LinearRelevanceModel | None = None
         self._relevance_loaded = not self.config["use_relevance_model"]
         self._labels: LabelModel | None = None
         self._labels_loaded = not self.config["use_label_model"]
@@ -118,7 +118,7 @@ class Tagger:
         return self._model
 
     @property
-    def relevance_model(self) -> RelevanceModel | None:
+    def relevance_model(self) -> RelevanceModel | LinearRelevanceModel | None:
         if not self._relevance_loaded:
             self._relevance = load_relevance_model(max_chars=int(self.config["relevance_model_chars"]),
                                                    linear=self.fast)
@@ -220,12 +220,12 @@ class Tagger:
             if items:
                 for item, doc in zip(items, self._pipe(lang, items, size)):
                     results[item.index] = self._result(item, doc)
-        prepared = [item for items in ready.values() for item in items]
-        batch = self.batch_classifiers if prepared else None
-        scores = batch.predict([p.text for p in prepared], [p.pipeline for p in prepared]) if batch else {}
-        self._apply_model(prepared, results, scores.get("stage"))
-        self._apply_relevance(prepared, results, scores.get("relevance"))
-        self._apply_labels(prepared, results, scores.get("labels"))
+        tagged = [item for items in ready.values() for item in items]
+        classifiers = self.batch_classifiers if tagged else None
+        scores = classifiers.predict([p.text for p in tagged], [p.pipeline for p in tagged]) if classifiers else {}
+        self._apply_model(tagged, results, scores.get("stage"))
+        self._apply_relevance(tagged, results, scores.get("relevance"))
+        self._apply_labels(tagged, results, scores.get("labels"))
         return [r for r in results if r is not None]
 
     def _pipe(self, lang: str, items: list[Prepared], size: int) -> Iterator[Any]:
@@ -291,8 +291,9 @@ class Tagger:
         if predictions is None:
             predictions = model.predict([p.text for p in prepared])
         for item, scores in zip(prepared, predictions):
-            if results[item.index] is not None:
-                model.apply(results[item.index], scores)
+            result = results[item.index]
+            if result is not None:
+                model.apply(result, scores)
 
     def _apply_relevance(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
                          predictions: list[dict[str, float]] | None = None) -> None:
@@ -305,8 +306,9 @@ class Tagger:
         if predictions is None:
             predictions = model.predict([p.text for p in prepared])
         for item, cats in zip(prepared, predictions):
-            if results[item.index] is not None:
-                merge_relevance(results[item.index], cats, threshold, municipal)
+            result = results[item.index]
+            if result is not None:
+                merge_relevance(result, cats, threshold, municipal)
 
 
 def municipalities_by_sentence(text: str, starts: list[int], spans: Iterable[tuple[int, str]],
@@ -325,7 +327,7 @@ class MentionBuilder:
     """Mention dicts of one document: offsets, sentence, and the sentence's (or document's) stage."""
 
     def __init__(self, text: str, sents: list[tuple[int, int]], sent_weights: dict[int, dict[str, float]],
-                 doc_stage: tuple[str, float], tagger: Tagger, name_spans: list[tuple[int, str]] = ()) -> None:
+                 doc_stage: tuple[str, float], tagger: Tagger, name_spans: Iterable[tuple[int, str]] = ()) -> None:
         self.text, self.sents, self.sent_weights, self.doc_stage = text, sents, sent_weights, doc_stage
         self.starts = [start for start, _ in sents]
         self.places = municipalities_by_sentence(text, self.starts, name_spans, tagger.rules)
@@ -361,7 +363,7 @@ class MentionBuilder:
         target = hit.target
         text = self.text
         if target.kind == "process":
-            out = {"id": target.id, "domain": self.domains.get(target.id, "")}
+            out: dict[str, Any] = {"id": target.id, "domain": self.domains.get(target.id, "")}
             out.update(text=text[start:end], start=start, end=end, sentence=text[s_start:s_end], sent_start=s_start,
                        sent_end=s_end, stage=label, stage_score=score, sent_index=index, municipalities=list(self._near(index)))
             return out
