@@ -16,7 +16,7 @@ def _flows() -> Any:
     from flows import runtime
 
     with console.status("Starting or reusing the local Prefect server ..."):
-        api_url = runtime.prepare() or ""
+        api_url = runtime.prepare(get_config()) or ""
     console.print(f"Prefect API: {api_url} (UI: {api_url.removesuffix('/api')})", highlight=False)
     import flows.monitor
 
@@ -180,7 +180,7 @@ def prefect_start() -> None:
     """
     from flows import runtime
 
-    console.print(runtime.prepare(), highlight=False)
+    console.print(runtime.prepare(get_config()), highlight=False)
 
 
 @prefect_app.command("status")
@@ -191,7 +191,7 @@ def prefect_status() -> None:
     """
     from flows import runtime
 
-    console.print(json.dumps(runtime.server_status()), highlight=False)
+    console.print(json.dumps(runtime.server_status(get_config())), highlight=False)
 
 
 @prefect_app.command("stop")
@@ -202,7 +202,7 @@ def prefect_stop() -> None:
     """
     from flows import runtime
 
-    console.print("stopped" if runtime.stop_server() else "no managed server was running")
+    console.print("stopped" if runtime.stop_server(get_config()) else "no managed server was running")
 
 
 def register(app: typer.Typer) -> None:

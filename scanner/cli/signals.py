@@ -26,7 +26,7 @@ def _classify_flow(reclassify: bool, task_runner: str, dask_address: Optional[st
     from flows import runtime
 
     with common.console.status("Starting or reusing the local Prefect server ..."):
-        runtime.prepare()
+        runtime.prepare(common.get_config())
     from flows.classify import run_classify
 
     return run_classify(str(common.db_path()), reclassify=reclassify, task_runner=task_runner,
