@@ -37,7 +37,7 @@ def run_library(store: Store, sources: list[dict[str, Any]], as_of: str | None =
     summary = harvest(store, parse_sources({"source": sources}, origin="pipeline"), config)
     timings["harvest_s"] = time.perf_counter() - start
     mark = time.perf_counter()
-    counts = classify(store)
+    counts = classify(store, config=config)
     timings["classify_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
     signals = run_signals(store, as_of, config=config)

@@ -74,13 +74,14 @@ def harvest_cmd(
 
 def _classify_after(task_runner: Optional[str], dask_address: Optional[str], workers: int) -> dict[str, Any]:
     """Tag what the harvest stored: in this process, or handed to the classify flow (threads or Dask)."""
+    size = int(common.get_config().signals["classify_batch_size"])
     if task_runner is not None:
         from scanner.cli.signals import _classify_flow
 
-        return _classify_flow(False, task_runner, dask_address, workers, 256)
+        return _classify_flow(False, task_runner, dask_address, workers, size)
     from scanner.signals.api import classify
 
-    return classify(common.get_store(), workers=workers)
+    return classify(common.get_store(), workers=workers, batch_size=size)
 
 
 def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.pdf .html .txt .md .jsonl).")) -> None:

@@ -36,7 +36,9 @@ def _classify_flow(reclassify: bool, task_runner: str, dask_address: Optional[st
 def classify_cmd(
     reclassify: bool = typer.Option(False, "--reclassify", help="Re-tag every document, not only new ones."),
     workers: int = typer.Option(1, "--workers", min=1, help="Tagging processes."),
-    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Documents per batch and transaction."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, show_default=False,
+                                             help="Documents per batch and transaction (default [signals] "
+                                                  "classify_batch_size, 256)."),
     task_runner: Optional[str] = typer.Option(None, "--task-runner",
                                               help="Run as the Prefect classify flow: threads or dask."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address",
@@ -53,15 +55,16 @@ def classify_cmd(
     from scanner.errors import ScannerError
     from scanner.signals.api import classify
 
+    size = batch_size or int(common.get_config().signals["classify_batch_size"])
     if task_runner is not None:
         if task_runner not in ("threads", "dask"):
             raise ScannerError(f"--task-runner must be threads or dask, not {task_runner!r}")
-        summary = _classify_flow(reclassify, task_runner, dask_address, workers, batch_size)
+        summary = _classify_flow(reclassify, task_runner, dask_address, workers, size)
         _print_json(summary)
         raise typer.Exit(1 if summary.get("errors") else 0)
     with Progress(console=common.err_console, transient=True) as bar:
         task = bar.add_task("classify", total=None)
-        summary = classify(common.get_store(), reclassify=reclassify, workers=workers, batch_size=batch_size,
+        summary = classify(common.get_store(), reclassify=reclassify, workers=workers, batch_size=size,
                            progress=lambda done, total: bar.update(task, completed=done, total=total))
     _print_json(summary)
     if summary["errors"]:

@@ -26,9 +26,13 @@ def _setup(store: Store, as_of: AsOf, catalogue: Catalogue | None, config: dict 
 
 
 def classify(store: Store, catalogue: Catalogue | None = None, reclassify: bool = False, workers: int = 1,
-             batch_size: int = 256, progress: Callable[[int, int], None] | None = None, **kwargs: Any) -> dict:
-    """Tag every document not yet tagged by the current lexicon/model version; returns counts."""
-    return _classify(store, catalogue, reclassify, workers, batch_size, progress, **kwargs)
+             batch_size: int | None = None, progress: Callable[[int, int], None] | None = None,
+             config: dict | None = None, **kwargs: Any) -> dict:
+    """Tag every document not yet tagged by the current lexicon/model version; returns counts.
+
+    batch_size: documents per batch and transaction (default: the run config's [signals] classify_batch_size)."""
+    size = batch_size or int(_config(config)["signals"]["classify_batch_size"])
+    return _classify(store, catalogue, reclassify, workers, size, progress, **kwargs)
 
 
 def trends(store: Store, as_of: AsOf = None, catalogue: Catalogue | None = None, config: dict | None = None) -> list[dict]:
