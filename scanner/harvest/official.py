@@ -46,7 +46,6 @@ KIND_KEYS = {"ori": {"fields", "date_field", "document_types"},
              "sru": {"connection", "date_index", "term_index", "creator", "record_schema"},
              "tenders": {"api", "cpv", "country", "municipal_only", "fields"}}
 EXTRA_KEYS = COMMON_KEYS.union(*KIND_KEYS.values())
-STAGE_HINTS = ("policy", "adoption", "procurement", "pilot", "research")
 _DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})")
 
 CURSOR_TABLE = ("CREATE TABLE IF NOT EXISTS harvest_cursors (source_id TEXT NOT NULL, query_key TEXT NOT NULL, "
