@@ -43,8 +43,9 @@ def classify_flow(db: str, reclassify: bool = False, batch_size: int | None = No
     """Tag every document not yet tagged by the current lexicon/model (the library's loop), a task per batch
     with bounded batches in flight; this flow process alone writes."""
     logger = get_run_logger()
-    store = open_store(db)
-    size = int(batch_size or load_config()["flows"]["classify_batch_size"])
+    config = load_config()  # once per flow run
+    store = open_store(db, config)
+    size = int(batch_size or config.flows["classify_batch_size"])
     catalogue = resolve(store)  # the lexicon plus the analysts' accepted additions
 
     def tag_in_tasks(batches: Iterator[list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:

@@ -75,11 +75,11 @@ def _harvest_flow(db: str, sources_file: str | None = None, only: list[str] | No
     flows_cfg = config["flows"]
     source_task = harvest_source_task.with_options(retries=int(flows_cfg["harvest_task_retries"]),
                                                    retry_delay_seconds=list(flows_cfg["harvest_task_retry_delays_s"]))
-    store = open_store(db)
+    store = open_store(db, config)
     chosen = harvest_run.select_sources(_sources(sources_file, sources), only)
     summary = harvest_run.HarvestSummary(run_id=harvest_run.start_run(store))
     with harvest_run.make_fetcher(store, harvest_run.section(config)) as fetcher:
-        robots = RobotsCache(fetcher) if harvest_run.section(config).get("robots", True) else None
+        robots = RobotsCache(fetcher) if config["harvest"]["robots"] else None
         order = harvest_run.CommitOrder([s.id for s in chosen],
                                         float(harvest_run.section(config)["source_timeout_s"]) + 60)
         futures = [(s, source_task.submit(store, s, config, fetcher, robots, summary.run_id, order))

@@ -17,7 +17,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from scanner.config import load_config, repo_root
+from scanner.config import Config, repo_root
 from scanner.errors import ScannerError
 
 log = logging.getLogger(__name__)
@@ -41,12 +41,12 @@ def prefect_home() -> Path:
     return Path.home() / ".horizonscan" / "prefect"
 
 
-def configure_env() -> Path:
+def configure_env(config: Config) -> Path:
     """Set the quiet settings (unless the user set them) before prefect is imported."""
     home = prefect_home()
     home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_HOME", str(home))
-    timeout = str(load_config()["flows"]["server_start_timeout_s"])
+    timeout = str(config.flows["server_start_timeout_s"])
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", timeout)
     for key, value in QUIET_ENV.items():
         os.environ.setdefault(key, value)
@@ -78,9 +78,9 @@ def _prefect_executable() -> str:
     return str(candidate) if candidate.exists() else "prefect"
 
 
-def start_server() -> str:
+def start_server(config: Config) -> str:
     """Start `prefect server start` detached on loopback and wait until it answers."""
-    cfg = load_config()["flows"]
+    cfg = config.flows
     port = _free_port(int(cfg["server_port"]))
     api_url = f"http://127.0.0.1:{port}/api"
     logfile = open(Path(os.environ["PREFECT_HOME"]) / "server.log", "ab")
@@ -102,15 +102,15 @@ def start_server() -> str:
     raise ScannerError(f"the Prefect server did not start; see {logfile.name}")
 
 
-def ensure_server() -> str:
+def ensure_server(config: Config) -> str:
     """Reuse $PREFECT_API_URL or our managed server when it answers, else start one."""
-    configure_env()
+    configure_env(config)
     if os.environ.get("PREFECT_API_URL"):
         if not _healthy(os.environ["PREFECT_API_URL"], timeout=5):
             raise ScannerError(f"PREFECT_API_URL={os.environ['PREFECT_API_URL']} does not answer")
         return os.environ["PREFECT_API_URL"]
     state = _read_state()
-    api_url = str(state["api_url"]) if state and _healthy(state["api_url"]) else start_server()
+    api_url = str(state["api_url"]) if state and _healthy(state["api_url"]) else start_server(config)
     os.environ["PREFECT_API_URL"] = api_url
     return api_url
 
@@ -122,15 +122,15 @@ def _read_state() -> dict | None:
         return None
 
 
-def server_status() -> dict:
-    configure_env()
+def server_status(config: Config) -> dict:
+    configure_env(config)
     state = _read_state() or {}
     return {**state, "running": bool(state) and _healthy(state.get("api_url", ""))}
 
 
-def stop_server() -> bool:
+def stop_server(config: Config) -> bool:
     """Stop the managed server (its whole process group); False when none was running."""
-    configure_env()
+    configure_env(config)
     state = _read_state()
     if not state:
         return False
@@ -142,7 +142,7 @@ def stop_server() -> bool:
     return True
 
 
-def prepare(managed_server: bool = True) -> str | None:
-    """Call before importing any flow module."""
-    configure_env()
-    return ensure_server() if managed_server else None
+def prepare(config: Config, managed_server: bool = True) -> str | None:
+    """Call before importing any flow module, with the command's configuration."""
+    configure_env(config)
+    return ensure_server(config) if managed_server else None

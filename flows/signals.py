@@ -6,13 +6,15 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
+from scanner.config import load_config
 from scanner.signals import api
 from scanner.store import open_store
 
 
 @task(name="compute-signals", cache_policy=NONE)
 def compute_signals(db: str, as_of: str | None) -> dict[str, Any]:
-    return api.run_signals(open_store(db), as_of)
+    config = load_config()  # once per run
+    return api.run_signals(open_store(db, config), as_of, config=config)
 
 
 @flow(name="signals")

@@ -118,6 +118,32 @@ class Process(_Terms):
 
 
 @dataclass(frozen=True)
+class TitleRule:
+    """An official publication whose title matches `pattern` (a case-insensitive regex) is this stage and type."""
+
+    pattern: str
+    stage: str
+    type: str = ""
+
+
+@dataclass(frozen=True)
+class TitleHints:
+    """The stage hint (and document type) of one official source kind's publications, from their titles:
+    lexicon/stages.yaml `official_titles`; the first matching rule wins, else the defaults."""
+
+    rules: tuple[TitleRule, ...] = ()
+    stage: str = "policy"  # the default of a catalogue without the section (small test lexicons)
+    type: str = ""
+
+    def match(self, title: str) -> tuple[str, str]:
+        """(document type, stage hint) of a title; the type is "" when the kind names none."""
+        for rule in self.rules:
+            if re.search(rule.pattern, title, re.IGNORECASE):
+                return rule.type, rule.stage
+        return self.type, self.stage
+
+
+@dataclass(frozen=True)
 class Catalogue:
     technologies: dict[str, Technology]
     processes: dict[str, Process]
@@ -132,6 +158,13 @@ class Catalogue:
     lexicon_dir: Path | None = None
     addition_problems: list[str] = field(default_factory=list)  # analyst rows that were skipped
     load_problems: list[str] = field(default_factory=list)  # duplicate ids, non-mapping entries
+    horizons: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {name, name_en}
+    stage_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # STAGE_LABELS id -> {name, name_en}
+    official_titles: dict[str, TitleHints] = field(default_factory=dict)  # source kind -> its title hints
+
+    def title_hints(self, kind: str) -> TitleHints:
+        """How titles of this official source kind (ori, sru) give a stage hint and document type."""
+        return self.official_titles.get(kind) or TitleHints()
 
     def technology_for_term(self, term: str) -> str | None:
         """The technology id that claims `term` (normalised), if any."""
@@ -284,6 +317,39 @@ def _mapping_section(raw: dict[str, Any], key: str) -> dict[str, Any]:
     return {str(k): (v or {}) for k, v in (value or {}).items()} if isinstance(value, dict) else {}
 
 
+def _name_table(value: Any) -> dict[str, dict[str, str]]:
+    """`{id: {name, name_en}}` (the families' form) as plain strings."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): {key: str(v[key]) for key in ("name", "name_en") if v.get(key) is not None}
+            for k, v in value.items() if isinstance(v, dict)}
+
+
+def _title_hints(value: Any, problems: list[str]) -> dict[str, TitleHints]:
+    """lexicon/stages.yaml `official_titles`: per source kind, `default: {stage, type}` and `patterns`."""
+    out: dict[str, TitleHints] = {}
+    for kind, entry in (value or {}).items() if isinstance(value, dict) else ():
+        if not isinstance(entry, dict):
+            problems.append(f"official_titles {kind}: expected a mapping")
+            continue
+        found = entry.get("default")
+        default: dict[str, Any] = found if isinstance(found, dict) else {}
+        rules = tuple(TitleRule(str(r.get("pattern") or ""), str(r.get("stage") or ""), str(r.get("type") or ""))
+                      for r in entry.get("patterns") or [] if isinstance(r, dict))
+        out[str(kind)] = TitleHints(rules, str(default.get("stage") or ""), str(default.get("type") or ""))
+    return out
+
+
+def display_names(kind: str, lexicon_dir: Path | None = None) -> dict[str, dict[str, str]]:
+    """{lang: {id: name}} of the "horizons" (HORIZONS) or the "stages" (STAGE_LABELS), in id order, from the
+    lexicon (technologies.yaml `horizons`, stages.yaml `labels`); an id without a name shows as itself."""
+    raw, _ = _load_raw(Path(lexicon_dir) if lexicon_dir else default_lexicon_dir())
+    ids, table = ((HORIZONS, _name_table(raw["technologies"].get("horizons"))) if kind == "horizons"
+                  else (STAGE_LABELS, _name_table(raw["stages"].get("labels"))))
+    return {lang: {i: table.get(i, {}).get(key) or i for i in ids}
+            for lang, key in (("nl", "name"), ("en", "name_en"))}
+
+
 def _build(raw: dict[str, Any], digest: str, lexicon_dir: Path) -> Catalogue:
     problems: list[str] = []
     tech_raw = raw["technologies"]
@@ -299,6 +365,8 @@ def _build(raw: dict[str, Any], digest: str, lexicon_dir: Path) -> Catalogue:
         candidates=dict(raw["candidates"]),
         rejected_terms={" ".join(t.lower().split()) for t in _strings(raw["candidates"].get("rejected_terms"))},
         version=digest[:12], lexicon_dir=lexicon_dir, load_problems=problems,
+        horizons=_name_table(tech_raw.get("horizons")), stage_labels=_name_table(raw["stages"].get("labels")),
+        official_titles=_title_hints(raw["stages"].get("official_titles"), problems),
     )
     return cat
 
@@ -536,6 +604,31 @@ def _section_problems(cat: Catalogue) -> list[str]:
     for factor in cat.factors.get("factors") or []:
         if isinstance(factor, dict) and factor.get("id") not in FACTORS:
             problems.append(f"factors: unknown factor {factor.get('id')!r}")
+    problems += _names_problems("horizons", cat.horizons, HORIZONS)
+    problems += _names_problems("stage labels", cat.stage_labels, STAGE_LABELS)
+    return problems + _title_problems(cat.official_titles)
+
+
+def _names_problems(what: str, table: dict[str, dict[str, str]], ids: tuple[str, ...]) -> list[str]:
+    """Every id named in both languages (name, name_en), and no unknown ids."""
+    problems = [f"{what}: {i} needs name and name_en" for i in ids
+                if not (table.get(i, {}).get("name") and table.get(i, {}).get("name_en"))]
+    return problems + [f"{what}: unknown id {i!r}" for i in table if i not in ids]
+
+
+def _title_problems(hints: dict[str, TitleHints]) -> list[str]:
+    problems = []
+    for kind, hint in hints.items():
+        for stage in [hint.stage, *(r.stage for r in hint.rules)]:
+            if stage not in STAGES:
+                problems.append(f"official_titles {kind}: unknown stage {stage!r}")
+        for rule in hint.rules:
+            try:
+                re.compile(rule.pattern)
+            except re.error as exc:
+                problems.append(f"official_titles {kind}: bad pattern {rule.pattern!r}: {exc}")
+            if not rule.pattern:
+                problems.append(f"official_titles {kind}: empty pattern")
     return problems
 
 
@@ -573,17 +666,27 @@ def _entry_dict(obj: Technology | Process) -> dict[str, Any]:
     return out
 
 
+def _hints_dict(hints: TitleHints) -> dict[str, Any]:
+    """The YAML form of one kind's title hints (empty types dropped)."""
+    def drop(d: dict[str, str]) -> dict[str, str]:
+        return {k: v for k, v in d.items() if v}
+
+    return {"default": drop({"type": hints.type, "stage": hints.stage}),
+            "patterns": [drop({"pattern": r.pattern, "type": r.type, "stage": r.stage}) for r in hints.rules]}
+
+
 def catalogue_documents(cat: Catalogue) -> dict[str, Any]:
     """Every lexicon file as a plain YAML-able document, analyst additions included."""
     candidates = dict(cat.candidates)
     if cat.rejected_terms:
         candidates["rejected_terms"] = sorted(cat.rejected_terms)
     return {
-        "technologies": {"families": cat.families,
+        "technologies": {"families": cat.families, "horizons": cat.horizons,
                          "technologies": [_entry_dict(t) for t in cat.technologies.values()]},
         "processes": {"processes": [_entry_dict(p) for p in cat.processes.values()]},
         "domains": {"domains": cat.domains},
-        "stages": {"stages": cat.stages},
+        "stages": {"stages": cat.stages, "labels": cat.stage_labels,
+                   "official_titles": {kind: _hints_dict(h) for kind, h in cat.official_titles.items()}},
         "municipal": cat.municipal,
         "factors": cat.factors,
         "candidates": candidates,

@@ -9,6 +9,7 @@ import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from scanner.errors import ScannerError
@@ -102,15 +103,96 @@ def _load(override: str | None) -> dict[str, Any]:
     return config
 
 
+class Config(dict[str, Any]):
+    """The merged configuration of one run: scanner/defaults.toml deep-merged with the overrides.
+
+    Loaded once per run by the entry points (a CLI command, a flow, a bench) with load_config() and passed
+    down; every section is a table of scanner/defaults.toml (the schema), available as a typed property.
+    Still a dict, so a caller (or a test) may change a copy before passing it on.
+    """
+
+    def section(self, name: str) -> dict[str, Any]:
+        """One [section]: the table itself (callers may change it to adjust this run)."""
+        table = self[name]
+        assert isinstance(table, dict)
+        return table
+
+    @property
+    def store(self) -> dict[str, Any]:
+        return self.section("store")
+
+    @property
+    def harvest(self) -> dict[str, Any]:
+        return self.section("harvest")
+
+    @property
+    def flows(self) -> dict[str, Any]:
+        return self.section("flows")
+
+    @property
+    def review(self) -> dict[str, Any]:
+        return self.section("review")
+
+    @property
+    def signals(self) -> dict[str, Any]:
+        return self.section("signals")
+
+    @property
+    def horizon(self) -> dict[str, Any]:
+        return self.section("horizon")
+
+    @property
+    def emerging(self) -> dict[str, Any]:
+        return self.section("emerging")
+
+    @property
+    def digest(self) -> dict[str, Any]:
+        return self.section("digest")
+
+    @property
+    def tag(self) -> dict[str, Any]:
+        return self.section("tag")
+
+    @property
+    def train(self) -> dict[str, Any]:
+        return self.section("train")
+
+    @property
+    def factors(self) -> dict[str, Any]:
+        return self.section("factors")
+
+    @property
+    def official(self) -> dict[str, Any]:
+        return self.section("official")
+
+
+def default(section: str, key: str) -> Any:
+    """The value scanner/defaults.toml gives [section] key (no overrides): the one place defaults live."""
+    return copy.deepcopy(_load(None)[section][key])
+
+
+def setting(cfg: Mapping[str, Any], section: str, key: str) -> Any:
+    """cfg[key], or the defaults.toml value when cfg is a partial [section] table without it."""
+    return cfg[key] if key in cfg else default(section, key)
+
+
+def complete(section: str, cfg: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A whole [section]: defaults.toml's table with the (partial) cfg over it."""
+    return {**copy.deepcopy(_load(None)[section]), **(cfg or {})}
+
+
 _PUSHED: list[str] = []  # files this process put in front of $SCANNER_CONFIG (scanner demo, bench flows)
 
 
-def load_config(override: str | None = None) -> dict[str, Any]:
-    """Return a fresh copy of the merged config (callers may mutate it)."""
+def load_config(override: str | None = None) -> Config:
+    """The one loader: a fresh copy of the merged config (callers may mutate it).
+
+    Called once per run by the entry points (CLI commands, flows, benches), which pass the result down.
+    """
     if override is None:
         env = os.environ.get("SCANNER_CONFIG")
         override = os.pathsep.join([*_PUSHED, *([env] if env else [])])
-    return copy.deepcopy(_load(override or None))
+    return Config(copy.deepcopy(_load(override or None)))
 
 
 def push_override(path: Path) -> None:

@@ -5,6 +5,7 @@ import importlib
 import logging
 import os
 import sqlite3
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -214,9 +215,11 @@ class Store:
         self.conn.close()
 
 
-def open_store(path: str | Path | None = None) -> Store:
-    """Open (creating when missing) the database at path, $SCANNER_DB or data/scanner.db."""
+def open_store(path: str | Path | None = None, config: Mapping[str, Any] | None = None) -> Store:
+    """Open (creating when missing) the database at path, $SCANNER_DB or data/scanner.db.
+
+    config: the run's configuration (its [store] busy_timeout_ms); loaded here when not given."""
     from scanner.config import load_config
 
-    timeout = int(load_config()["store"]["busy_timeout_ms"])
+    timeout = int((config if config is not None else load_config())["store"]["busy_timeout_ms"])
     return Store(path or default_db_path(), busy_timeout_ms=timeout)

@@ -138,15 +138,17 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _harvest_child(base: str, db: str, conn: Any) -> None:
-    """Child process: harvest the big-page feed and send (summary line, peak RSS in MB) back."""
+def _harvest_child(base: str, db: str, cfg: dict[str, Any], conn: Any) -> None:
+    """Child process: harvest the big-page feed with the run's [harvest] cfg, send (summary line, peak RSS MB) back."""
     store = Store(db)
-    summary = harvest(store, _sources([base]), load_config()["harvest"])
+    summary = harvest(store, _sources([base]), cfg)
     conn.send(([r.line() for r in summary.results], peak_rss_mb()))
 
 
-def big_page_bench(megabytes: float = 24.0) -> dict[str, Any]:
-    """Peak RSS of a harvest (in its own process) whose only article page is `megabytes` MB."""
+def big_page_bench(megabytes: float = 24.0, cfg: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Peak RSS of a harvest (in its own process) whose only article page is `megabytes` MB.
+
+    cfg: the run's [harvest] section (loaded here when not given)."""
     import multiprocessing
 
     from scanner.demo.server import serve_directory, stop
@@ -158,7 +160,9 @@ def big_page_bench(megabytes: float = 24.0) -> dict[str, Any]:
         server, base = serve_directory(folder)
         parent, child = ctx.Pipe()
         started = time.perf_counter()
-        process = ctx.Process(target=_harvest_child, args=(base, str(Path(tmp) / "big.db"), child), daemon=True)
+        harvest_cfg = cfg if cfg is not None else load_config().harvest
+        process = ctx.Process(target=_harvest_child, args=(base, str(Path(tmp) / "big.db"), harvest_cfg, child),
+                              daemon=True)
         process.start()
         try:
             lines, peak = parent.recv()
@@ -177,7 +181,8 @@ def run_bench(feeds: int = 100, items: int = 20, latency: float = 0.05, sample: 
     """
     import multiprocessing
 
-    cfg = load_config()["harvest"]
+    config = load_config()  # once per bench run
+    cfg = dict(config.harvest)
     cfg["source_workers"] = max(int(cfg["source_workers"]), feeds)  # hosts wait on politeness, not CPU
     ctx = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="bench-harvest-") as tmp:
@@ -197,7 +202,7 @@ def run_bench(feeds: int = 100, items: int = 20, latency: float = 0.05, sample: 
             process.join(timeout=10)
     processing = max(0.0, seq_s - seq_requests * latency) / max(seq_requests, 1)
     sequential = requests * (latency + processing)
-    big = big_page_bench(big_page_mb) if big_page_mb > 0 else {}
+    big = big_page_bench(big_page_mb, config.harvest) if big_page_mb > 0 else {}
     return {**big, "seconds": round(seconds, 2), "sequential_estimate_s": round(sequential, 2),
             "speedup": round(sequential / seconds, 2), "noop_rerun_s": round(noop_s, 2),
             "requests": requests, "documents": documents, "noop_new_documents": noop_new,

@@ -3,6 +3,7 @@ of a short and a ten times longer stream, with wall time, documents per second a
 allocations during each (constant memory means the two peaks stay close)."""
 from __future__ import annotations
 
+import copy
 import json
 import random
 import threading
@@ -12,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from scanner.bench.harvest import WORDS, _text
-from scanner.config import load_config
+from scanner.config import Config, load_config
 from scanner.harvest.run import harvest
 from scanner.harvest.sources import parse_sources
 from scanner.store import Store
@@ -54,7 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def _run(pages: int, page_size: int) -> dict[str, Any]:
+def _run(pages: int, page_size: int, config: Config) -> dict[str, Any]:
     handler = type("Handler", (_Handler,), {"pages": pages, "page_size": page_size})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -64,7 +65,7 @@ def _run(pages: int, page_size: int) -> dict[str, Any]:
         sources = parse_sources({"source": [{"id": "bench-ori", "name": "bench", "url": url, "kind": "ori",
                                              "source_type": "local", "language": "nl", "allow_private": True,
                                              "query": "chatbot", "page_size": page_size}]})
-        cfg = load_config()
+        cfg = copy.deepcopy(config)  # this run's changes stay in this run
         cfg["harvest"].update(host_delay_s=0.0, robots=False)
         cfg["harvest"]["official"] = {"min_interval_s": 0.0, "max_pages": pages + 1}
         store = Store(":memory:")
@@ -88,5 +89,6 @@ def _run(pages: int, page_size: int) -> dict[str, Any]:
 def run_bench(pages: int = 20, page_size: int = 100, factor: int = 10) -> list[dict[str, Any]]:
     """The same harvest over `pages` and `pages * factor` pages (each document ~400 words)."""
     assert WORDS  # the shared vocabulary of the harvest bench
-    _run(1, page_size)  # warm-up: language identification and extraction models load once per process
-    return [_run(pages, page_size), _run(pages * factor, page_size)]
+    config = load_config()  # once per bench run
+    _run(1, page_size, config)  # warm-up: language identification and extraction models load once per process
+    return [_run(pages, page_size, config), _run(pages * factor, page_size, config)]

@@ -10,15 +10,15 @@ from typing import Any
 
 import numpy as np
 
-from scanner.catalogue import Catalogue, load_catalogue
+from scanner.catalogue import STAGES as CATALOGUE_STAGES, Catalogue, load_catalogue
 from scanner.store import Store
 
 log = logging.getLogger(__name__)
 
 AS_OF = "2026-10-31"
 MONTHS = 36
-STAGES = ["none", "research", "pilot", "procurement", "adoption", "policy", "setback"]
-STAGE_P = [0.35, 0.15, 0.2, 0.08, 0.12, 0.05, 0.05]
+STAGES = ["none", *CATALOGUE_STAGES]  # sampled in this order: none, then the catalogue's stages ...
+STAGE_P = [0.35, 0.15, 0.2, 0.08, 0.12, 0.05, 0.05]  # ... with these shares (research 0.15, pilot 0.2, ...)
 TYPES = ["trade-press", "news", "government", "research", "consultancy", "local"]
 WORDS = ("gemeente wethouder raad inwoners dienstverlening project budget wijk afval parkeren zorg jeugd "
          "wonen vergunning data systeem leverancier samenwerking regio provincie rijk beleid").split()

@@ -52,7 +52,8 @@ def bench_ui(flags: int | None = None, repeats: int | None = None) -> dict[str, 
     from scanner.review import auth
     from scanner.review.app import create_app
 
-    cfg = load_config()["review"]
+    config = load_config()  # once per bench run
+    cfg = config.review
     flags, repeats = int(flags or cfg["bench_flags"]), int(repeats or cfg["bench_repeats"])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
@@ -60,7 +61,7 @@ def bench_ui(flags: int | None = None, repeats: int | None = None) -> dict[str, 
         seed_flags(store, flags)
         auth.add_user(store, "bench", "bench-password-1")
         store.close()
-        client = TestClient(create_app(path))  # the real catalogue (an empty view when none loads)
+        client = TestClient(create_app(path, config=config))  # the real catalogue (an empty view when none loads)
         if login(client, "bench", "bench-password-1").status_code != 303:
             raise RuntimeError("bench login failed")
         pages = {"queue": "/", "queue_filtered": "/?type=burst&family=dataplatforms", "api": "/api/flags"}

@@ -5,6 +5,8 @@ import json
 
 import typer
 
+from scanner.cli import common
+
 
 def flows(sources: int = typer.Option(0, "--sources", help="Only the first N demo sources (0: all).")) -> None:
     """Run the demo pipeline through Prefect and through the library alone; print the overhead.
@@ -13,7 +15,7 @@ def flows(sources: int = typer.Option(0, "--sources", help="Only the first N dem
     """
     from flows import runtime
 
-    runtime.prepare()
+    runtime.prepare(common.get_config())
     from flows.bench import bench_flows
 
     typer.echo(json.dumps(bench_flows(sources or None)))

@@ -9,17 +9,35 @@ import typer
 
 from rich.console import Console
 
+from scanner.config import Config, load_config
 from scanner.store import Store, default_db_path, open_store
 
 console = Console(soft_wrap=True)  # one line per message, whatever the terminal width
 err_console = Console(stderr=True, soft_wrap=True)
 
-_state: dict[str, object] = {"db": None, "store": None}
+_state: dict[str, object] = {"db": None, "store": None, "config": None}
 
 
 def set_db_path(path: Path | None) -> None:
+    """Start a command: its --db, and a fresh store and config (read again by this invocation)."""
     _state["db"] = path
     _state["store"] = None
+    _state["config"] = None
+
+
+def push_config_override(path: Path) -> None:
+    """Put a config file in front of $SCANNER_CONFIG for this process (scanner demo); read again on next use."""
+    from scanner.config import push_override
+
+    push_override(path)
+    _state["config"] = None
+
+
+def get_config() -> Config:
+    """This command's configuration (scanner/defaults.toml + $SCANNER_CONFIG), loaded once per invocation."""
+    if _state["config"] is None:
+        _state["config"] = load_config()
+    return _state["config"]  # type: ignore[return-value]
 
 
 def db_path() -> Path:
@@ -29,7 +47,7 @@ def db_path() -> Path:
 def get_store() -> Store:
     """The store selected by --db / $SCANNER_DB / data/scanner.db, opened once per process."""
     if _state["store"] is None:
-        _state["store"] = open_store(db_path())
+        _state["store"] = open_store(db_path(), get_config())
     return _state["store"]  # type: ignore[return-value]
 
 

@@ -27,7 +27,7 @@ def digest_cmd(
     if lang not in LANGS:
         raise ScannerError(f"unsupported language {lang!r}: choose nl or en")
     chosen = resolve_month(month)
-    path = build_digest(common.get_store(), chosen, out, lang)
+    path = build_digest(common.get_store(), chosen, out, lang, config=common.get_config())
     typer.echo(str(path))
 
 

@@ -14,11 +14,11 @@ sources_app = typer.Typer(help="Manage the sources file (comments are kept).", n
 
 
 def _sources_path(path: Optional[Path]) -> Path:
-    from scanner.config import load_config, repo_root
+    from scanner.config import repo_root
 
     if path is not None:
         return path
-    configured = Path(load_config()["harvest"]["sources_file"])
+    configured = Path(common.get_config()["harvest"]["sources_file"])
     if configured.exists() or configured.is_absolute():
         return configured
     return repo_root() / configured
@@ -49,7 +49,6 @@ def harvest_cmd(
     Example: scanner harvest --source ori-council --classify --task-runner dask
     """
     from scanner.cli.progress import HarvestBars
-    from scanner.config import load_config
     from scanner.harvest.run import harvest, select_sources
     from scanner.harvest.sources import load_sources
 
@@ -57,7 +56,7 @@ def harvest_cmd(
         raise ScannerError("--task-runner needs --classify")
     if task_runner not in (None, "threads", "dask"):
         raise ScannerError(f"--task-runner must be threads or dask, not {task_runner!r}")
-    config = load_config()
+    config = common.get_config()
     chosen = load_sources(_sources_path(sources))
     ids = [s.id for s in select_sources(chosen, source or None)]
     with HarvestBars(common.err_console, ids) as bars:  # drawn on a terminal only (stderr)
@@ -75,13 +74,14 @@ def harvest_cmd(
 
 def _classify_after(task_runner: Optional[str], dask_address: Optional[str], workers: int) -> dict[str, Any]:
     """Tag what the harvest stored: in this process, or handed to the classify flow (threads or Dask)."""
+    size = int(common.get_config().signals["classify_batch_size"])
     if task_runner is not None:
         from scanner.cli.signals import _classify_flow
 
-        return _classify_flow(False, task_runner, dask_address, workers, 256)
+        return _classify_flow(False, task_runner, dask_address, workers, size)
     from scanner.signals.api import classify
 
-    return classify(common.get_store(), workers=workers)
+    return classify(common.get_store(), workers=workers, batch_size=size)
 
 
 def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.pdf .html .txt .md .jsonl).")) -> None:
@@ -89,10 +89,9 @@ def ingest_cmd(paths: List[Path] = typer.Argument(..., help="Files or folders (.
 
     Example: scanner ingest ~/Downloads/gartner-hype-cycle-2026.pdf reports/
     """
-    from scanner.config import load_config
     from scanner.harvest.ingest import ingest_paths
 
-    summary = ingest_paths(common.get_store(), paths, load_config())
+    summary = ingest_paths(common.get_store(), paths, common.get_config())
     for warning in summary.warnings:
         typer.echo(f"warning: {warning}", err=True)
     for error in summary.errors:
@@ -182,13 +181,12 @@ def sources_check(
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from scanner.config import load_config
     from scanner.harvest.check import check_source
     from scanner.harvest.fetch import Fetcher
     from scanner.harvest.run import select_sources
     from scanner.harvest.sources import load_sources
 
-    cfg = load_config()["harvest"]
+    cfg = common.get_config()["harvest"]
     listed = load_sources(_sources_path(sources))
     chosen = listed if include_disabled and not source else select_sources(listed, source or None)
     with Fetcher(cfg) as fetcher, ThreadPoolExecutor(max_workers=int(cfg["source_workers"])) as pool:

@@ -71,7 +71,7 @@ def export(
 
     for path in export_catalogue(cat, out):
         common.console.print(str(path), highlight=False)
-    common.console.print(str(export_accepted_terms(common.get_store(), out, catalogue=cat)), highlight=False)
+    common.console.print(str(export_accepted_terms(common.get_store(), out, catalogue=cat, config=common.get_config())), highlight=False)
     for problem in cat.addition_problems:
         common.err_console.print(f"warning: {problem}", highlight=False, markup=False)
 

@@ -8,7 +8,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from scanner.cli.common import console, db_path, err_console, get_store
+from scanner.cli.common import console, db_path, err_console, get_config, get_store
 from scanner.errors import ScannerError
 
 users_app = typer.Typer(help="Analyst accounts for the review UI.", no_args_is_help=True)
@@ -63,15 +63,14 @@ def ui(
     """Serve the analyst review UI. Example: scanner ui --port 8765 --trusted-proxy 127.0.0.1"""
     import uvicorn
 
-    from scanner.config import load_config
     from scanner.review.app import create_app, server_options
 
-    cfg = load_config()["review"]
+    cfg = get_config()["review"]
     host, port = host or cfg["host"], port or int(cfg["port"])
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]warning:[/] serving on {host}: put it behind https (--https) and a firewall")
     get_store()  # create / migrate the database first
-    app = create_app(db_path(), secure_cookies=True if https else None)
+    app = create_app(db_path(), secure_cookies=True if https else None, config=get_config())
     console.print(f"review UI on http://{host}:{port}/ (database {db_path()})", highlight=False)
     options = server_options(list(trusted_proxy or cfg["trusted_proxies"]))
     if options["proxy_headers"]:
@@ -171,14 +170,13 @@ def review_list(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per flag."),
 ) -> None:
     """Open flags by score. Example: scanner review list --type burst --json"""
-    from scanner.config import load_config
     from scanner.review import actions, queries
 
     view = _view()
     actions.wake_snoozed(get_store())
     filters = queries.parse_filters(
         {"type": type, "tech": tech, "family": family, "domain": domain, "status": status, "page": page}, view)
-    result = queries.queue(get_store(), filters, view, int(load_config()["review"]["page_size"]))
+    result = queries.queue(get_store(), filters, view, int(get_config()["review"]["page_size"]))
     evidence = queries.evidence_of(get_store(), [r["id"] for r in result["flags"]]) if as_json else {}
     for row in result["flags"]:
         if as_json:

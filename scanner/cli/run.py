@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import typer
 
-from scanner.cli.common import console, db_path, get_store
+from scanner.cli.common import console, db_path, get_config, get_store, push_config_override
 
 
 def _flows() -> Any:
@@ -16,7 +16,7 @@ def _flows() -> Any:
     from flows import runtime
 
     with console.status("Starting or reusing the local Prefect server ..."):
-        api_url = runtime.prepare() or ""
+        api_url = runtime.prepare(get_config()) or ""
     console.print(f"Prefect API: {api_url} (UI: {api_url.removesuffix('/api')})", highlight=False)
     import flows.monitor
 
@@ -54,18 +54,17 @@ def run(
 
     Example: scanner run --sources data/sources.toml --task-runner dask
     """
-    from scanner.config import load_config
     from scanner.errors import ScannerError
     from scanner.harvest.run import select_sources
     from scanner.harvest.sources import load_sources
 
     if task_runner not in (None, "threads", "dask"):
         raise ScannerError(f"--task-runner must be threads or dask, not {task_runner!r}")
-    configured = str(load_config()["flows"].get("classify_task_runner") or "default")
+    configured = str(get_config().flows["classify_task_runner"] or "default")
     if task_runner is None and configured not in ("default", "threads", "dask"):
         raise ScannerError(f"[flows] classify_task_runner must be default, threads or dask, not {configured!r}")
 
-    select_sources(load_sources(sources or Path(load_config()["harvest"]["sources_file"])), None)  # one line if empty
+    select_sources(load_sources(sources or Path(get_config()["harvest"]["sources_file"])), None)  # one line if empty
     monitor = _flows()
     summary = monitor.monitor_flow(db=str(db_path()), sources_file=str(sources) if sources else None,
                                    as_of=as_of, with_digest=not no_digest, classify_task_runner=task_runner)
@@ -83,11 +82,10 @@ def demo(
 
     Example: scanner --db data/demo.db demo
     """
-    from scanner.config import push_override
     from scanner.demo.server import DEMO_DIR, DEMO_SITE, PLACEHOLDER, demo_sources, serve_directory, stop
     from scanner.harvest.canonical import origin_aliases
     started = time.perf_counter()
-    push_override(DEMO_DIR / "config.toml")
+    push_config_override(DEMO_DIR / "config.toml")
     server, base = serve_directory(DEMO_SITE, latency=latency)
     console.print(f"Serving the demo corpus at {base}", highlight=False)
     try:
@@ -133,7 +131,7 @@ def _demo_pipeline(sources: list[dict[str, Any]], no_prefect: bool, lang: str) -
 
     if no_prefect:
         store = get_store()
-        result = run_library(store, sources, lang=lang)
+        result = run_library(store, sources, lang=lang, config=get_config())
         month = last_month_with_data(store, resolve_month(None))
         return {"harvest": result["harvest"], "classify": result["classify"],
                 "signals": {"new_flags": result["signals"].get("new_flags", 0)},
@@ -148,7 +146,7 @@ def _demo_pipeline(sources: list[dict[str, Any]], no_prefect: bool, lang: str) -
 def _digest(store: Any, month: str | None, lang: str) -> str | None:
     from scanner.digest.build import build_digest
 
-    return str(build_digest(store, month, None, lang)) if month else None
+    return str(build_digest(store, month, None, lang, config=get_config())) if month else None
 
 
 def _digest_flow(month: str | None, lang: str) -> str | None:
@@ -182,7 +180,7 @@ def prefect_start() -> None:
     """
     from flows import runtime
 
-    console.print(runtime.prepare(), highlight=False)
+    console.print(runtime.prepare(get_config()), highlight=False)
 
 
 @prefect_app.command("status")
@@ -193,7 +191,7 @@ def prefect_status() -> None:
     """
     from flows import runtime
 
-    console.print(json.dumps(runtime.server_status()), highlight=False)
+    console.print(json.dumps(runtime.server_status(get_config())), highlight=False)
 
 
 @prefect_app.command("stop")
@@ -204,7 +202,7 @@ def prefect_stop() -> None:
     """
     from flows import runtime
 
-    console.print("stopped" if runtime.stop_server() else "no managed server was running")
+    console.print("stopped" if runtime.stop_server(get_config()) else "no managed server was running")
 
 
 def register(app: typer.Typer) -> None:

@@ -26,7 +26,7 @@ def _classify_flow(reclassify: bool, task_runner: str, dask_address: Optional[st
     from flows import runtime
 
     with common.console.status("Starting or reusing the local Prefect server ..."):
-        runtime.prepare()
+        runtime.prepare(common.get_config())
     from flows.classify import run_classify
 
     return run_classify(str(common.db_path()), reclassify=reclassify, task_runner=task_runner,
@@ -36,7 +36,9 @@ def _classify_flow(reclassify: bool, task_runner: str, dask_address: Optional[st
 def classify_cmd(
     reclassify: bool = typer.Option(False, "--reclassify", help="Re-tag every document, not only new ones."),
     workers: int = typer.Option(1, "--workers", min=1, help="Tagging processes."),
-    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Documents per batch and transaction."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, show_default=False,
+                                             help="Documents per batch and transaction (default [signals] "
+                                                  "classify_batch_size, 256)."),
     task_runner: Optional[str] = typer.Option(None, "--task-runner",
                                               help="Run as the Prefect classify flow: threads or dask."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address",
@@ -53,15 +55,16 @@ def classify_cmd(
     from scanner.errors import ScannerError
     from scanner.signals.api import classify
 
+    size = batch_size or int(common.get_config().signals["classify_batch_size"])
     if task_runner is not None:
         if task_runner not in ("threads", "dask"):
             raise ScannerError(f"--task-runner must be threads or dask, not {task_runner!r}")
-        summary = _classify_flow(reclassify, task_runner, dask_address, workers, batch_size)
+        summary = _classify_flow(reclassify, task_runner, dask_address, workers, size)
         _print_json(summary)
         raise typer.Exit(1 if summary.get("errors") else 0)
     with Progress(console=common.err_console, transient=True) as bar:
         task = bar.add_task("classify", total=None)
-        summary = classify(common.get_store(), reclassify=reclassify, workers=workers, batch_size=batch_size,
+        summary = classify(common.get_store(), reclassify=reclassify, workers=workers, batch_size=size,
                            progress=lambda done, total: bar.update(task, completed=done, total=total))
     _print_json(summary)
     if summary["errors"]:
@@ -77,7 +80,7 @@ def signals_cmd(as_of: Optional[str] = AS_OF) -> None:
     """
     from scanner.signals.api import run_signals
 
-    summary = run_signals(common.get_store(), as_of)
+    summary = run_signals(common.get_store(), as_of, config=common.get_config())
     shares = summary["process_shares"]
     common.console.print(
         f"signals as of {summary['as_of']}: {summary['technologies']} technologies, "
@@ -98,7 +101,7 @@ def trends_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
     from scanner.signals.periods import parse_as_of, reporting_month
 
     store = common.get_store()
-    items = trends(store, as_of)
+    items = trends(store, as_of, config=common.get_config())
     report, partial = reporting_month(parse_as_of(as_of))
     if as_json:
         _print_json([i | {"partial_month": partial} for i in items])
@@ -118,7 +121,7 @@ def trends_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
         common.console.print(f"{partial} is a partial month (documents up to {parse_as_of(as_of)}); the figures "
                              f"above are for {report}, the last complete month", highlight=False)
     if impact:
-        result = process_impact(store, as_of)
+        result = process_impact(store, as_of, config=common.get_config())
         s, b = result["shares"], result["baseline_shares"]
         common.console.print(
             f"process impact: immediate {s['immediate']:.0%} / coming {s['coming']:.0%} / slow {s['slow']:.0%} "
@@ -135,13 +138,13 @@ def horizon_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
 
     store = common.get_store()
     if tech:
-        result = explain(store, tech, as_of)
+        result = explain(store, tech, as_of, config=common.get_config())
         if as_json:
             _print_json(result)
         else:
             _print_explanation(result)
         return
-    items = horizons(store, as_of)
+    items = horizons(store, as_of, config=common.get_config())
     if as_json:
         _print_json([{k: v for k, v in i.items() if k != "top_evidence"} | {"top_evidence": i["top_evidence"]}
                      for i in items])
@@ -204,7 +207,8 @@ def emerging_cmd(as_of: Optional[str] = AS_OF, as_json: bool = JSON,
     """
     from scanner.signals.api import emerging
 
-    items = emerging(common.get_store(), as_of, top=top, include_rejected=show_all)
+    items = emerging(common.get_store(), as_of, top=top, include_rejected=show_all,
+                     config=common.get_config())
     if as_json:
         _print_json([{k: v for k, v in t.items() if k != "example_documents"} for t in items])
         return
@@ -244,7 +248,7 @@ def backtest_cmd(
     for flag, value in (("--from", first), ("--to", last)):
         if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
             raise ScannerError(f"{flag} must be YYYY-MM, not {value!r}")
-    figures, report = backtest(common.get_store(), outcomes, first, last, out,
+    figures, report = backtest(common.get_store(), outcomes, first, last, out, config=common.get_config(),
                                command="scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
     if as_json:
         _print_json({k: figures[k] for k in ("model", "aged_baseline", "persistence")}

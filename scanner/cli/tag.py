@@ -8,6 +8,8 @@ from typing import IO, Any, Iterator, Optional
 
 import typer
 
+from scanner.cli import common
+
 _ID = re.compile(r'"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
@@ -77,15 +79,16 @@ def register(app: typer.Typer) -> None:
 
             echo '{"id":"1","text":"De gemeente start een proef met een chatbot."}' | scanner tag
         """
-        from scanner.config import load_config
         from scanner.errors import ScannerError
+        from scanner.tag.tagger import Tagger
 
-        batch_lines = int(load_config().get("tag", {}).get("cli_batch_lines", 256))
+        config = common.get_config()
+        batch_lines = int(config.tag["cli_batch_lines"])
         try:
             stream = sys.stdin.buffer if input == "-" else open(input, "rb")
         except OSError as exc:
             raise ScannerError(f"cannot read {input}: {exc.strerror}") from None
         with stream:
-            failed = tag_stream(iter(stream), sys.stdout.buffer, batch_lines)
+            failed = tag_stream(iter(stream), sys.stdout.buffer, batch_lines, Tagger(run=config))
         if failed:
             raise typer.Exit(1)

@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
         from scanner.train import real_report
         from scanner.train.models import models_dir, train_settings
 
-        settings = train_settings()
+        settings = train_settings(common.get_config())
         if seed is not None:
             settings["seed"] = seed
         model_dir = out or (Path(os.environ["SCANNER_MODEL_DIR"]) if os.environ.get("SCANNER_MODEL_DIR")

@@ -8,6 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from scanner.config import Config
 from scanner.catalogue import Catalogue, HORIZONS
 from scanner.digest import i18n
 from scanner.digest.charts import scatter_chart, shares_chart, sparkline
@@ -30,13 +31,15 @@ def resolve_month(month: str | None) -> str:
 
 
 def build_digest(store: Store, month: str | None = None, out_dir: Path | None = None, lang: str = "nl",
-                 catalogue: Catalogue | None = None) -> Path:
-    """Write the month's digest (default: last complete month) and return the path of its index.html."""
+                 catalogue: Catalogue | None = None, config: Config | None = None) -> Path:
+    """Write the month's digest (default: last complete month) and return the path of its index.html.
+
+    config: the run's configuration (loaded once, by gather, when not given)."""
     if lang not in i18n.LANGS:
         raise ScannerError(f"unsupported language {lang!r}: choose nl or en")
     month = resolve_month(month)
     out = Path(out_dir) if out_dir else DEFAULT_ROOT / month
-    ctx = gather(store, month, lang, catalogue)
+    ctx = gather(store, month, lang, catalogue, config)
     ctx["as_of_label"] = i18n.format_date(ctx["as_of"], lang)
     files: dict[str, str] = {}
     if not ctx["empty"]:

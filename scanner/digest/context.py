@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from scanner.catalogue import DOMAINS, FAMILIES, HORIZONS, Catalogue
-from scanner.config import load_config
+from scanner.config import Config, load_config
 from scanner.digest import i18n
 from scanner.digest.months import month_bounds, month_end, month_start, previous_month, recent_months
 from scanner.digest.palette import family_colour
@@ -81,12 +81,14 @@ def month_documents(store: Store, month: str) -> int:
     return int(row[0])
 
 
-def gather(store: Store, month: str, lang: str = "nl", catalogue: Catalogue | None = None) -> dict[str, Any]:
+def gather(store: Store, month: str, lang: str = "nl", catalogue: Catalogue | None = None,
+           config: Config | None = None) -> dict[str, Any]:
     """Everything the templates show for month (YYYY-MM), names in lang; raw numbers, no formatting.
 
-    catalogue defaults to the lexicon plus the store's accepted additions (tests pass a small one).
+    catalogue defaults to the lexicon plus the store's accepted additions (tests pass a small one);
+    config is the run's configuration (loaded here when not given), used by every part of the digest.
     """
-    config = load_config()  # read once for the whole digest
+    config = config if config is not None else load_config()
     cfg = config["digest"]
     as_of = month_end(month)
     partial = is_partial(month)
@@ -99,15 +101,15 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Catalogue | No
     from scanner.signals import api
 
     catalogue = catalogue if catalogue is not None else _catalogue(store)
-    horizons = api.horizons(store, as_of, catalogue=catalogue)
-    techs = _technologies(store, catalogue, api, horizons, as_of, month, lang, cfg)
+    horizons = api.horizons(store, as_of, catalogue=catalogue, config=config)
+    techs = _technologies(store, catalogue, api, horizons, as_of, month, lang, config)
     ctx.update(empty=False, technologies=techs, families=_families(catalogue, techs, lang))
     ctx["movers"] = sorted((t for t in techs if t["changed"]), key=lambda t: (t["moved"], t["name"].lower()))
     ctx["risers"], ctx["fallers"] = _risers_fallers(techs, int(cfg["risers_top"]))
     _attach_examples(store, month, ctx["risers"] + ctx["fallers"])
     ctx["bursts"] = _bursts(techs, month)
-    ctx["emerging"] = _emerging(store, api, as_of, int(cfg["emerging_top"]), catalogue)
-    impact = api.process_impact(store, as_of, catalogue=catalogue, horizons=horizons)  # horizons estimated once
+    ctx["emerging"] = _emerging(store, api, as_of, int(cfg["emerging_top"]), catalogue, config)
+    impact = api.process_impact(store, as_of, catalogue=catalogue, config=config, horizons=horizons)  # horizons estimated once
     ctx["impact"] = _impact(catalogue, impact, techs, lang, int(cfg["reaching_top"]))
     ctx["scatter"] = _scatter(techs, ctx["impact"], cfg)
     ctx["decisions"] = _decisions(store, month)
@@ -121,10 +123,11 @@ def gather(store: Store, month: str, lang: str = "nl", catalogue: Catalogue | No
 
 
 def _technologies(store: Store, catalogue: Catalogue, api: Any, horizon_items: list[dict], as_of: date, month: str,
-                  lang: str, cfg: dict[str, Any]) -> list[dict[str, Any]]:
+                  lang: str, config: Config) -> list[dict[str, Any]]:
     """One record per catalogue technology: horizon estimate, trend series, evidence documents."""
+    cfg = config["digest"]
     horizons = {h["id"]: h for h in horizon_items}
-    trends = {t["id"]: t for t in api.trends(store, as_of, catalogue=catalogue)}
+    trends = {t["id"]: t for t in api.trends(store, as_of, catalogue=catalogue, config=config)}
     previous = _previous_probabilities(store, previous_month(month))
     months = recent_months(month, int(cfg["sparkline_months"]))
     names = _source_names(store)
@@ -230,10 +233,11 @@ def _bursts(techs: list[dict[str, Any]], month: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda b: (-b["strength"], b["name"].lower()))
 
 
-def _emerging(store: Store, api: Any, as_of: date, top: int, catalogue: Catalogue) -> list[dict[str, Any]]:
+def _emerging(store: Store, api: Any, as_of: date, top: int, catalogue: Catalogue,
+              config: Config) -> list[dict[str, Any]]:
     """Emerging terms (candidates and accepted ones) with one example sentence and their review status."""
     out = []
-    for e in api.emerging(store, as_of, top=top, catalogue=catalogue):
+    for e in api.emerging(store, as_of, top=top, catalogue=catalogue, config=config):
         examples = e.get("examples") or []
         out.append({"term": e["term"], "score": float(e.get("score") or 0.0),
                     "documents": int(e.get("documents") or 0), "sources": int(e.get("sources") or 0),
@@ -387,7 +391,7 @@ def _failed_sources(store: Store, start: str, end: str) -> list[dict[str, Any]]:
 def _parameters(config: dict[str, Any], cfg: dict[str, Any], lang: str = "en") -> list[dict[str, str]]:
     """The model's tunable numbers, flattened (section.key), each with its description and value in lang."""
     out: list[dict[str, str]] = []
-    for section in cfg.get("parameter_sections", ["signals", "horizon", "emerging"]):
+    for section in cfg["parameter_sections"]:
         _flatten(section, config.get(section) or {}, out, lang)
     return out
 

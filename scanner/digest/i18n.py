@@ -1,7 +1,11 @@
 """Dutch and English labels, dates and numbers for the digest (Dutch is the default)."""
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Mapping
 from datetime import date
+
+from scanner.catalogue import display_names
 
 LANGS = ("nl", "en")
 
@@ -12,10 +16,30 @@ MONTHS = {
            "September", "October", "November", "December"],
 }
 
-HORIZONS = {
-    "nl": {"in-use": "in gebruik", "0-3": "0-3 jaar", "3-7": "3-7 jaar", ">7": "> 7 jaar"},
-    "en": {"in-use": "in use", "0-3": "0-3 years", "3-7": "3-7 years", ">7": "> 7 years"},
-}
+
+
+class LexiconNames(Mapping[str, dict[str, str]]):
+    """{lang: {id: name}} of a catalogue vocabulary ("horizons" or "stages"), read from the lexicon on first
+    use (again when $SCANNER_LEXICON_DIR or $SCANNER_HOME, which choose the lexicon folder, change)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._read: tuple[tuple[str | None, ...], dict[str, dict[str, str]]] | None = None
+
+    def __getitem__(self, lang: str) -> dict[str, str]:
+        where = (os.environ.get("SCANNER_LEXICON_DIR"), os.environ.get("SCANNER_HOME"))
+        if self._read is None or self._read[0] != where:
+            self._read = (where, display_names(self.kind))
+        return self._read[1][lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+
+HORIZONS = LexiconNames("horizons")  # lexicon/technologies.yaml horizons
 
 IMPACTS = {
     "nl": {"immediate": "direct (0-3 jaar)", "coming": "komend (3-7 jaar)", "slow": "langzaam (> 7 jaar)"},
@@ -27,12 +51,7 @@ IMPACTS_SHORT = {
     "en": {"immediate": "immediate", "coming": "coming", "slow": "slow"},
 }
 
-STAGES = {
-    "nl": {"research": "onderzoek", "pilot": "pilot", "procurement": "aanbesteding", "adoption": "invoering",
-           "policy": "beleid", "setback": "tegenslag", "none": "geen"},
-    "en": {"research": "research", "pilot": "pilot", "procurement": "procurement", "adoption": "adoption",
-           "policy": "policy", "setback": "setback", "none": "none"},
-}
+STAGES = LexiconNames("stages")  # lexicon/stages.yaml labels (the stages and none)
 
 SOURCE_TYPES = {
     "nl": {"research": "onderzoek", "consultancy": "advies", "trade-press": "vakpers", "government": "overheid",
@@ -89,7 +108,7 @@ def format_percent(share: float | None, lang: str, decimals: int = 0) -> str:
     return format_number(share * 100, lang, decimals) + "%"
 
 
-def label(table: dict[str, dict[str, str]], key: str | None, lang: str) -> str:
+def label(table: Mapping[str, dict[str, str]], key: str | None, lang: str) -> str:
     """Translate key via one of the tables above; unknown keys are shown as they are."""
     if key is None:
         return ""

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from scanner.config import setting
 from scanner.util import iso
 
 PRECISIONS = ("year", "month", "day", "time")
@@ -68,9 +69,9 @@ def parse_published(value: Any) -> Published:
 
 def date_bounds(fetched_at: str, cfg: dict[str, Any]) -> tuple[str, str]:
     """[earliest, latest] believable `published` values for a document fetched at fetched_at."""
-    earliest = datetime(int(cfg.get("min_published_year", 1990)), 1, 1, tzinfo=timezone.utc)
+    earliest = datetime(int(setting(cfg, "harvest", "min_published_year")), 1, 1, tzinfo=timezone.utc)
     fetched = _utc(datetime.fromisoformat(fetched_at))
-    latest = fetched + timedelta(days=float(cfg.get("max_future_days", 1.0)))
+    latest = fetched + timedelta(days=float(setting(cfg, "harvest", "max_future_days")))
     return iso(earliest), iso(latest)
 
 

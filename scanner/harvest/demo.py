@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from scanner.config import complete, setting
 from scanner.harvest.canonical import origin_aliases
 from scanner.harvest.run import HarvestSummary, SourceResult, harvest
 from scanner.harvest.sources import parse_sources
@@ -14,11 +15,10 @@ def harvest_demo(store: Store, config: dict[str, Any] | None = None, latency: fl
                  site: Path | None = None,
                  on_result: Callable[[SourceResult], None] | None = None) -> HarvestSummary:
     """Serve data/demo/site on loopback, harvest data/demo/sources.toml from it, stop the server."""
-    from scanner.config import load_config
     from scanner.demo.server import DEMO_SITE, PLACEHOLDER, demo_sources, serve_directory, stop
 
-    cfg = dict((config or load_config())["harvest"] if config is None or "harvest" in config else config)
-    cfg["host_delay_s"] = float(cfg.get("demo_host_delay_s", 0.0))  # our own loopback server, one host
+    cfg = complete("harvest", config["harvest"] if config and "harvest" in config else config)
+    cfg["host_delay_s"] = float(setting(cfg, "harvest", "demo_host_delay_s"))  # our own loopback server, one host
     server, base_url = serve_directory(site or DEMO_SITE, latency=latency)
     try:
         sources = parse_sources({"source": demo_sources(base_url)}, "data/demo/sources.toml")

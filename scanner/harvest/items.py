@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from scanner.config import setting
 from scanner.harvest.canonical import canonical_url, unalias
 from scanner.harvest.extract import clip_html
 from scanner.harvest.workers import extract as extract_article
@@ -105,7 +106,7 @@ def _full_text(doc: dict[str, Any], source: Source, fetcher: Fetcher, robots: Ro
         doc["title"] = feed_title or doc["title"]
         return None
     need_meta = not (doc.get("published") and doc.get("title"))
-    body = clip_html(result.body or b"", int(cfg.get("max_extract_bytes", 0)))
+    body = clip_html(result.body or b"", int(setting(cfg, "harvest", "max_extract_bytes")))
     extracted = extract_article(body, result.final_url, need_meta, bool(cfg.get("extract_fast")))
     if extracted is None:
         return "no main text found on the page"

@@ -34,9 +34,9 @@ class MunicipalityIndex:
             index._add(name, code)
             index._add(_strip(name), code)
         for alias, target in (municipal.get("aliases") or {}).items():
-            code = codes.get(str(alias)) or codes.get(str(target))
-            if code:
-                index._add(str(alias), code)
+            found = codes.get(str(alias)) or codes.get(str(target))
+            if found:
+                index._add(str(alias), found)
         return index
 
     def _add(self, spelling: str, code: str) -> None:

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from scanner.catalogue import TitleHints, load_catalogue
+from scanner.config import complete
 from scanner.errors import ScannerError
 from scanner.harvest.fetch import Fetcher, _log_entry, _peer_problem, parse_retry_after
 from scanner.harvest.items import base_document, finish, make_uid
@@ -44,7 +46,6 @@ KIND_KEYS = {"ori": {"fields", "date_field", "document_types"},
              "sru": {"connection", "date_index", "term_index", "creator", "record_schema"},
              "tenders": {"api", "cpv", "country", "municipal_only", "fields"}}
 EXTRA_KEYS = COMMON_KEYS.union(*KIND_KEYS.values())
-STAGE_HINTS = ("policy", "adoption", "procurement", "pilot", "research")
 _DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})")
 
 CURSOR_TABLE = ("CREATE TABLE IF NOT EXISTS harvest_cursors (source_id TEXT NOT NULL, query_key TEXT NOT NULL, "
@@ -104,7 +105,6 @@ def build_queries(source: Source, catalogue: Any = None) -> list[Query]:
     if wanted is None:
         return queries or [Query("standing", None, (), None)]
     if catalogue is None:
-        from scanner.catalogue import load_catalogue
         catalogue = load_catalogue()
     ids = list(catalogue.technologies) if wanted == "all" else list(wanted)
     unknown = [i for i in ids if i not in catalogue.technologies]
@@ -179,7 +179,7 @@ class ApiClient:
         cfg = self.fetcher.cfg
         retries = int(cfg["max_retries"])
         out = ApiResponse()
-        reason = "no response"
+        reason: str | None = "no response"
         for attempt in range(retries + 1):
             retry_after, retryable, reason = self._attempt(method, url, params, body, out)
             if reason is None:
@@ -293,6 +293,7 @@ class PassContext:
     client: ApiClient
     index: MunicipalityIndex
     cfg: dict[str, Any]
+    titles: TitleHints = field(default_factory=TitleHints)  # the catalogue's stage hints from titles (ori, sru)
 
 
 def _kind_module(kind: str) -> Any:
@@ -305,17 +306,19 @@ def collect(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fetcher,
             failed: type[Exception], catalogue: Any = None) -> None:
     """The harvest collector of the three kinds: every query, page by page, each page committed."""
     kind = _kind_module(source.kind)
-    official = {**_official_defaults(), **(cfg.get("official") or {})}
+    official = complete("official", cfg.get("official"))  # [official] of the run, over defaults.toml's
     client = ApiClient(fetcher, source.allow_private, float(official["min_interval_s"]))
     index = default_index() if catalogue is None else MunicipalityIndex.from_municipal(catalogue.municipal)
     page_size = int(source.params.get("page_size") or official["page_size"])
     max_pages = int(source.params.get("max_pages") or official["max_pages"])
+    catalogue = catalogue if catalogue is not None else load_catalogue()
     queries = build_queries(source, catalogue)
+    titles = catalogue.title_hints(source.kind)
     try:
         for number, query in enumerate(queries):
             tick = _progress_tick(cfg, source.id, number, len(queries), result)
             if not _run_query(store, source, cfg, kind, client, index, query, page_size, max_pages, result, failed,
-                              tick):
+                              tick, titles):
                 return
         tick(None, None, finished=True)
     finally:
@@ -346,13 +349,13 @@ def _progress_tick(cfg: dict[str, Any], source_id: str, number: int, queries: in
 
 def _run_query(store: Store, source: Source, cfg: dict[str, Any], kind: Any, client: ApiClient,
                index: MunicipalityIndex, query: Query, page_size: int, max_pages: int, result: Any,
-               failed: type[Exception], tick: Any = None) -> bool:
+               failed: type[Exception], tick: Any = None, titles: TitleHints | None = None) -> bool:
     """One query's pass from its cursor; False when the source's time limit stops the run."""
     state = load_cursor(store, source.id, query.key)
     resuming = state.get("position") is not None
     since = state.get("pass_since") if resuming else state.get("since")
     since = since or (day(source.params.get("since")) if source.params.get("since") else None)
-    ctx = PassContext(source, query, since, page_size, client, index, cfg)
+    ctx = PassContext(source, query, since, page_size, client, index, cfg, titles or TitleHints())
     position = state["position"] if resuming else kind.first_position(ctx)
     high = state.get("high") or since
     deadline = cfg.get("deadline")
@@ -404,12 +407,6 @@ def _commit_page(store: Store, source: Source, cfg: dict[str, Any], docs: list[d
     result.duplicates += saved.duplicates
 
 
-def _official_defaults() -> dict[str, Any]:
-    from scanner.config import load_config
-
-    return dict(load_config().get("official") or {"page_size": 100, "max_pages": 200, "min_interval_s": 1.0})
-
-
 def parse_json(body: bytes, what: str) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
@@ -424,10 +421,11 @@ def check_official(fetcher: Fetcher, source: Source, catalogue: Any = None) -> d
     report: dict[str, Any] = {"id": source.id, "ok": False, "status": 0, "content_type": None, "items": 0,
                               "final_url": source.url, "note": None}
     try:
-        query = build_queries(source, catalogue)[0]
         index = default_index() if catalogue is None else MunicipalityIndex.from_municipal(catalogue.municipal)
+        catalogue = catalogue if catalogue is not None else load_catalogue()
+        query = build_queries(source, catalogue)[0]
         since = day(source.params.get("since")) if source.params.get("since") else None
-        ctx = PassContext(source, query, since, 5, client, index, fetcher.cfg)
+        ctx = PassContext(source, query, since, 5, client, index, fetcher.cfg, catalogue.title_hints(source.kind))
         page = kind.fetch_page(ctx, kind.first_position(ctx))
     except (PageFailed, ScannerError) as exc:
         report["note"] = str(exc)

@@ -21,18 +21,6 @@ SEARCH_FIELDS = ["text", "title", "description", "name"]
 SOURCE_FIELDS = ["name", "title", "description", "text", "md_text", "url", "original_url", "last_discussed_at",
                  "date_modified", "@type", "content_type", "has_organization_name", "classification"]
 _INDEX = re.compile(r"^(?:ori|osi|owi)_(.+?)(?:_\d{8,})?$")
-# (title pattern, document type, stage hint): council decisions are adoption, the rest of the process policy.
-DOC_TYPES: tuple[tuple[str, str, str], ...] = (
-    (r"besluitenlijst", "besluitenlijst", "adoption"),
-    (r"raadsbesluit|\bbesluit\b|vastgesteld", "besluit", "adoption"),
-    (r"\bmotie|\bmoties\b", "motie", "policy"),
-    (r"amendement", "amendement", "policy"),
-    (r"raadsvoorstel|\bvoorstel\b", "raadsvoorstel", "policy"),
-    (r"informatiebrief|raadsbrief|collegebrief|\bbrief\b", "brief", "policy"),
-    (r"schriftelijke vragen|raadsvragen", "vragen", "policy"),
-    (r"notulen|verslag", "verslag", "policy"),
-    (r"agenda", "agenda", "policy"),
-)
 
 
 def _phrase(term: str) -> str:
@@ -117,11 +105,7 @@ def _record(hit: Any, ctx: PassContext) -> Record | None:
     municipality = (ctx.source.params.get("municipality")
                     or (ctx.index.resolve(match[1]) if match else None)
                     or ctx.index.resolve(src.get("has_organization_name")))
-    doc_type, stage = "raadsstuk", "policy"
-    for pattern, kind, hint in DOC_TYPES:
-        if re.search(pattern, title, re.IGNORECASE):
-            doc_type, stage = kind, hint
-            break
+    doc_type, stage = ctx.titles.match(title)  # lexicon/stages.yaml official_titles: ori
     meeting = day(src.get(date_field))
     url = src.get("original_url") or src.get("url") or f"https://id.openraadsinformatie.nl/{hit['_id']}"
     return Record(native_id=str(hit["_id"]), title=title, text=text, url=str(url), published=meeting,

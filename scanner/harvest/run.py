@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
+from scanner.config import setting
 from scanner.errors import ScannerError
 from scanner.harvest.feeds import parse_feed
 from scanner.harvest.fetch import FetchResult, Fetcher
@@ -222,7 +223,7 @@ def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
         logs: list[dict[str, Any]] = []
         found, error = _isolated(lambda: linked_document(
             source, pair[0], pair[1], fetcher, robots, logs, bool(cfg.get("extract_fast")),
-            int(cfg.get("max_extract_bytes", 0)), cfg.get("deadline")), pair[0])
+            int(setting(cfg, "harvest", "max_extract_bytes")), cfg.get("deadline")), pair[0])
         doc, why = found if found is not None else (None, None)
         return doc, error or why, logs
 
@@ -284,7 +285,7 @@ def _harvest_source(store: Store, source: Source, config: dict[str, Any], client
            "official": {**(config.get("official") or {}), **(cfg.get("official") or {})}}  # ori|sru|tenders
     warm_up()
     fetcher = client or make_fetcher(store, cfg)
-    if robots is None and cfg.get("robots", True):
+    if robots is None and setting(cfg, "harvest", "robots"):
         robots = RobotsCache(fetcher)
     result = SourceResult(source.id)
     got = _Collected()
@@ -390,9 +391,9 @@ def harvest(store: Store, sources: Iterable[Source], config: dict[str, Any],
     summary = HarvestSummary(run_id=_start_run(store))
     stop = threading.Event()  # an interrupt in one worker stops sources not yet started
     warm_up()
-    processes = int(cfg.get("extract_processes", 0)) if any(s.full_text or s.kind == "page" for s in chosen) else 0
+    processes = int(setting(cfg, "harvest", "extract_processes")) if any(s.full_text or s.kind == "page" for s in chosen) else 0
     with make_fetcher(store, cfg) as fetcher, extraction_pool(processes):
-        robots = RobotsCache(fetcher) if cfg.get("robots", True) else None
+        robots = RobotsCache(fetcher) if setting(cfg, "harvest", "robots") else None
 
         order = CommitOrder([s.id for s in chosen], float(cfg["source_timeout_s"]) + 60)
 

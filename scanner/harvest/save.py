@@ -6,6 +6,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from scanner.config import complete, setting
 from scanner.harvest.dates import check_document_date
 from scanner.harvest.canonical import unalias
 from scanner.harvest.textguard import check_document_text
@@ -70,8 +71,7 @@ def known_uids(store: Store, uids: Iterable[str]) -> set[str]:
 def save_documents(store: Store, docs: Iterable[dict[str, Any]], config: dict[str, Any] | None = None) -> SaveResult:
     """Insert new documents (by uid) in one transaction; copies get duplicate_of = first seen id."""
     if config is None:
-        from scanner.config import load_config
-        config = load_config()["harvest"]
+        config = complete("harvest")
     threshold = float(config["near_dup_threshold"])
     result = SaveResult()
     with store_lock(store), store.transaction() as conn:
@@ -93,7 +93,7 @@ def save_documents(store: Store, docs: Iterable[dict[str, Any]], config: dict[st
             sig = None
             if len(text.split()) >= int(config["near_dup_min_words"]):
                 sig = signature(text, int(config["shingle_words"]), int(config["minhash_perm"]),
-                                int(config.get("max_shingles", 10000)))
+                                int(setting(config, "harvest", "max_shingles")))
             dup = find_exact(conn, doc)
             if dup is None and sig is not None:
                 dup = find_near(conn, sig, threshold)

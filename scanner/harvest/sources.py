@@ -70,7 +70,7 @@ def _check(raw: dict[str, Any], where: str) -> Source:
     if raw.get("kind") in API_KINDS:
         from scanner.harvest.official import check_params
         check_params(raw, where)
-    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items() if k not in API_KEYS}
+    fields: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items() if k not in API_KEYS}
     return Source(**fields, params=params)
 
 

@@ -20,9 +20,6 @@ from lxml import etree
 from scanner.harvest.official import Page, PageFailed, PassContext, Record, day
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-# (title pattern, stage hint): a decision published in the Gemeenteblad is adoption; rules and plans policy.
-STAGES: tuple[tuple[str, str], ...] = ((r"\baanbesteding|\bgegund|\bopdracht\b", "procurement"),
-                                       (r"\bbesluit\b|besluit tot|\bvastgesteld", "adoption"))
 DEFAULT_DATE_INDEX = {"cvdr": "dcterms.modified", "officielepublicaties": "dt.modified"}
 
 
@@ -161,11 +158,7 @@ def _record(data: Any, ctx: PassContext) -> Record | None:
                  or day(_text(_find(data, "modified"))))
     modified = day(_text(_find(data, "modified")))
     doc_type = _text(_find(data, "type")) or ("regeling" if connection == "cvdr" else "publicatie")
-    stage = "policy"
-    for pattern, hint in STAGES:
-        if re.search(pattern, title, re.IGNORECASE):
-            stage = hint
-            break
+    stage = ctx.titles.match(title)[1]  # lexicon/stages.yaml official_titles: sru
     return Record(native_id=identifier, title=title, text=text or title, url=_url(data, identifier, connection),
                   published=published, municipality=ctx.source.params.get("municipality") or code,
                   document_type=doc_type, stage_hint=stage, cursor_date=modified,

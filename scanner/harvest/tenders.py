@@ -121,8 +121,10 @@ def _record(notice: Any, ctx: PassContext) -> Record | None:
     title = _pick(notice.get("notice-title")).strip()
     buyers = _buyers(notice.get("buyer-name"))
     code = ctx.source.params.get("municipality") or next((c for c in map(ctx.index.resolve, buyers) if c), None)
-    links = notice.get("links") if isinstance(notice.get("links"), dict) else {}
-    html = links.get("html") if isinstance(links.get("html"), dict) else {}
+    found = notice.get("links")
+    links: dict[str, Any] = found if isinstance(found, dict) else {}
+    found = links.get("html")
+    html: dict[str, Any] = found if isinstance(found, dict) else {}
     url = html.get("NLD") or html.get("ENG") or next(iter(html.values()), None) \
         or f"https://ted.europa.eu/en/notice/-/detail/{number}"
     cpv = notice.get("classification-cpv") or []

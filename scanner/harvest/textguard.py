@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scanner.config import setting
+
 _BAD = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _SPACE = re.compile(r"\s")
 _WINDOW = 65536
@@ -23,10 +25,10 @@ def binary_reason(text: str, cfg: dict[str, Any]) -> str | None:
     if not sample:
         return None
     nul = sample.count("\x00") / len(sample)
-    if nul > float(cfg.get("max_nul_share", 0.01)):
+    if nul > float(setting(cfg, "harvest", "max_nul_share")):
         return f"binary content refused ({nul:.0%} NUL characters)"
     bad = len(_BAD.findall(sample)) / len(sample)
-    if bad > float(cfg.get("max_control_share", 0.1)):
+    if bad > float(setting(cfg, "harvest", "max_control_share")):
         return f"binary content refused ({bad:.0%} control or undecodable characters)"
     return None
 
@@ -54,7 +56,7 @@ def refusal(doc: dict[str, Any], cfg: dict[str, Any]) -> str | None:
 
 def cut_long(doc: dict[str, Any], cfg: dict[str, Any]) -> str | None:
     """Cut text and summary over max_text_chars in place (noted on the document); the note, or None."""
-    limit = int(cfg.get("max_text_chars", 1_000_000))
+    limit = int(setting(cfg, "harvest", "max_text_chars"))
     notes = []
     for key in ("text", "summary"):
         value = doc.get(key)

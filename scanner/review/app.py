@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from urllib.parse import quote
 
 from scanner.catalogue import Catalogue
-from scanner.config import load_config
+from scanner.config import Config, load_config
 from scanner.review import api, pages
 from scanner.review.web import ApiUnauthorized, LoginRequired, make_templates
 from scanner.store import Store
@@ -75,11 +75,15 @@ def server_options(trusted_proxies: list[str] | None = None) -> dict[str, Any]:
 
 
 def create_app(db_path: str | Path, catalogue_loader: Callable[[Store], Catalogue] | None = None,
-               secure_cookies: bool | None = None) -> FastAPI:
-    """The review app on one database; catalogue_loader(store) replaces scanner.catalogue in tests."""
-    cfg = load_config()["review"]
+               secure_cookies: bool | None = None, config: Config | None = None) -> FastAPI:
+    """The review app on one database; catalogue_loader(store) replaces scanner.catalogue in tests.
+
+    config: the run's configuration (loaded here when not given), kept for the app's lifetime."""
+    config = config if config is not None else load_config()
+    cfg = config.review
     app = FastAPI(title="horizonscan review", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.store = Store(db_path, busy_timeout_ms=int(load_config()["store"]["busy_timeout_ms"]))
+    app.state.store = Store(db_path, busy_timeout_ms=int(config.store["busy_timeout_ms"]))
+    app.state.config = config
     app.state.digest_root = Path(db_path).parent / "digests"  # data/x.db -> data/digests (scanner digest)
     app.state.cfg = cfg
     app.state.catalogue_loader = catalogue_loader

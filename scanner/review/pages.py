@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from scanner.catalogue import HORIZONS
 from scanner.catalogue import STAGE_LABELS as STAGES
-from scanner.config import load_config
 from scanner.review import actions, auth, queries
 from scanner.review.web import (
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, back, cfg_of, checked_form, client_ip, flash, local_next,
@@ -268,7 +267,7 @@ def _factor_names(request: Request) -> dict[str, str]:
 
 
 def _tech_factors(request: Request, tech: str) -> dict[str, Any]:
-    cfg = load_config()["factors"]
+    cfg = request.app.state.config.factors
     store = store_of(request)
     as_of = queries.factors_as_of(store)
     found = queries.tech_factors(store, tech, as_of, int(cfg["months"]), int(cfg["review_top"]),

@@ -16,14 +16,23 @@ from scanner.store import Store
 AsOf = str | date | None
 
 
+def _config(config: dict | None) -> dict:
+    """The caller's run config; a library caller that passes none gets scanner/defaults.toml + overrides."""
+    return config if config is not None else load_config()
+
+
 def _setup(store: Store, as_of: AsOf, catalogue: Catalogue | None, config: dict | None) -> tuple[date, Catalogue, dict]:
-    return parse_as_of(as_of), catalog.resolve(store, catalogue), config or load_config()
+    return parse_as_of(as_of), catalog.resolve(store, catalogue), _config(config)
 
 
 def classify(store: Store, catalogue: Catalogue | None = None, reclassify: bool = False, workers: int = 1,
-             batch_size: int = 256, progress: Callable[[int, int], None] | None = None, **kwargs: Any) -> dict:
-    """Tag every document not yet tagged by the current lexicon/model version; returns counts."""
-    return _classify(store, catalogue, reclassify, workers, batch_size, progress, **kwargs)
+             batch_size: int | None = None, progress: Callable[[int, int], None] | None = None,
+             config: dict | None = None, **kwargs: Any) -> dict:
+    """Tag every document not yet tagged by the current lexicon/model version; returns counts.
+
+    batch_size: documents per batch and transaction (default: the run config's [signals] classify_batch_size)."""
+    size = batch_size or int(_config(config)["signals"]["classify_batch_size"])
+    return _classify(store, catalogue, reclassify, workers, size, progress, **kwargs)
 
 
 def trends(store: Store, as_of: AsOf = None, catalogue: Catalogue | None = None, config: dict | None = None) -> list[dict]:
@@ -109,7 +118,7 @@ def backtest(store: Store, outcomes: Any, first: str | None = None, last: str | 
     from scanner.signals import backtest as bt
     from scanner.signals import backtest_report
 
-    cat, cfg = catalog.resolve(store, catalogue), config or load_config()
+    cat, cfg = catalog.resolve(store, catalogue), _config(config)
     figures, rep, kept = bt.run(store, catalog.technologies(cat), Path(outcomes), cfg["horizon"], first, last)
     figures["temperature"] = bt.calibrate(rep, kept)
     report = backtest_report.write(Path(out_dir), figures, rep, kept, command) if out_dir is not None else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from spacy.attrs import IDX, LENGTH, SENT_START
@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from scanner.config import complete
 from scanner.tag.candidates import CandidateFinder
 from scanner.tag.compounds import CompoundFinder, Hit
 from scanner.tag.doclabels import domains_of, municipal_score, stage_labels
@@ -107,7 +108,7 @@ def make_sentencizer(nlp: Language, name: str, split_newlines: bool) -> Any:
         tokens = tokens[tokens < len(doc)]
         flags = np.full(len(doc), _NOT_START, dtype="uint64")
         flags[tokens] = 1
-        doc.from_array([SENT_START], flags.reshape(-1, 1))  # one array write: the setter is O(n) per call
+        doc.from_array([SENT_START], cast(Any, flags.reshape(-1, 1)))  # one array write: the setter is O(n) per call
         doc._.hs_bounds = starts[tokens].tolist()
         return doc
 
@@ -140,8 +141,9 @@ class LexiconMatcher:
     def _add(nlp: Language, matcher: PhraseMatcher, phrases: set[str]) -> None:
         """One key per phrase; `app` also as `app.` where a tokenizer exception keeps the period attached."""
         ordered = sorted(p for p in phrases if p.strip())
-        dotted = {k.lower() for k in nlp.tokenizer.rules or {} if k.endswith(".")}
-        for phrase, doc in zip(ordered, nlp.tokenizer.pipe(ordered)):
+        tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer: a Cython class without type information
+        dotted = {k.lower() for k in tokenizer.rules or {} if k.endswith(".")}
+        for phrase, doc in zip(ordered, tokenizer.pipe(ordered)):
             docs = [doc]
             if phrase + "." in dotted:
                 docs.append(nlp.make_doc(phrase + "."))
@@ -223,7 +225,7 @@ def make_resolve(nlp: Language, name: str, rules_key: str) -> Any:
     return resolve
 
 
-NO_STAGE = ("none", {"none": 1.0}, {})  # what hs_labels leaves when a trained stage model decides
+NO_STAGE: tuple[str, dict[str, float], dict[int, Any]] = ("none", {"none": 1.0}, {})  # what hs_labels leaves when a trained stage model decides
 
 
 @Language.factory("hs_labels", default_config={
@@ -282,28 +284,29 @@ def build_nlp(lang: str, catalogue: Any = None, config: dict[str, Any] | None = 
 
             catalogue = default_catalogue()
         rules = build_rules(catalogue)
-    config = config or {}
+    config = complete("tag", config)  # [tag] of scanner/defaults.toml under the given values
     key = register_rules(rules)
     nlp = spacy.blank(lang if lang in LANGS else "nl")
-    nlp.max_length = max(nlp.max_length, int(config.get("max_chars", 1_000_000)) + 10)
+    nlp.max_length = max(nlp.max_length, int(config["max_chars"]) + 10)
     nlp.add_pipe("hs_sentencizer", name="sentencizer")
     nlp.add_pipe("hs_lexicon", config={"rules_key": key,
-                                       "compound_min_prefix": int(config.get("compound_min_prefix", 3)),
-                                       "compound_stoplist": list(config.get("compound_stoplist", [])),
-                                       "fast": bool(config.get("fast_path", True)),
-                                       "token_cache_size": int(config.get("token_cache_size", 100_000))})
+                                       "compound_min_prefix": int(config["compound_min_prefix"]),
+                                       "compound_stoplist": list(config["compound_stoplist"]),
+                                       "fast": bool(config["fast_path"]),
+                                       "token_cache_size": int(config["token_cache_size"])})
     nlp.add_pipe("hs_resolve", config={"rules_key": key})
-    labels = {k: config[k] for k in ("none_prior", "title_weight", "municipal_name_weight",
+    labels: dict[str, Any] = {k: config[k] for k in ("none_prior", "title_weight", "municipal_name_weight",
                                      "municipal_threshold", "domain_process_weight", "domain_min_cue_weight")
               if k in config}
     nlp.add_pipe("hs_labels", config={"rules_key": key, **labels, "cue_stage": bool(config.get("cue_stage", True))})
-    nlp.add_pipe("hs_candidates", config={"rules_key": key, "min_chars": int(config.get("candidate_min_chars", 4)),
-                                          "fast": bool(config.get("fast_path", True)),
-                                          "token_cache_size": int(config.get("token_cache_size", 100_000))})
+    nlp.add_pipe("hs_candidates", config={"rules_key": key, "min_chars": int(config["candidate_min_chars"]),
+                                          "fast": bool(config["fast_path"]),
+                                          "token_cache_size": int(config["token_cache_size"])})
     # The tokenizer caches at most max_cache_size chunks; tokenizing the ~19,000 matcher phrases above
     # filled it, so no word of a document was ever cached (6-10x slower). Start documents afresh.
-    nlp.tokenizer.max_cache_size = int(config.get("tokenizer_cache_size", 100_000))
-    nlp.tokenizer._flush_cache()
+    tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer (no type information)
+    tokenizer.max_cache_size = int(config["tokenizer_cache_size"])
+    tokenizer._flush_cache()
     return nlp
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import chain, repeat
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 import numpy as np
 
@@ -134,20 +134,20 @@ class SharedScorer:
         the text are those of its tokens, in order)."""
         chunks = text.split()
         cache = self.chunk_ids
-        ids = list(map(cache.get, chunks))
+        ids: list[tuple[int, ...] | None] = list(map(cache.get, chunks))
         long_named = 0
         if None in ids:
             for k, (found, chunk) in enumerate(zip(ids, chunks)):
                 if found is None:
                     raw = TOKEN.findall(chunk)
-                    ids[k] = tuple(self.word_array(raw).tolist())
+                    ids[k] = word_ids = tuple(self.word_array(raw).tolist())
                     if len(chunk) > MAX_CACHED_CHUNK:  # a huge chunk (a text without spaces) is not kept
                         long_named += self.named(raw)
                         continue
-                    cache[chunk] = ids[k]
+                    cache[chunk] = word_ids
                     if self.named(raw):
                         self.chunk_named[chunk] = self.named(raw)
-        flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64)
+        flat = np.fromiter(chain.from_iterable(cast("list[tuple[int, ...]]", ids)), dtype=np.int64)  # all filled
         named = sum(map(self.chunk_named.get, chunks, repeat(0))) if self.chunk_named else 0
         return flat, named + long_named
 
@@ -179,9 +179,9 @@ class SharedScorer:
         packed = np.sort((np.concatenate(feats) << _SHIFT) | np.concatenate(counts))
         if not len(packed):  # words the vocabulary knows nothing of
             return Bag(_EMPTY, _EMPTY)
-        ids, counts = packed >> _SHIFT, packed & _MASK
+        ids, tallies = packed >> _SHIFT, packed & _MASK
         starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
-        return Bag(ids[starts], np.add.reduceat(counts, starts))
+        return Bag(ids[starts], np.add.reduceat(tallies, starts))
 
     def extend(self, bag: Bag, before: int | None, words: np.ndarray, named: int = 0) -> Bag:
         """The bag of a text followed by more words: `bag` plus the new words' features, the bigram
@@ -244,8 +244,9 @@ class BatchClassifiers:
               max_words: int = 200_000) -> "BatchClassifiers | None":
         """None unless every present model is a LinearTextModel sharing one analyser."""
         parts = {"stage": stage, "labels": labels, "relevance": relevance}
-        models = {name: getattr(m, "model", None) for name, m in parts.items() if m is not None}
-        if not models or not all(isinstance(m, LinearTextModel) for m in models.values()):
+        found = {name: getattr(m, "model", None) for name, m in parts.items() if m is not None}
+        models = {name: m for name, m in found.items() if isinstance(m, LinearTextModel)}
+        if not found or len(models) != len(found):
             return None
         if not compatible(list(models.values())):
             return None
@@ -265,7 +266,9 @@ class BatchClassifiers:
             if len(head_words) and len(tail_words) and _WORD_PAIR.fullmatch(text, cut - 1, cut + 1):
                 # a word runs across the cut: its two halves become one word
                 last = TOKEN.findall(text[:cut].rsplit(None, 1)[-1])[-1]
-                first = TOKEN.match(text, cut).group()
+                word = TOKEN.match(text, cut)
+                assert word is not None  # _WORD_PAIR matched word characters on both sides of the cut
+                first = word.group()
                 joined = [last + first]
                 head_words = np.concatenate([head_words[:-1], scorer.word_array(joined), tail_words[1:]])
                 head_named += scorer.named(joined) - scorer.named([last]) - scorer.named([first])

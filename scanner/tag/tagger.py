@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+from scanner.config import Config, load_config
 from scanner.tag.compounds import Hit
 from scanner.tag.doclabels import sentence_stage
 from scanner.tag.language import detect
@@ -13,7 +14,7 @@ from scanner.tag.resolve import sentence_of
 from scanner.tag.rules import TagRules, build_rules, default_catalogue
 from scanner.tag.labels import LabelModel, load_label_model
 from scanner.tag.normalise import tokenizer_text
-from scanner.tag.relevance import RelevanceModel, load_relevance_model
+from scanner.tag.relevance import LinearRelevanceModel, RelevanceModel, load_relevance_model
 from scanner.tag.relevance import merge as merge_relevance
 from scanner.tag.stage import LABELS, StageModel, StageRules, best_stage, load_stage_model, model_input, rules_version
 from scanner.util import chunked
@@ -25,19 +26,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _SYMBOL_RUN = re.compile(r"[^\w\s]{20,}")
 _LAST_SPACE = re.compile(r"\s\S*$")
-DEFAULTS: dict[str, Any] = {
-    "max_chars": 1_000_000, "batch_size": 64, "langid_chars": 400, "use_stage_model": True,
-    "use_relevance_model": True, "use_label_model": True, "relevance_model_chars": 2000, "relevance_threshold": 0.5, "relevance_municipal_threshold": 0.95,
-    "stage_model_chars": 5000, "sentence_max_chars": 1000, "fast_path": True, "classifier_word_cache": 200_000,
-}
 
 
-def tag_config(config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """DEFAULTS < [tag] of scanner/defaults.toml (+ $SCANNER_CONFIG) < the given dict."""
-    from scanner.config import load_config
-
-    merged = dict(DEFAULTS)
-    merged.update(load_config().get("tag", {}))
+def tag_config(config: dict[str, Any] | None = None, run: Config | None = None) -> dict[str, Any]:
+    """[tag] of the run's config (scanner/defaults.toml + overrides; loaded here when not given) < config."""
+    merged = dict((run if run is not None else load_config()).tag)
     merged.update(config or {})
     return merged
 
@@ -82,20 +75,20 @@ class Tagger:
     """Tag documents with technologies, processes, domains, stage, municipal, factors and candidates."""
 
     def __init__(self, catalogue: Any = None, config: dict[str, Any] | None = None,
-                 stage_model: StageModel | None = None) -> None:
+                 stage_model: StageModel | None = None, run: Config | None = None) -> None:
         self._catalogue = catalogue
-        self.config = tag_config(config)
+        self.config = tag_config(config, run)
         self._rules: TagRules | None = None
         self._stage_rules: StageRules | None = None
         self._nlp: dict[str, Any] = {}
         self._model: StageModel | None = stage_model
-        self._model_loaded = stage_model is not None or not self.config.get("use_stage_model", True)
-        self._relevance: RelevanceModel | None = None
-        self._relevance_loaded = not self.config.get("use_relevance_model", True)
+        self._model_loaded = stage_model is not None or not self.config["use_stage_model"]
+        self._relevance: RelevanceModel | LinearRelevanceModel | None = None
+        self._relevance_loaded = not self.config["use_relevance_model"]
         self._labels: LabelModel | None = None
-        self._labels_loaded = not self.config.get("use_label_model", True)
-        self._none_prior = float(self.config.get("none_prior", 0.5))
-        self.fast = bool(self.config.get("fast_path", True))
+        self._labels_loaded = not self.config["use_label_model"]
+        self._none_prior = float(self.config["none_prior"])
+        self.fast = bool(self.config["fast_path"])
         self._batch: Any = None
         self._batch_loaded = False
 
@@ -125,7 +118,7 @@ class Tagger:
         return self._model
 
     @property
-    def relevance_model(self) -> RelevanceModel | None:
+    def relevance_model(self) -> RelevanceModel | LinearRelevanceModel | None:
         if not self._relevance_loaded:
             self._relevance = load_relevance_model(max_chars=int(self.config["relevance_model_chars"]),
                                                    linear=self.fast)
@@ -227,12 +220,12 @@ class Tagger:
             if items:
                 for item, doc in zip(items, self._pipe(lang, items, size)):
                     results[item.index] = self._result(item, doc)
-        prepared = [item for items in ready.values() for item in items]
-        batch = self.batch_classifiers if prepared else None
-        scores = batch.predict([p.text for p in prepared], [p.pipeline for p in prepared]) if batch else {}
-        self._apply_model(prepared, results, scores.get("stage"))
-        self._apply_relevance(prepared, results, scores.get("relevance"))
-        self._apply_labels(prepared, results, scores.get("labels"))
+        tagged = [item for items in ready.values() for item in items]
+        classifiers = self.batch_classifiers if tagged else None
+        scores = classifiers.predict([p.text for p in tagged], [p.pipeline for p in tagged]) if classifiers else {}
+        self._apply_model(tagged, results, scores.get("stage"))
+        self._apply_relevance(tagged, results, scores.get("relevance"))
+        self._apply_labels(tagged, results, scores.get("labels"))
         return [r for r in results if r is not None]
 
     def _pipe(self, lang: str, items: list[Prepared], size: int) -> Iterator[Any]:
@@ -298,8 +291,9 @@ class Tagger:
         if predictions is None:
             predictions = model.predict([p.text for p in prepared])
         for item, scores in zip(prepared, predictions):
-            if results[item.index] is not None:
-                model.apply(results[item.index], scores)
+            result = results[item.index]
+            if result is not None:
+                model.apply(result, scores)
 
     def _apply_relevance(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
                          predictions: list[dict[str, float]] | None = None) -> None:
@@ -312,8 +306,9 @@ class Tagger:
         if predictions is None:
             predictions = model.predict([p.text for p in prepared])
         for item, cats in zip(prepared, predictions):
-            if results[item.index] is not None:
-                merge_relevance(results[item.index], cats, threshold, municipal)
+            result = results[item.index]
+            if result is not None:
+                merge_relevance(result, cats, threshold, municipal)
 
 
 def municipalities_by_sentence(text: str, starts: list[int], spans: Iterable[tuple[int, str]],
@@ -332,7 +327,7 @@ class MentionBuilder:
     """Mention dicts of one document: offsets, sentence, and the sentence's (or document's) stage."""
 
     def __init__(self, text: str, sents: list[tuple[int, int]], sent_weights: dict[int, dict[str, float]],
-                 doc_stage: tuple[str, float], tagger: Tagger, name_spans: list[tuple[int, str]] = ()) -> None:
+                 doc_stage: tuple[str, float], tagger: Tagger, name_spans: Iterable[tuple[int, str]] = ()) -> None:
         self.text, self.sents, self.sent_weights, self.doc_stage = text, sents, sent_weights, doc_stage
         self.starts = [start for start, _ in sents]
         self.places = municipalities_by_sentence(text, self.starts, name_spans, tagger.rules)
@@ -368,7 +363,7 @@ class MentionBuilder:
         target = hit.target
         text = self.text
         if target.kind == "process":
-            out = {"id": target.id, "domain": self.domains.get(target.id, "")}
+            out: dict[str, Any] = {"id": target.id, "domain": self.domains.get(target.id, "")}
             out.update(text=text[start:end], start=start, end=end, sentence=text[s_start:s_end], sent_start=s_start,
                        sent_end=s_end, stage=label, stage_score=score, sent_index=index, municipalities=list(self._near(index)))
             return out

@@ -20,8 +20,6 @@ log = logging.getLogger(__name__)
 TASKS = ("stage", "relevance")
 MODEL_NAMES = {"stage": "horizonscan_stage", "relevance": "horizonscan_relevance"}
 PREFERENCE = ("sklearn", "spacy", "ensemble")  # tie-break: the simpler, faster model first
-DEFAULTS: dict[str, Any] = {"seed": 42, "C": 10.0, "char_ngrams": [3, 5], "min_df": 1, "ensemble_mix": 0.5,
-                            "threshold": 0.5, "spacy_max_epochs": 25, "ship_kinds": list(PREFERENCE)}
 
 
 def models_dir() -> Path:
@@ -29,14 +27,12 @@ def models_dir() -> Path:
 
 
 def train_settings(config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The [train] section of the config over DEFAULTS."""
-    if config is None:
-        from scanner.config import load_config
-
-        config = load_config()
+    """The [train] section of the run's config (loaded when not given), over scanner/defaults.toml's."""
+    from scanner.config import complete, load_config
     from scanner.train.data import municipality_names
 
-    return {**DEFAULTS, **(config.get("train") or {}), "names": municipality_names()}
+    config = config if config is not None else load_config()
+    return {**complete("train", config.get("train")), "names": municipality_names()}
 
 
 @dataclass
