@@ -144,7 +144,8 @@ def calibration(rep: Replay, outcomes: list[Outcome], who: str, bins: int = 10) 
               "mean_p": round(float(p[idx == b].mean()), 4) if (idx == b).any() else None,
               "observed": round(float(y[idx == b].mean()), 4) if (idx == b).any() else None}
              for b in range(bins)]
-    ece = sum(r["n"] * abs(r["mean_p"] - r["observed"]) for r in table if r["n"]) / max(len(p), 1)
+    ece = sum(r["n"] * abs(float(r["mean_p"] or 0.0) - float(r["observed"] or 0.0))
+              for r in table if r["n"]) / max(len(p), 1)
     return {"bins": table, "ece": round(float(ece), 4)}
 
 

@@ -1,6 +1,8 @@
 """SQL aggregates the signals measures start from: near-duplicates and later documents left out."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import json
 import uuid
 from datetime import date
@@ -66,7 +68,7 @@ def live_docs_uncached(store: Store, as_of: date) -> pd.DataFrame:
     return df
 
 
-def tech_mentions(store: Store, docs: pd.DataFrame, stages: list[str] | None = None,
+def tech_mentions(store: Store, docs: pd.DataFrame, stages: Sequence[str] | None = None,
                   detail: bool = True) -> pd.DataFrame:
     """Technology mentions of live documents joined with their document columns (one sequential scan).
 

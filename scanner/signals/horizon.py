@@ -436,7 +436,7 @@ def evidence_rows(store: Any, ev: Evidence, part: TechPosterior, row_pulls: np.n
     """The heaviest documents (recent, independent, trusted sources first), with sentence, weight and pull."""
     if not len(part.rows):
         return []
-    order = sorted(range(len(part.rows)), key=lambda i: (-round(part.weights[i], 6), -abs(row_pulls[i]), -i))[:limit]
+    order = sorted(range(len(part.rows)), key=lambda i: (-round(float(part.weights[i]), 6), -abs(float(row_pulls[i])), -i))[:limit]
     sub = ev.frame.iloc[part.rows[order]]
     docs = frames.document_details(store, [int(x) for x in sub["document_id"]])
     ments = frames.mention_sentences(store, [int(x) for x in sub["mention_id"]])
@@ -463,7 +463,7 @@ def estimate_all(store: Any, techs: list[TechInfo], as_of: date, cfg: dict[str, 
     out = []
     for row, tech in enumerate(techs):
         over = now.overrides.get(tech.id)
-        item = {
+        item: dict[str, Any] = {
             "id": tech.id, "name": tech.name, "family": tech.family, "baseline": tech.baseline,
             "estimate": now.estimates[row], "previous": prev.estimates[row],
             "probabilities": {h: round(float(p), 4) for h, p in zip(HORIZONS, now.probs[row])},
