@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import httpx
@@ -254,6 +254,19 @@ class Record:
     stage_hint: str | None
     extra: dict[str, Any] = field(default_factory=dict)
     cursor_date: str | None = None   # the date the API filters on, when it is not `published`
+
+
+def add_records(page: Page, items: list[Any], ctx: PassContext, record_of: Callable[[Any, PassContext], Record | None],
+                what: str) -> None:
+    """Records of a page of hits: a malformed hit is a warning, and a buyer that is no municipality is
+    left out unless the source sets `municipal_only = false` (tender sources)."""
+    municipal_only = ctx.source.params.get("municipal_only", True)
+    for item in items:
+        record = record_of(item, ctx)
+        if record is None:
+            page.warnings.append(f"skipped a malformed {what} ({str(item)[:60]})")
+        elif record.municipality or not municipal_only:
+            page.records.append(record)
 
 
 def day(value: Any) -> str | None:

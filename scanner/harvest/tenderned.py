@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.harvest.official import Page, PageFailed, PassContext, Record, day, parse_json
+from scanner.harvest.official import Page, PageFailed, PassContext, Record, add_records, day, parse_json
 
 PAGE_LIMIT = 100
 DETAIL_URL = "https://www.tenderned.nl/aankondigingen/overzicht/{id}"
@@ -79,13 +79,7 @@ def parse_page(data: Any, ctx: PassContext, position: list[int]) -> Page:
     page = Page()
     total = data.get("totalElements")
     page.total = total if isinstance(total, int) else None
-    municipal_only = ctx.source.params.get("municipal_only", True)
-    for item in content:
-        record = _record(item, ctx)
-        if record is None:
-            page.warnings.append(f"skipped a malformed TenderNed publication ({str(item)[:60]})")
-        elif record.municipality or not municipal_only:
-            page.records.append(record)
+    add_records(page, content, ctx, _record, "TenderNed publication")
     if _has_more(data, len(content), number, min(ctx.page_size, PAGE_LIMIT)):
         page.position = [term, number + 1]
     elif term + 1 < len(_searches(ctx)):

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from scanner.harvest import tenderned
-from scanner.harvest.official import Page, PageFailed, PassContext, Record, day, parse_json
+from scanner.harvest.official import Page, PageFailed, PassContext, Record, add_records, day, parse_json
 
 DEFAULT_CPV = ("72000000", "48000000", "30200000", "64200000")  # IT services, software, computers, telecom
 FIELDS = ["publication-number", "publication-date", "notice-title", "buyer-name", "buyer-country",
@@ -74,13 +74,7 @@ def parse_page(data: Any, ctx: PassContext, position: int) -> Page:
     page = Page()
     total = data.get("totalNoticeCount")
     page.total = total if isinstance(total, int) else None
-    municipal_only = ctx.source.params.get("municipal_only", True)
-    for notice in notices:
-        record = _record(notice, ctx)
-        if record is None:
-            page.warnings.append(f"skipped a malformed TED notice ({str(notice)[:60]})")
-        elif record.municipality or not municipal_only:
-            page.records.append(record)
+    add_records(page, notices, ctx, _record, "TED notice")
     limit = min(ctx.page_size, PAGE_LIMIT)
     seen = position * limit
     more = len(notices) >= limit and (page.total is None or seen < page.total) and seen < PAGINATION_CAP
