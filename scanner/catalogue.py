@@ -163,7 +163,7 @@ class Catalogue:
     official_titles: dict[str, TitleHints] = field(default_factory=dict)  # source kind -> its title hints
 
     def title_hints(self, kind: str) -> TitleHints:
-        """How titles of this official source kind (ori, sru) give a stage hint and document type."""
+        """How titles of this official source kind (ori, sru, tenders) give a stage hint and document type."""
         return self.official_titles.get(kind) or TitleHints()
 
     def technology_for_term(self, term: str) -> str | None:

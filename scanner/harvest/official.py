@@ -306,7 +306,7 @@ class PassContext:
     client: ApiClient
     index: MunicipalityIndex
     cfg: dict[str, Any]
-    titles: TitleHints = field(default_factory=TitleHints)  # the catalogue's stage hints from titles (ori, sru)
+    titles: TitleHints = field(default_factory=TitleHints)  # the catalogue's stage hints from titles (ori, sru, tenders)
 
 
 def _kind_module(kind: str) -> Any:

@@ -113,7 +113,7 @@ def _record(item: Any, ctx: PassContext) -> Record | None:
     return Record(native_id=number, title=title, text=text or title, url=str(url),
                   published=day(item.get("publicatieDatum")), municipality=code,
                   document_type=(kind.get("code") if isinstance(kind, dict) else None) or _label(kind) or "publicatie",
-                  stage_hint="procurement",
+                  stage_hint=ctx.titles.match(title)[1],
                   extra={"buyer": buyer or None, "notice_type": _label(kind) or None,
                          "european": item.get("europees") if isinstance(item.get("europees"), bool) else None,
                          "technology": ctx.query.technology})

@@ -127,6 +127,6 @@ def _record(notice: Any, ctx: PassContext) -> Record | None:
                                  "CPV: " + " ".join(map(str, cpv)) if cpv else "") if p)
     return Record(native_id=number, title=title or f"TED {number}", text=text or title, url=str(url),
                   published=day(notice.get("publication-date")), municipality=code,
-                  document_type=str(_pick(notice.get("notice-type")) or "notice"), stage_hint="procurement",
+                  document_type=str(_pick(notice.get("notice-type")) or "notice"), stage_hint=ctx.titles.match(title)[1],
                   extra={"buyer": buyers[0] if buyers else None, "cpv": list(map(str, cpv))[:20],
                          "technology": ctx.query.technology})
