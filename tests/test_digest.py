@@ -343,3 +343,15 @@ def test_evidence_rows_name_their_source():
     row = _evidence_doc({"source_id": "demo-vng", "title": "T"}, {"demo-vng": "Demo VNG Nieuws"})
     assert row["source"] == "Demo VNG Nieuws"
     assert _evidence_doc({"source_id": "elders"}, {})["source"] == "elders"
+
+
+def test_every_tunable_parameter_in_the_appendix_is_described_in_both_languages():
+    """A new number in a parameter section of defaults.toml needs its reader's description (else the
+    appendix shows the raw key)."""
+    from scanner.config import load_config
+    from scanner.digest.context import _parameters
+
+    config = load_config()
+    for lang in ("nl", "en"):
+        rows = _parameters(config, config["digest"], lang)
+        assert rows and [r["key"] for r in rows if r["label"] == r["key"]] == []

@@ -319,6 +319,8 @@ PARAMETERS: dict[str, tuple[str, str]] = {
                                  "Minimum expected adoption reports per document (silence)"),
     "horizon.silence_weight": ("Gewicht van maanden zonder invoeringsnieuws",
                                "Weight of months without adoption news"),
+    "horizon.silence_volume_shrinkage": ("Demping van de nieuwswaarde bij stilte (weinig besproken technologieën)",
+                                         "Damping of newsworthiness in silence (little-discussed technologies)"),
     "horizon.source_type": ("Gewicht per soort bron", "Weight per source type"),
     "horizon.strength": ("Zeggingskracht per fase", "Strength of each stage as evidence"),
     "horizon.temperature": ("Temperatuur van de kansen (> 1 maakt ze voorzichtiger)",
