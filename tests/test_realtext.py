@@ -132,3 +132,34 @@ def test_committed_corpus_has_no_reserved_page():
     path = REPO / "data" / "annotations" / "real" / "corpus.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines():
         assert not validate.is_reserved(json.loads(line)["url"], reserved)
+
+
+def test_replay_is_the_dated_natural_sample_without_the_stage_targeted_round():
+    """The replay corpus (horizon backtest) leaves out the second round, whose queries were chosen by stage."""
+    build = load_script("build")
+    corpus = [json.loads(line) for line in
+              (REPO / "data" / "annotations" / "real" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    replay = [json.loads(line) for line in
+              (REPO / "data" / "replay" / "replay.jsonl").read_text(encoding="utf-8").splitlines()]
+    expected = {f"replay-{r['id']}" for r in corpus if r["published"] and "2016" <= r["published"][:4] <= "2026"
+                and r["annotator"].lower() not in build.TARGETED_PARTS}
+    assert {r["id"] for r in replay} == expected and len(expected) >= 1000
+    assert not any(r["id"].split("-")[1] in build.TARGETED_PARTS for r in replay)
+
+
+def test_every_logged_decision_is_what_the_parts_now_say():
+    """decisions-log.tsv lists the stages the consistency pass changed (DECISIONS.md); the parts carry them."""
+    import csv
+
+    rows = list(csv.DictReader((REPO / "data" / "annotations" / "real" / "decisions-log.tsv")
+                               .read_text(encoding="utf-8").splitlines(), delimiter="\t"))
+    parts = {}
+    for path in sorted((REPO / "data" / "annotations" / "real" / "parts").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            parts[rec["id"]] = rec
+    assert rows
+    for row in rows:
+        rec = parts[row["id"]]
+        now = rec["stage"] if row["field"] == "stage" else rec["mention_stages"].get(row["field"].split(":")[-1])
+        assert now == row["new"] and row["decision"].startswith("D"), row
