@@ -10,7 +10,9 @@ import pytest
 
 from scanner.train import real
 from scanner.train.checklist import run_checklist
-from scanner.train.realtext import RealRecord, evaluate_tagger, load_real, macro, term_found
+from scanner.tag.rules import default_catalogue
+from scanner.tag.variants import variant_rules
+from scanner.train.realtext import RealRecord, covered_here, evaluate_tagger, load_real, macro, term_found
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -29,7 +31,8 @@ class KeywordTagger:
     def tag_many(self, docs):
         for doc in docs:
             text = (doc.get("title", "") + "\n" + doc["text"]).lower()
-            techs = [{"id": t, "start": text.index(w), "stage": "setback" if "stopt" in text else "adoption",
+            techs = [{"id": t, "start": text.index(w), "end": text.index(w) + len(w),
+                      "stage": "setback" if "stopt" in text else "adoption",
                       "stage_score": 0.8} for w, t in (("chatbot", "chatbots"), ("drone", "drones")) if w in text]
             stage = "setback" if "stopt" in text else ("adoption" if techs else "none")
             yield {"id": doc["id"], "technologies": techs, "stage": stage,
@@ -60,6 +63,23 @@ def test_mention_stage_is_scored_per_required_technology():
 ])
 def test_emerging_term_matching(gold, candidates, found):
     assert term_found(gold, candidates) is found
+
+
+def test_emerging_term_matching_applies_the_lexicon_variants():
+    rules = variant_rules(default_catalogue())
+    assert not term_found("generative ai", ["generative artificial intelligence"])
+    assert term_found("generative ai", ["generative artificial intelligence"], rules)
+    assert term_found("llm", ["large language models"], rules)
+
+
+def test_gold_terms_the_catalogue_covers_are_counted_apart():
+    """`big data` is a catalogue term (data-analyse): never a candidate, so it is no emerging-term miss."""
+    recs = [record(1, emerging=("drone taxi", "chatbot"), text="De gemeente test een drone taxi met een chatbot.")]
+    rep = evaluate_tagger(KeywordTagger(), recs)["emerging"]
+    assert rep["terms"] == 1 and rep["covered_terms"] == 1 and rep["recall"] == 0.0
+    assert covered_here("chatbot", "een chatbot", [{"start": 4, "end": 11}])
+    assert not covered_here("chatbot", "een chatbot en nog een chatbot", [{"start": 4, "end": 11}])
+    assert not covered_here("chatbot", "geen woord", [])
 
 
 def test_macro_f1_covers_present_labels_only():
@@ -161,5 +181,8 @@ def test_every_logged_decision_is_what_the_parts_now_say():
     assert rows
     for row in rows:
         rec = parts[row["id"]]
-        now = rec["stage"] if row["field"] == "stage" else rec["mention_stages"].get(row["field"].split(":")[-1])
+        if row["field"] in ("stage", "published"):
+            now = rec[row["field"]] or ""
+        else:
+            now = rec["mention_stages"].get(row["field"].split(":")[-1])
         assert now == row["new"] and row["decision"].startswith("D"), row

@@ -65,6 +65,14 @@ def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
     assert report.exists() and (tmp_path / "report" / "reliability.png").stat().st_size > 1000
     assert (tmp_path / "report" / "timelines.png").exists() and (tmp_path / "report" / "index.html").exists()
     assert "2019 baseline aged by time" in report.read_text(encoding="utf-8")
+    varied, report = signals.backtest(store, path, out_dir=tmp_path / "report", catalogue=CAT,
+                                      vary={"silence_weight": [0.0, 1.0, 5.0]})
+    rows = varied["sensitivity"]
+    assert [r["value"] for r in rows] == [0.0, 1.0, 5.0] and [r["configured"] for r in rows] == [False, True, False]
+    assert rows[1]["all_rows"]["model"] == figures["model"]["brier"]  # the configured value is the report itself
+    assert "| silence_weight | 1 * |" in report.read_text(encoding="utf-8")
+    with pytest.raises(ScannerError, match="not a numeric"):
+        signals.backtest(store, path, catalogue=CAT, vary={"no_such_knob": [1.0]})
 
 
 def test_backtest_cli_json_is_the_contract_shape(tmp_path, monkeypatch):
@@ -82,6 +90,7 @@ def test_backtest_cli_json_is_the_contract_shape(tmp_path, monkeypatch):
 @pytest.mark.parametrize("args, message", [
     (["--to", "2026-13"], "--to must be YYYY-MM"),
     (["--from", "2026-10", "--to", "2020-01"], "is after --to"),
+    (["--vary", "hysteresis=a,b"], "expected KEY=NUMBER"),
 ])
 def test_backtest_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     import subprocess

@@ -16,6 +16,14 @@ def real_tagger() -> Any:
 
 
 @lru_cache(maxsize=1)
+def shape_tagger() -> Any:
+    """The real catalogue with candidates from the shape rules alone (no term model)."""
+    from scanner.tag.tagger import Tagger
+
+    return Tagger(config={"use_stage_model": False, "use_term_model": False})
+
+
+@lru_cache(maxsize=1)
 def fixture_tagger() -> Any:
     from scanner.catalogue import load_catalogue
     from scanner.tag.tagger import Tagger

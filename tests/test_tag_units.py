@@ -88,7 +88,8 @@ def test_trained_stage_model_plugs_in() -> None:
     model = FakeModel()
     assert isinstance(model, StageModel)
     tagger = Tagger(real_tagger().catalogue, config={"use_stage_model": True, "use_relevance_model": False,
-                                                     "use_label_model": False}, stage_model=model)
+                                                     "use_label_model": False, "use_term_model": False},
+                    stage_model=model)
     docs = [{"id": "1", "text": "De chatbot helpt inwoners. Een proef met drones."}, {"id": "2", "text": ""}]
     results = list(tagger.tag_many(docs))
     assert results[0]["stage"] == "setback" and results[0]["stage_scores"]["setback"] == 0.7

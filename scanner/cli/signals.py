@@ -231,6 +231,8 @@ def backtest_cmd(
     last: Optional[str] = typer.Option(None, "--to", help="Last month YYYY-MM (default: latest outcome)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
     out: Path = typer.Option(Path("data/backtest"), "--out", help="Folder for report.md, index.html and charts."),
+    vary: list[str] = typer.Option([], "--vary", metavar="KEY=V1,V2",
+                                   help="Also score with one [horizon] setting at each value (repeatable)."),
 ) -> None:
     """Replay the horizon estimates month by month and score them against observed outcomes.
 
@@ -249,7 +251,8 @@ def backtest_cmd(
         if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
             raise ScannerError(f"{flag} must be YYYY-MM, not {value!r}")
     figures, report = backtest(common.get_store(), outcomes, first, last, out, config=common.get_config(),
-                               command="scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
+                               command="scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+                               vary=_parse_vary(vary))
     if as_json:
         _print_json({k: figures[k] for k in ("model", "aged_baseline", "persistence")}
                     | {k: figures[k] for k in ("by_date", "calibration", "range")})
@@ -262,6 +265,20 @@ def backtest_cmd(
                              f"accuracy {s['accuracy']:.3f}  macro recall {s['macro_recall']:.3f}  "
                              f"mean bin error {s['mae_bins']:.3f}  n {s['n']}", highlight=False)
     common.console.print(f"report: {report}", highlight=False)
+
+
+def _parse_vary(items: list[str]) -> dict[str, list[float]]:
+    """`silence_weight=0.5,1` -> {"silence_weight": [0.5, 1.0]}; a malformed item is one clear error."""
+    out: dict[str, list[float]] = {}
+    for item in items:
+        key, _, values = item.partition("=")
+        try:
+            out[key.strip()] = [float(v) for v in values.split(",") if v.strip()]
+        except ValueError:
+            raise ScannerError(f"--vary {item!r}: expected KEY=NUMBER,NUMBER,...") from None
+        if not key.strip() or not out[key.strip()]:
+            raise ScannerError(f"--vary {item!r}: expected KEY=NUMBER,NUMBER,...")
+    return out
 
 
 def register(app: typer.Typer) -> None:

@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
                                      help="Also retrain the factor (driver/barrier) model from data/annotations/."),
         seed: Optional[int] = typer.Option(None, "--seed", help="Override [train] seed."),
     ) -> None:
-        """Train the stage and label models on the real-text corpus; `--eval` scores the shipped tagger.
+        """Train the stage, label and term models on the real-text corpus; `--eval` scores the shipped tagger.
 
         Training uses the train and dev sites of data/annotations/real/corpus.jsonl (plus the project's
         own sentences as extra data); `--eval` runs the shipped tagger end to end on the test sites,
@@ -92,8 +92,11 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps(summary, ensure_ascii=False))
             return
-        common.console.print(f"stage and label models from {summary['records']} real excerpts (+ "
+        term = summary["term_model"]
+        common.console.print(f"stage, label and term models from {summary['records']} real excerpts (+ "
                              f"{summary['own_sentences']} own sentences) in {summary['train_s']} s -> "
-                             f"{summary['path']}; temperature {summary['temperature']}", highlight=False)
+                             f"{summary['path']}; temperature {summary['temperature']}; term threshold "
+                             f"{term['threshold']} (out-of-fold recall {term['oof_recall']} at "
+                             f"{term['oof_candidates_per_doc']} candidates per excerpt)", highlight=False)
         if factors:
             _table("relevance", summary["factors"])

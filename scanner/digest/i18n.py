@@ -367,6 +367,8 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "emerging.ngram_min_documents": ("Minimaal aantal documenten voor een woordgroep",
                                      "Minimum documents for a phrase"),
     "emerging.ngram_penalty": ("Korting op de score van gevonden woordgroepen", "Score discount for found phrases"),
+    "emerging.term_likeness_half": ("Termwaarschijnlijkheid (termmodel) waarbij de score half telt",
+                                    "Term likeness (term model) at which a score counts half"),
     "emerging.ngram_sample": ("Steekproefgrootte voor het zoeken naar woordgroepen", "Sample size for phrase search"),
     "emerging.novelty_months": ("Maanden waarin een term als nieuw geldt", "Months during which a term counts as new"),
     "emerging.recent_months": ("Recent venster (maanden) tegenover de achtergrond",

@@ -109,8 +109,10 @@ def run_signals(store: Store, as_of: AsOf = None, catalogue: Catalogue | None = 
 
 
 def backtest(store: Store, outcomes: Any, first: str | None = None, last: str | None = None, out_dir: Any = None,
-             catalogue: Catalogue | None = None, config: dict | None = None, command: str = "scanner backtest") -> tuple[dict, Any]:
+             catalogue: Catalogue | None = None, config: dict | None = None, command: str = "scanner backtest",
+             vary: dict[str, list[float]] | None = None) -> tuple[dict, Any]:
     """Replay and score the horizon estimates against an outcomes TSV; writes the report when out_dir is given.
+    `vary` ({[horizon] key: values}) adds the figures with one setting changed at a time.
 
     Returns (figures, path of report.md or None)."""
     from pathlib import Path
@@ -121,5 +123,8 @@ def backtest(store: Store, outcomes: Any, first: str | None = None, last: str | 
     cat, cfg = catalog.resolve(store, catalogue), _config(config)
     figures, rep, kept = bt.run(store, catalog.technologies(cat), Path(outcomes), cfg["horizon"], first, last)
     figures["temperature"] = bt.calibrate(rep, kept)
+    if vary:
+        figures["sensitivity"] = bt.sensitivity(store, catalog.technologies(cat), Path(outcomes), cfg["horizon"],
+                                                first, last, vary)
     report = backtest_report.write(Path(out_dir), figures, rep, kept, command) if out_dir is not None else None
     return figures, report

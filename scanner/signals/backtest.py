@@ -168,6 +168,25 @@ def run(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, A
     return figures, rep, kept
 
 
+def sensitivity(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, Any], first: str | None,
+                last: str | None, vary: dict[str, list[float]]) -> list[dict[str, Any]]:
+    """The backtest again with one [horizon] setting changed at a time: how much the figures depend on
+    the model's knobs (a verdict that holds only at one value is no verdict)."""
+    rows = []
+    for key, values in vary.items():
+        if key not in cfg or isinstance(cfg[key], (dict, list, str, bool)):
+            raise ScannerError(f"--vary {key}: not a numeric [horizon] setting")
+        for value in values:
+            fig, _, _ = run(store, techs, outcomes_path, {**cfg, key: value}, first, last)
+            final = fig["by_date"][max(fig["by_date"])]
+            rows.append({"setting": key, "value": value, "configured": float(cfg[key]) == value,
+                         "all_rows": {who: fig[who]["brier"] for who in ("model", "persistence")},
+                         "last_date": max(fig["by_date"]),
+                         "last": {who: {k: final[who][k] for k in ("brier", "macro_recall", "mae_bins")}
+                                  for who in ("model", "aged_baseline")}})
+    return rows
+
+
 def tempered(probs: np.ndarray, t: float) -> np.ndarray:
     """Bin probabilities raised to 1/t and renormalised (t > 1 widens them)."""
     p = np.clip(probs, EPS, 1.0) ** (1.0 / t)

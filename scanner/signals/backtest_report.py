@@ -42,8 +42,25 @@ def markdown(figures: dict[str, Any], command: str) -> str:
                   f"the configured one), the held-out rows score Brier "
                   f"{t['model_tempered_cv']['brier']} and log loss {t['model_tempered_cv']['log_loss']} "
                   f"(with the configured temperature {t['model']['brier']} / {t['model']['log_loss']}).", ""]
+    if figures.get("sensitivity"):
+        lines += _sensitivity(figures["sensitivity"])
     lines += ["![reliability](reliability.png)", "", "![timelines](timelines.png)", ""]
     return "\n".join(lines)
+
+
+def _sensitivity(rows: list[dict[str, Any]]) -> list[str]:
+    last = rows[0]["last_date"]
+    out = [f"Sensitivity: the same backtest with one `[horizon]` setting changed at a time (* the configured value). "
+           f"Brier over all rows (monitored estimate / last month's state) and, at {last}, Brier, macro recall and "
+           f"mean bin error (monitored estimate / aged baseline):", "",
+           f"| setting | value | all rows Brier | {last} Brier | {last} macro recall | {last} mean bin error |",
+           "|---|---|---|---|---|---|"]
+    for r in rows:
+        m, b = r["last"]["model"], r["last"]["aged_baseline"]
+        out.append(f"| {r['setting']} | {r['value']:g}{' *' if r['configured'] else ''} | "
+                   f"{r['all_rows']['model']} / {r['all_rows']['persistence']} | {m['brier']} / {b['brier']} | "
+                   f"{m['macro_recall']} / {b['macro_recall']} | {m['mae_bins']} / {b['mae_bins']} |")
+    return out + [""]
 
 
 def reliability_png(rep: Replay, outcomes: list[Outcome], path: Path) -> None:

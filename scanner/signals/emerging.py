@@ -15,7 +15,8 @@ import pandas as pd
 from scanner.catalogue import Catalogue
 from scanner.signals import frames
 from scanner.signals.periods import add_months, cutoff
-from scanner.train.realtext import term_key
+from scanner.tag.termlike import load_term_model
+from scanner.tag.variants import term_key, variant_key, variant_rules
 
 log = logging.getLogger(__name__)
 
@@ -192,21 +193,16 @@ def combine(agg: pd.DataFrame, cfg: dict[str, Any]) -> pd.DataFrame:
     return agg.sort_values(["score", "documents", "term"], ascending=[False, False, True])
 
 
-def variant_rules(catalogue: Catalogue) -> list[tuple[re.Pattern, str]]:
-    """lexicon/candidates.yaml `variants`: {phrase: replacement} applied on whole words before keying."""
-    conf = getattr(catalogue, "candidates", None) or (catalogue.get("candidates") if isinstance(catalogue, dict)
-                                                       else None) or {}
-    rules = conf.get("variants") if isinstance(conf, dict) else None
-    items = sorted((rules or {}).items(), key=lambda kv: -len(str(kv[0])))  # longest phrase first
-    return [(re.compile(rf"(?<![\w-]){re.escape(str(a).lower())}(?![\w])"), str(b).lower()) for a, b in items]
-
-
-def variant_key(term: str, rules: list[tuple[re.Pattern, str]]) -> str:
-    """One key for the spellings of a term: synonym rules, then case, hyphens, spaces and plural folded."""
-    text = " ".join(str(term).lower().split())
-    for pattern, repl in rules:
-        text = pattern.sub(repl, text)
-    return term_key(text)
+def weigh_term_likeness(agg: pd.DataFrame, cfg: dict[str, Any]) -> pd.DataFrame:
+    """Scale each term's penalty by how term-like its least term-like word is (the term model, whose
+    low per-document threshold favours recall): likeness / (likeness + term_likeness_half). Without a
+    trained model every term keeps its penalty."""
+    model = load_term_model()
+    if model is None:
+        return agg.assign(likeness=1.0)
+    likeness = np.array([model.term_likeness(str(t)) for t in agg["term"]])
+    half = float(cfg["term_likeness_half"])
+    return agg.assign(likeness=likeness, penalty=agg["penalty"] * likeness / (likeness + half))
 
 
 def merge_variants(cand: pd.DataFrame, rules: list[tuple[re.Pattern, str]]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
@@ -325,6 +321,8 @@ def find(store, as_of: date, catalogue: Catalogue, cfg: dict[str, Any], top: int
                              spread=np.minimum(1.0, np.log1p(grams["sources"]) / math.log1p(cfg["sources_ref"])),
                              penalty=cfg["ngram_penalty"], origin="ngram")
         agg = pd.concat([agg, grams], ignore_index=True) if not agg.empty else grams
+    if not agg.empty:
+        agg = weigh_term_likeness(agg, cfg)
     ranked = combine(agg, cfg) if not agg.empty else pd.DataFrame(columns=["term", "score", "documents"])
     keys = [variant_key(t, rules) for t in ranked["term"]]
     status = [decided.get(k, {}).get("status", "candidate") for k in keys]
@@ -344,7 +342,8 @@ def find(store, as_of: date, catalogue: Catalogue, cfg: dict[str, Any], top: int
                 "first_seen": str(r.first_seen)[:10], "examples": [e["sentence"] for e in examples],
                 "status": r.status, "sources": int(r.sources), "growth": round(float(r.growth), 4),
                 "novelty": round(float(r.novelty), 4), "contrast": round(float(r.contrast), 4),
-                "spread": round(float(r.spread), 4), "origin": r.origin, "key": r.key,
+                "spread": round(float(r.spread), 4), "term_likeness": round(float(r.likeness), 4),
+                "origin": r.origin, "key": r.key,
                 "variants": spellings, "example_documents": examples}
         if r.status == "rejected" and decided[r.key].get("reason"):
             item["reason"] = decided[r.key]["reason"]

@@ -65,6 +65,11 @@ FUNCTION_WORDS = {
 }
 
 
+# FUNCTION_WORDS that are no generic noun: a term may end in them (`open data`, `big data`).
+GENERIC_NOUNS = FUNCTION_WORDS - {"data", "digital", "digitale", "sociale", "social", "financial", "financiële",
+                                  "business", "big", "information", "informatie", "communication", "communicatie"}
+
+
 def _words(value: Any) -> list[str]:
     return sorted({normalise(str(w)) for lang_items in by_lang(value).values() for w in lang_items if str(w).strip()})
 
@@ -218,9 +223,11 @@ class CandidateFinder:
         first_ok = words[0] not in self.stopwords or words[0] in self.modifiers
         return not (len(words) > 1 and (not first_ok or words[-1] in self.stopwords))
 
-    def find(self, text: str, covered: Sequence[tuple[int, int]] = ()) -> list[str]:
+    def find(self, text: str, covered: Sequence[tuple[int, int]] = (),
+             runs: Sequence[tuple[int, int]] = ()) -> list[str]:
         """Candidates in text order. A catalogue mention spanning a candidate removes it; for modifier +
-        noun (`slimme camera's`) any overlap does, since the noun is then a known technology."""
+        noun (`slimme camera's`) any overlap does, since the noun is then a known technology. `runs` are
+        the term model's spans (scanner/tag/termlike.py), trimmed of stopwords at either end."""
         spans = sorted(covered)
         starts = [s for s, _ in spans]
         max_end = list(accumulate((e for _, e in spans), max))
@@ -257,7 +264,19 @@ class CandidateFinder:
             found += [(m.start(), m.end(), normalise(m.group()), False) for m in self.hyphen_head.finditer(low)
                       if not inside(m.start(), m.end())]
         found += self._acronyms(text, low, inside)
-        return self._select(found)
+        # the term model's runs come after the shape hits (`generatieve ai` over the run `generatieve ai zal`)
+        # and are checked like seed hits: the model, not the word lists, judged them
+        return self._select(found, [(start, end, term, True) for start, end in runs
+                                    if not inside(start, end) and self._run_ok(term := normalise(low[start:end]))])
+
+    def _run_ok(self, term: str) -> bool:
+        """A term-model run is not a generic kind of technology on its own (`systeem`, `technologie`), and
+        does not end in a generic noun or suffix (`slimme oplossing`, `ai-gedreven`)."""
+        words = term.split()
+        last = words[-1].rsplit("-", 1)[-1]
+        if last in GENERIC_SECOND or last in GENERIC_NOUNS:
+            return False
+        return len(words) > 1 or "-" in term or term not in self.short_heads | set(STRONG_HEADS) | set(PHRASE_HEADS)
 
     def _acronyms(self, text: str, low: str, inside: Any) -> list[tuple[int, int, str, bool]]:
         """Capitalised product and technique names (ChatGPT, OCR, BIM-model) outside shouted text."""
@@ -278,10 +297,13 @@ class CandidateFinder:
             out.append((start, end, normalise(low[start:end]), True))
         return out
 
-    def _select(self, found: list[tuple[int, int, str, bool]]) -> list[str]:
-        """Longest first among overlapping hits (`grote taalmodellen` over `taalmodellen`), then text order."""
+    def _select(self, found: list[tuple[int, int, str, bool]],
+                later: Sequence[tuple[int, int, str, bool]] = ()) -> list[str]:
+        """Longest first among overlapping hits (`grote taalmodellen` over `taalmodellen`), then the `later`
+        hits where they overlap none taken; in text order."""
         taken: list[tuple[int, int, str]] = []
-        for start, end, term, seed in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+        ordered = sorted(found, key=lambda f: (f[0] - f[1], f[0])) + sorted(later, key=lambda f: (f[0] - f[1], f[0]))
+        for start, end, term, seed in ordered:
             if any(s < end and start < e for s, e, _ in taken) or not self._ok(term, seed):
                 continue
             taken.append((start, end, term))

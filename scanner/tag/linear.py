@@ -22,6 +22,14 @@ FORMAT = "horizonscan-linear-1"
 NAME_FEATURE = "__municipality__"  # one feature for every Dutch municipality name, so unseen towns count too
 
 
+def read_format(path: Path, fmt: str) -> dict:
+    """The JSON head of a portable model file, refused (ValueError) unless it declares `fmt`."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or doc.get("format") != fmt:
+        raise ValueError(f"{path.parent}: not a {fmt} model")
+    return doc
+
+
 def word_ngrams(word: str, low: int, high: int) -> list[str]:
     """Character n-grams of ' word ' (a word shorter than n yields itself once)."""
     padded = f" {word} "
@@ -120,9 +128,7 @@ class LinearTextModel:
 
     @classmethod
     def from_disk(cls, path: Path) -> "LinearTextModel":
-        meta = json.loads((path / "linear.json").read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT:
-            raise ValueError(f"{path}: not a {FORMAT} model")
+        meta = read_format(path / "linear.json", FORMAT)
         return cls(labels=meta["labels"], exclusive=meta["exclusive"],
                    vocab={t: i for i, t in enumerate(meta["terms"])},
                    idf=np.load(path / "idf.npy").astype(np.float64),

@@ -7,7 +7,7 @@ Components (registered with @Language.factory, configured by a key into RULES):
                 PhraseMatcher (ORTH) over abbreviations and municipality names, compound-head regex
   hs_resolve    negative senses removed, overlaps resolved -> doc._.technologies / doc._.processes
   hs_labels     stage (doc and sentence), municipal, domains, factors
-  hs_candidates technology-like terms the catalogue does not cover -> doc._.candidates
+  hs_candidates technology-like terms the catalogue does not cover (shape rules + the term model) -> doc._.candidates
 """
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ from scanner.tag.factors import factor_scores
 from scanner.tag.normalise import crosses_break
 from scanner.tag.resolve import drop_negatives, resolve_overlaps
 from scanner.tag.rules import LANGS, Cue, Target, TagRules
+from scanner.tag.termlike import default_path as default_term_path
+from scanner.tag.termlike import load_term_model
 from scanner.tag.variants import safe_lower
 
 log = logging.getLogger(__name__)
@@ -259,13 +261,19 @@ def make_labels(nlp: Language, name: str, rules_key: str, none_prior: float, tit
 
 
 @Language.factory("hs_candidates", default_config={"rules_key": "", "min_chars": 4, "fast": True,
-                                                    "token_cache_size": 100_000})
-def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int, fast: bool, token_cache_size: int) -> Any:
+                                                    "token_cache_size": 100_000, "term_model": ""})
+def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int, fast: bool, token_cache_size: int,
+                    term_model: str) -> Any:
     finder = CandidateFinder(RULES[rules_key], min_chars, fast, token_cache_size)
+    model = load_term_model(term_model) if term_model else None
 
     def candidates(doc: Doc) -> Doc:
         covered = [(h.start, h.end) for h in doc._.hs_hits]
-        doc._.candidates = finder.find(doc_text(doc), covered)
+        text = doc_text(doc)
+        runs: list[tuple[int, int]] = []
+        if model is not None:
+            runs = model.spans(text, *token_offsets(doc))
+        doc._.candidates = finder.find(text, covered, runs)
         return doc
 
     return candidates
@@ -301,7 +309,8 @@ def build_nlp(lang: str, catalogue: Any = None, config: dict[str, Any] | None = 
     nlp.add_pipe("hs_labels", config={"rules_key": key, **labels, "cue_stage": bool(config.get("cue_stage", True))})
     nlp.add_pipe("hs_candidates", config={"rules_key": key, "min_chars": int(config["candidate_min_chars"]),
                                           "fast": bool(config["fast_path"]),
-                                          "token_cache_size": int(config["token_cache_size"])})
+                                          "token_cache_size": int(config["token_cache_size"]),
+                                          "term_model": str(default_term_path()) if config["use_term_model"] else ""})
     # The tokenizer caches at most max_cache_size chunks; tokenizing the ~19,000 matcher phrases above
     # filled it, so no word of a document was ever cached (6-10x slower). Start documents afresh.
     tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer (no type information)

@@ -16,6 +16,7 @@ from scanner.tag.labels import LabelModel, load_label_model
 from scanner.tag.normalise import tokenizer_text
 from scanner.tag.relevance import LinearRelevanceModel, RelevanceModel, load_relevance_model
 from scanner.tag.relevance import merge as merge_relevance
+from scanner.tag.termlike import TermModel, load_term_model
 from scanner.tag.stage import LABELS, StageModel, StageRules, best_stage, load_stage_model, model_input, rules_version
 from scanner.util import chunked
 
@@ -149,8 +150,12 @@ class Tagger:
     def model_version(self) -> str:
         model = self.stage_model
         parts = [model.version if model is not None else rules_version(self.rules)]
-        parts += [m.version for m in (self.relevance_model, self.label_model) if m is not None]
+        parts += [m.version for m in (self.relevance_model, self.label_model, self.term_model) if m is not None]
         return "|".join(parts)
+
+    @property
+    def term_model(self) -> TermModel | None:
+        return load_term_model() if self.config["use_term_model"] else None
 
     @property
     def lexicon_version(self) -> str:

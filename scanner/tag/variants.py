@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _VOWELS = "aeiou"
 _WS = re.compile(r"\s+")
@@ -72,3 +73,34 @@ def abbreviation_forms(abbr: str) -> set[str]:
     if abbr.isupper() and abbr[-1].isalpha():
         out |= {abbr + "'s", abbr + "s"}
     return out
+
+
+# ------------------------------------------------------------------------------------------ emerging-term keys
+
+def term_key(term: str) -> str:
+    """Variant-insensitive key of an emerging term: case, hyphens, spaces and a plural -s/-en folded."""
+    key = re.sub(r"[\s\-_'’]+", "", term.lower())
+    return re.sub(r"(s|en)$", "", key) if len(key) > 4 else key
+
+
+def variant_rules(catalogue: Any) -> list[tuple[re.Pattern, str]]:
+    """lexicon/candidates.yaml `variants`: {phrase: replacement} applied on whole words before keying."""
+    conf = getattr(catalogue, "candidates", None) or (catalogue.get("candidates") if isinstance(catalogue, dict)
+                                                       else None) or {}
+    rules = conf.get("variants") if isinstance(conf, dict) else None
+    items = sorted((rules or {}).items(), key=lambda kv: -len(str(kv[0])))  # longest phrase first
+    return [(re.compile(rf"(?<![\w-]){re.escape(str(a).lower())}(?![\w])"), str(b).lower()) for a, b in items]
+
+
+def apply_variants(term: str, rules: list[tuple[re.Pattern, str]]) -> str:
+    """The term lower-cased and single-spaced, with the synonym rules applied (`generative artificial
+    intelligence` -> `generative ai`)."""
+    text = " ".join(str(term).lower().split())
+    for pattern, repl in rules:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def variant_key(term: str, rules: list[tuple[re.Pattern, str]]) -> str:
+    """One key for the spellings of a term: synonym rules, then case, hyphens, spaces and plural folded."""
+    return term_key(apply_variants(term, rules))

@@ -17,6 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 from scanner.catalogue import DOMAINS
+from scanner.tag.termlike import TermModel
 from scanner.train.linear import LinearTextModel, fit_exclusive, fit_multilabel
 from scanner.train.realtext import STAGES, RealRecord
 
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 LABELS = ("municipal", *(f"domain:{d}" for d in DOMAINS))
 FORMAT_NOTE = "horizonscan real-text model: linear.json + .npy (scanner/tag/linear.py), meta.json"
+TERM_NOTE = "horizonscan term model: termlike.json + coef.npy (scanner/tag/termlike.py), meta.json"
 
 
 @lru_cache(maxsize=1)
@@ -126,11 +128,12 @@ def train(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -
             "temperature": temperature}
 
 
-def save(model: LinearTextModel, path: Path, meta: dict[str, Any]) -> Path:
+def save(model: LinearTextModel | TermModel, path: Path, meta: dict[str, Any]) -> Path:
     tmp = path.parent / f".{path.name}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     model.to_disk(tmp)
-    (tmp / "meta.json").write_text(json.dumps({"note": FORMAT_NOTE, **meta}, indent=1, ensure_ascii=False) + "\n",
+    note = TERM_NOTE if isinstance(model, TermModel) else FORMAT_NOTE
+    (tmp / "meta.json").write_text(json.dumps({"note": note, **meta}, indent=1, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
     shutil.rmtree(path, ignore_errors=True)
     tmp.rename(path)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from scanner.config import repo_root
-from scanner.train import real
+from scanner.tag.termlike import load_term_model
+from scanner.train import real, termlike
 from scanner.train.realtext import RealRecord, evaluate_tagger, headline, load_real
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,8 @@ TARGETS = {"technology_f1": 0.92, "mention_stage_macro_f1": 0.75, "mention_stage
            "municipal_accuracy": 0.92, "emerging_recall": 0.8, "checklist_failure_rate": 0.05}
 SYSTEMS = {  # tagger config per system; "shipped" is exactly what `scanner tag` runs
     "shipped": {},
-    "rules": {"use_stage_model": False, "use_relevance_model": False, "use_label_model": False},
+    "rules": {"use_stage_model": False, "use_relevance_model": False, "use_label_model": False,
+              "use_term_model": False},
     "stage model only": {"use_relevance_model": False, "use_label_model": False},
     "label model only": {"use_stage_model": False, "use_relevance_model": False},
 }
@@ -30,7 +32,7 @@ def report_path() -> Path:
 
 
 def train_models(settings: dict[str, Any], out_dir: Path) -> dict[str, Any]:
-    """Fit stage and label models on the train and dev splits (+ own sentences); save them under out_dir."""
+    """Fit the stage, label and term models on the train and dev splits (+ own sentences); save them under out_dir."""
     from scanner.train.data import load_examples
 
     records = load_real(splits=("train", "dev"))
@@ -48,9 +50,11 @@ def train_models(settings: dict[str, Any], out_dir: Path) -> dict[str, Any]:
                                                     "temperature": fitted["temperature"]})
     real.save(fitted["labels"], out_dir / "labels", {"name": "horizonscan_labels", **meta,
                                                       "thresholds": fitted["thresholds"]})
+    term_model, term_fit = termlike.train(records, settings)
+    real.save(term_model, out_dir / "termlike", {"name": "horizonscan_termlike", **meta, **term_fit})
     return {"records": len(records), "own_sentences": len(own), "temperature": fitted["temperature"],
-            "thresholds": fitted["thresholds"], "train_s": round(time.perf_counter() - started, 1),
-            "path": str(out_dir)}
+            "thresholds": fitted["thresholds"], "term_model": term_fit,
+            "train_s": round(time.perf_counter() - started, 1), "path": str(out_dir)}
 
 
 def evaluate(records: list[RealRecord] | None = None, with_checklist: bool = True) -> dict[str, Any]:
@@ -65,6 +69,9 @@ def evaluate(records: list[RealRecord] | None = None, with_checklist: bool = Tru
         from scanner.train.checklist import run_checklist
 
         out["checklist"] = run_checklist(Tagger(), records)
+    term = load_term_model()
+    if term is not None:
+        out["term_model"] = {k: v for k, v in term.meta.items() if k != "curve" and not isinstance(v, dict)}
     return out
 
 
@@ -96,6 +103,7 @@ def markdown(report: dict[str, Any], command: str) -> str:
                   "|---|---|---|---|---|"]
         lines += [f"| {t['name']} | {t['kind']} | {t['cases']} | {t['failures']} | {t['rate']:.3f} |"
                   for t in c["tests"]]
+    lines += ["", *_emerging_lines(shipped["emerging"], report.get("term_model") or {})]
     h = heads["shipped"] | ({"checklist_failure_rate": report["checklist"]["failure_rate"]} if "checklist" in report
                            else {})
     lines += ["", "Targets of the real-text issue (shipped tagger):", "", "| measure | value | target | met |",
@@ -106,6 +114,20 @@ def markdown(report: dict[str, Any], command: str) -> str:
             lines.append(f"| {key} | {h[key]:.3f} | {'<=' if key == 'checklist_failure_rate' else '>='} {target} | "
                          f"{'yes' if ok else 'no'} |")
     return "\n".join(lines) + "\n"
+
+
+def _emerging_lines(e: dict[str, Any], term: dict[str, Any]) -> list[str]:
+    n = max(1, e.get("documents", 0))
+    lines = [f"Emerging terms (shipped tagger): recall {e['recall']:.3f} over the {e['terms']} gold terms that no "
+             f"catalogue entry covers; {e.get('covered_terms', 0)} more gold terms are catalogue terms (never "
+             f"candidates, by the contract), recall over all gold terms {e.get('recall_with_covered', 0.0):.3f}; "
+             f"{e['candidates']} candidates ({e['candidates'] / n:.1f} per excerpt), precision {e['precision']:.3f}."]
+    if term:
+        lines += ["", f"Term model operating point, chosen out of fold on the training sites "
+                  f"(`scanner/models/termlike/meta.json`): threshold {term.get('threshold')}, recall "
+                  f"{term.get('oof_recall')} at {term.get('oof_candidates_per_doc')} candidates per excerpt "
+                  f"(target {term.get('recall_target')}; the shape rules alone: {term.get('rules_only_oof_recall')})."]
+    return lines
 
 
 def write(report: dict[str, Any], command: str, path: Path | None = None) -> Path:

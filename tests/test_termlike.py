@@ -1,0 +1,97 @@
+"""The term model (scanner/tag/termlike.py): cached additive scores, runs, the portable format, training."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner.tag.termlike import TermModel, runs, token_features, word_ok
+from scanner.train.termlike import TermDoc, fit, gold_positions
+
+
+def toy_model() -> TermModel:
+    vocab = {"s:inner_cap": 0, "z:0": 1, "p:de": 2, "n:is": 3, "w:gebruiken": 4}
+    return TermModel(vocab, np.array([2.0, 1.5, -0.5, 0.7, -3.0]), -2.0, threshold=0.5, extend=0.2)
+
+
+def full_logit(model: TermModel, words: list[str], i: int) -> float:
+    return model.intercept + sum(model.coef[model.vocab[f]] for f in token_features(words, i) if f in model.vocab)
+
+
+@given(st.lists(st.sampled_from(["De", "ChatGPT", "is", "gebruiken", "qwzx", "de", "Copilot", "-", "AI"]),
+                min_size=1, max_size=12))
+@settings(max_examples=60, deadline=None)
+def test_cached_parts_add_up_to_the_full_features(words):
+    model = toy_model()
+    expected = 1 / (1 + np.exp(-np.array([full_logit(model, words, i) for i in range(len(words))])))
+    assert np.allclose(model.probabilities(words), expected)
+
+
+def test_runs_need_one_seed_token_and_stop_at_function_words_and_line_breaks():
+    words = ["Microsoft", "Copilot", "en", "Gemini", "Pro"]
+    ok = np.array([word_ok(w) for w in words])
+    starts, ends = [0, 10, 18, 21, 28], [9, 17, 20, 27, 31]
+    text = "Microsoft Copilot en Gemini Pro"
+    assert runs(np.array([0.3, 0.9, 0.9, 0.3, 0.3]), ok, starts, ends, text, 0.5, 0.2) == [(0, 17)]
+    assert runs(np.array([0.3, 0.3, 0.9, 0.3, 0.3]), ok, starts, ends, text, 0.5, 0.2) == []
+    broken = "Microsoft\nCopilot en Gemini Pro"
+    assert runs(np.array([0.9, 0.9, 0.1, 0.1, 0.1]), ok, starts, ends, broken, 0.5, 0.2) == [(0, 9), (10, 17)]
+    assert runs(np.full(5, 0.9), ok, starts, ends, text, 0.5, 0.2, max_words=1) == []
+
+
+def test_blank_tokens_are_skipped_so_line_breaks_do_not_change_scores():
+    model = toy_model()
+    spaced = "De ChatGPT is"
+    broken = "De\nChatGPT is"
+    assert model.spans(spaced, [0, 3, 11], [2, 10, 13]) == [(3, 10)]
+    assert model.spans(broken, [0, 2, 3, 11], [2, 3, 10, 13]) == [(3, 10)]  # "\n" as its own token
+
+
+def test_portable_format_round_trips(tmp_path):
+    model = toy_model()
+    model.to_disk(tmp_path / "m")
+    again = TermModel.from_disk(tmp_path / "m")
+    words = ["De", "ChatGPT", "is", "gebruiken"]
+    assert np.allclose(again.probabilities(words), model.probabilities(words))
+    assert (again.threshold, again.extend) == (0.5, 0.2)
+    (tmp_path / "m" / "termlike.json").write_text('{"format": "other"}')
+    with pytest.raises(ValueError):
+        TermModel.from_disk(tmp_path / "m")
+
+
+def test_training_learns_term_words_from_labelled_tokens():
+    texts = [f"De gemeente gebruikt Zorbix voor meldingen {i}." for i in range(20)]
+    texts += [f"Het college bespreekt de begroting {i}." for i in range(20)]
+    docs = []
+    for text in texts:
+        words = text.replace(".", " .").split()
+        starts = [text.index(w) for w in words]
+        ends = [s + len(w) for s, w in zip(starts, words)]
+        gold = ["zorbix"] if "Zorbix" in text else []
+        docs.append(TermDoc(text, words, starts, ends, gold_positions(text, gold, starts, ends),
+                            np.array([word_ok(w) for w in words]), gold, []))
+    model = fit(docs, {"term_min_df": 1, "term_C": 1.0, "seed": 1})
+    probs = model.probabilities("Vandaag gebruikt Zorbix de begroting".split())
+    assert probs[2] > 0.5 > max(probs[0], probs[1], probs[3], probs[4])
+
+
+def test_one_model_serves_many_threads():
+    """Prefect's task runners share the tagger: a growing word table must not be read half-grown."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [" ".join(f"w{i}x{j} ChatGPT de" for j in range(40)) for i in range(40)]
+
+    def spans_of(model: TermModel, text: str) -> list[tuple[int, int]]:
+        starts, ends, at = [], [], 0
+        for word in text.split(" "):
+            starts.append(at)
+            ends.append(at + len(word))
+            at += len(word) + 1
+        return model.spans(text, starts, ends)
+
+    alone = [spans_of(toy_model(), t) for t in texts]
+    shared = toy_model()
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda t: spans_of(shared, t), texts))
+    assert together == alone and any(alone)
