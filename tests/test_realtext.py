@@ -60,6 +60,8 @@ def test_mention_stage_is_scored_per_required_technology():
     ("generatieve ai", ["generatieve ai-tool"], False),
     ("chatgpt", ["gpt"], False),
     ("ocr", ["ocr-software"], False),
+    ("copilot", ["microsoft copilot"], True),
+    ("zorgbot", ["gemeente test zorgbot"], False),
 ])
 def test_emerging_term_matching(gold, candidates, found):
     assert term_found(gold, candidates) is found

@@ -73,6 +73,8 @@ def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
     assert "| silence_weight | 1 * |" in report.read_text(encoding="utf-8")
     with pytest.raises(ScannerError, match="not a numeric"):
         signals.backtest(store, path, catalogue=CAT, vary={"no_such_knob": [1.0]})
+    whole = signals.backtest(store, path, catalogue=CAT, vary={"change_min_sources": [1.0, 2.0]})[0]["sensitivity"]
+    assert [r["configured"] for r in whole] == [False, True]
 
 
 def test_backtest_cli_json_is_the_contract_shape(tmp_path, monkeypatch):
@@ -91,6 +93,9 @@ def test_backtest_cli_json_is_the_contract_shape(tmp_path, monkeypatch):
     (["--to", "2026-13"], "--to must be YYYY-MM"),
     (["--from", "2026-10", "--to", "2020-01"], "is after --to"),
     (["--vary", "hysteresis=a,b"], "expected KEY=NUMBER"),
+    (["--vary", "hysteresis=nan"], "expected KEY=NUMBER"),
+    (["--vary", "hysteresis=0.1", "--vary", "hysteresis=0.2"], "given twice"),
+    (["--vary", "change_min_sources=1.5"], "a whole number"),
 ])
 def test_backtest_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     import subprocess

@@ -69,7 +69,7 @@ def test_training_learns_term_words_from_labelled_tokens():
         starts = [text.index(w) for w in words]
         ends = [s + len(w) for s, w in zip(starts, words)]
         gold = ["zorbix"] if "Zorbix" in text else []
-        docs.append(TermDoc(text, words, starts, ends, gold_positions(text, gold, starts, ends),
+        docs.append(TermDoc(text, "site.nl", words, starts, ends, gold_positions(text, gold, starts, ends),
                             np.array([word_ok(w) for w in words]), gold, []))
     model = fit(docs, {"term_min_df": 1, "term_C": 1.0, "seed": 1})
     probs = model.probabilities("Vandaag gebruikt Zorbix de begroting".split())
@@ -95,3 +95,33 @@ def test_one_model_serves_many_threads():
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(lambda t: spans_of(shared, t), texts))
     assert together == alone and any(alone)
+
+
+def test_a_full_word_table_starts_over_without_losing_the_call_s_words():
+    model = toy_model()
+    model.cache_size = 4
+    first = model.probabilities(["De", "ChatGPT", "is"])
+    again = model.probabilities(["De", "Copilot", "qwzx"])  # passes the size: the table starts over
+    assert len(model._index) <= 4
+    assert np.allclose(again, toy_model().probabilities(["De", "Copilot", "qwzx"]))
+    assert np.allclose(model.probabilities(["De", "ChatGPT", "is"]), first)
+
+
+def test_any_whitespace_but_the_space_ends_a_run():
+    ok = np.array([True, True])
+    for gap in ("\t", "\r", "\u2028", "\f"):
+        text = f"Microsoft{gap}Copilot"
+        assert runs(np.array([0.9, 0.9]), ok, [0, 10], [9, 17], text, 0.5, 0.2) == [(0, 9), (10, 17)]
+
+
+def test_emerging_weighs_down_what_only_the_term_model_proposed():
+    import pandas as pd
+
+    from scanner.config import load_config
+    from scanner.signals.emerging import weigh_term_likeness
+    from scanner.tag.rules import default_catalogue
+
+    agg = pd.DataFrame({"term": ["ai-agent", "klaar zodat", "chatgpt"], "penalty": [1.0, 1.0, 0.6]})
+    out = weigh_term_likeness(agg, load_config()["emerging"], default_catalogue()).set_index("term")
+    assert out.loc["ai-agent", "penalty"] == 1.0  # the shape rules find it on their own: kept as it was
+    assert out.loc["klaar zodat", "penalty"] < 0.5 < out.loc["chatgpt", "penalty"] / 0.6

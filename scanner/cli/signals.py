@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any, Optional
@@ -272,12 +273,16 @@ def _parse_vary(items: list[str]) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {}
     for item in items:
         key, _, values = item.partition("=")
+        key = key.strip()
         try:
-            out[key.strip()] = [float(v) for v in values.split(",") if v.strip()]
+            numbers = [float(v) for v in values.split(",") if v.strip()]
         except ValueError:
-            raise ScannerError(f"--vary {item!r}: expected KEY=NUMBER,NUMBER,...") from None
-        if not key.strip() or not out[key.strip()]:
-            raise ScannerError(f"--vary {item!r}: expected KEY=NUMBER,NUMBER,...")
+            numbers = []
+        if not key or not numbers or not all(math.isfinite(v) for v in numbers):
+            raise ScannerError(f"--vary {item!r}: expected KEY=NUMBER,NUMBER,... with finite numbers")
+        if key in out:
+            raise ScannerError(f"--vary {key} is given twice: list its values once")
+        out[key] = numbers
     return out
 
 

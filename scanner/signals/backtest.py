@@ -176,8 +176,11 @@ def sensitivity(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dic
     for key, values in vary.items():
         if key not in cfg or isinstance(cfg[key], (dict, list, str, bool)):
             raise ScannerError(f"--vary {key}: not a numeric [horizon] setting")
+        if isinstance(cfg[key], int) and any(v != int(v) for v in values):
+            raise ScannerError(f"--vary {key}: a whole number is needed")
         for value in values:
-            fig, _, _ = run(store, techs, outcomes_path, {**cfg, key: value}, first, last)
+            setting = int(value) if isinstance(cfg[key], int) else value
+            fig, _, _ = run(store, techs, outcomes_path, {**cfg, key: setting}, first, last)
             final = fig["by_date"][max(fig["by_date"])]
             rows.append({"setting": key, "value": value, "configured": float(cfg[key]) == value,
                          "all_rows": {who: fig[who]["brier"] for who in ("model", "persistence")},

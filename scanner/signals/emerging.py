@@ -15,6 +15,8 @@ import pandas as pd
 from scanner.catalogue import Catalogue
 from scanner.signals import frames
 from scanner.signals.periods import add_months, cutoff
+from scanner.tag.candidates import CandidateFinder
+from scanner.tag.rules import build_rules
 from scanner.tag.termlike import load_term_model
 from scanner.tag.variants import term_key, variant_key, variant_rules
 
@@ -193,16 +195,18 @@ def combine(agg: pd.DataFrame, cfg: dict[str, Any]) -> pd.DataFrame:
     return agg.sort_values(["score", "documents", "term"], ascending=[False, False, True])
 
 
-def weigh_term_likeness(agg: pd.DataFrame, cfg: dict[str, Any]) -> pd.DataFrame:
-    """Scale each term's penalty by how term-like its least term-like word is (the term model, whose
-    low per-document threshold favours recall): likeness / (likeness + term_likeness_half). Without a
-    trained model every term keeps its penalty."""
+def weigh_term_likeness(agg: pd.DataFrame, cfg: dict[str, Any], catalogue: Catalogue) -> pd.DataFrame:
+    """Scale the penalty of each term the shape rules would not find on their own by how term-like its
+    least term-like word is (the term model, whose low per-document threshold favours recall):
+    likeness / (likeness + term_likeness_half). Without a trained model every term keeps its penalty."""
     model = load_term_model()
     if model is None:
         return agg.assign(likeness=1.0)
+    shapes = CandidateFinder(build_rules(catalogue))
     likeness = np.array([model.term_likeness(str(t)) for t in agg["term"]])
-    half = float(cfg["term_likeness_half"])
-    return agg.assign(likeness=likeness, penalty=agg["penalty"] * likeness / (likeness + half))
+    by_shape = np.array([str(t) in shapes.find(str(t)) for t in agg["term"]], dtype=bool)
+    factor = np.where(by_shape, 1.0, likeness / (likeness + float(cfg["term_likeness_half"])))
+    return agg.assign(likeness=likeness, penalty=agg["penalty"] * factor)
 
 
 def merge_variants(cand: pd.DataFrame, rules: list[tuple[re.Pattern, str]]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
@@ -322,7 +326,7 @@ def find(store, as_of: date, catalogue: Catalogue, cfg: dict[str, Any], top: int
                              penalty=cfg["ngram_penalty"], origin="ngram")
         agg = pd.concat([agg, grams], ignore_index=True) if not agg.empty else grams
     if not agg.empty:
-        agg = weigh_term_likeness(agg, cfg)
+        agg = weigh_term_likeness(agg, cfg, catalogue)
     ranked = combine(agg, cfg) if not agg.empty else pd.DataFrame(columns=["term", "score", "documents"])
     keys = [variant_key(t, rules) for t in ranked["term"]]
     status = [decided.get(k, {}).get("status", "candidate") for k in keys]

@@ -38,6 +38,7 @@ GENERIC_SECOND = {"gedreven", "gestuurd", "gestuurde", "gebaseerd", "gebaseerde"
                   "ethics", "expert", "experts", "team", "teams", "project", "projecten", "projects",
                   "achtig", "achtige", "achtigen", "style", "like", "type", "stijl"}
 _LITERAL, _BRANCH, _SUBPATTERN = _constants.LITERAL, _constants.BRANCH, _constants.SUBPATTERN
+_WORD_RUN = re.compile(r"\S+")
 _NEXT_WORD_AFTER_SPACE = re.compile(r" ([^\W\d_]+)(?![\w-])")
 _NEXT_WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_](?![\w-])")
 _PREV_LETTERS = re.compile(r"(?<![\w-])[^\W\d_]+$")
@@ -164,6 +165,7 @@ class CandidateFinder:
         heads = sorted(set(PHRASE_HEADS) | set(_words(get(config, "phrase_heads", []))))
         modifiers = sorted(set(MODIFIERS) | set(_words(get(config, "modifiers", []))))
         self.modifiers = set(modifiers)
+        self.edge_stopwords = set(_words(get(config, "stopwords", []))) - self.modifiers
         yaml_heads = _words(get(config, "heads", []))
         seeds = [str(p) for p in get(config, "seed_patterns", []) or []]
         self.acronym_stop = {str(w) for w in get(config, "acronym_stopwords", []) or []}
@@ -264,10 +266,22 @@ class CandidateFinder:
             found += [(m.start(), m.end(), normalise(m.group()), False) for m in self.hyphen_head.finditer(low)
                       if not inside(m.start(), m.end())]
         found += self._acronyms(text, low, inside)
-        # the term model's runs come after the shape hits (`generatieve ai` over the run `generatieve ai zal`)
-        # and are checked like seed hits: the model, not the word lists, judged them
-        return self._select(found, [(start, end, term, True) for start, end in runs
-                                    if not inside(start, end) and self._run_ok(term := normalise(low[start:end]))])
+        # the term model's runs, trimmed of stopwords at either end, come after the shape hits (`generatieve
+        # ai` over the run `generatieve ai zal`) and are checked like seed hits: the model judged them
+        trimmed = [self._trim(low, start, end) for start, end in runs]
+        return self._select(found, [(start, end, term, True) for start, end in trimmed if end > start
+                                    and not inside(start, end) and self._run_ok(term := normalise(low[start:end]))])
+
+    def _trim(self, low: str, start: int, end: int) -> tuple[int, int]:
+        """A run without the lexicon's stopwords at either end (`nieuwe zorgbot` -> `zorgbot`); a modifier
+        (`slimme`, `smart`) stays."""
+        words = [m.span() for m in _WORD_RUN.finditer(low, start, end)]
+        edge = self.edge_stopwords
+        while words and low[words[0][0]:words[0][1]] in edge:
+            words.pop(0)
+        while words and low[words[-1][0]:words[-1][1]] in edge:
+            words.pop()
+        return (words[0][0], words[-1][1]) if words else (start, start)
 
     def _run_ok(self, term: str) -> bool:
         """A term-model run is not a generic kind of technology on its own (`systeem`, `technologie`), and

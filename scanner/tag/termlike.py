@@ -32,7 +32,7 @@ from scanner.tag.linear import read_format, word_ngrams
 
 log = logging.getLogger(__name__)
 FORMAT = "horizonscan-termlike-1"
-_LINE_BREAK = re.compile("\n")
+_LINE_BREAK = re.compile(r"[^\S ]")  # any whitespace but the space, as the shape rules (normalise.crosses_break)
 # Words that end a run (articles, prepositions, conjunctions, pronouns): `copilot en chatgpt` is two terms.
 EDGE_WORDS = frozenset("""de het een en of van in op te voor met is zijn dat die aan als bij door om naar niet uit
 over tot er nog dan ook wel the a an and of in on to for with is are was be by as at or from this that it its
@@ -113,6 +113,10 @@ class TermModel:
     # run (has a letter or digit and is no EDGE_WORDS word), is blank (skipped as if absent)
     OWN, LEFT, RIGHT, OK, BLANK = range(5)
 
+    def __post_init__(self) -> None:
+        if hasattr(os, "register_at_fork"):  # classify --workers forks the warm tagger
+            os.register_at_fork(after_in_child=self._after_fork)
+
     def _weight(self, features: list[str]) -> float:
         return float(sum(self.coef[i] for f in features if (i := self.vocab.get(f)) is not None))
 
@@ -127,19 +131,27 @@ class TermModel:
             return self._table[ids]
 
     def word_ids(self, words: Sequence[str]) -> np.ndarray:
-        """Row of each word in the word table, adding the words not seen before (a full table starts over);
-        callers hold the lock and index the table it grew (`rows`)."""
+        """Row of each word in the word table, adding the words not seen before; a table that would pass
+        cache_size starts over with this call's words. Callers hold the lock and index the table (`rows`)."""
         get = self._index.get
         ids = [get(w) for w in words]
         if None in ids:
             missing = list(dict.fromkeys(w for w, i in zip(words, ids) if i is None))
             if len(self._index) + len(missing) > self.cache_size:
                 self._index, self._table = {}, np.zeros((0, 5))
+                missing = list(dict.fromkeys(words))
             start = len(self._index)
-            self._table = np.vstack([self._table, np.array([self._row(w) for w in missing]).reshape(-1, 5)])
+            if start + len(missing) > len(self._table):  # grow by doubling: no copy per new word
+                grown = np.zeros((max(2 * len(self._table), start + len(missing), 1024), 5))
+                grown[:start] = self._table[:start]
+                self._table = grown
+            self._table[start:start + len(missing)] = np.array([self._row(w) for w in missing]).reshape(-1, 5)
             self._index.update((w, start + k) for k, w in enumerate(missing))
             ids = [self._index[w] for w in words]
         return np.asarray(ids, dtype=np.int64)
+
+    def _after_fork(self) -> None:
+        self._lock = threading.Lock()  # a lock held by another thread at fork time would never be released
 
     def _logits(self, rows: np.ndarray) -> np.ndarray:
         edge_left = self._weight(left_features(LEFT_EDGE))

@@ -30,6 +30,7 @@ class TermDoc:
     """One excerpt as the term model sees it."""
 
     text: str
+    site: str
     words: list[str]
     starts: list[int]
     ends: list[int]
@@ -44,7 +45,7 @@ def gold_positions(text: str, gold: list[str], starts: list[int], ends: list[int
     low = text.lower()
     inside = np.zeros(len(starts), dtype=bool)
     for term in gold:
-        for m in re.finditer(rf"(?<![\w-]){re.escape(term)}(?![\w-])", low):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(term.lower())}(?![\w-])", low):
             inside |= (np.asarray(starts) >= m.start()) & (np.asarray(ends) <= m.end())
     return inside
 
@@ -62,7 +63,7 @@ def term_docs(records: list[RealRecord], tagger: Tagger) -> list[TermDoc]:
         words, starts, ends = tokens(text, *token_offsets(doc))
         mentions = (res.get("technologies") or []) + (res.get("processes") or [])
         gold = [t for t in rec.emerging if t not in covered and not covered_here(t, text, mentions)]
-        out.append(TermDoc(text, words, starts, ends, gold_positions(text, gold, starts, ends),
+        out.append(TermDoc(text, rec.site, words, starts, ends, gold_positions(text, gold, starts, ends),
                            np.array([word_ok(w) for w in words], dtype=bool), gold,
                            [(m["start"], m["end"]) for m in mentions]))
     return out
@@ -114,8 +115,7 @@ def train(records: list[RealRecord], settings: dict[str, Any]) -> tuple[TermMode
     """The term model fitted on all records, its threshold chosen out of fold; and what was measured."""
     tagger = Tagger(config={"use_term_model": False})
     docs = term_docs(records, tagger)
-    sites = [r.site for r in records]
-    probs = out_of_fold(docs, sites, settings)
+    probs = out_of_fold(docs, [d.site for d in docs], settings)  # a record `prepare` refused has no doc
     finder = CandidateFinder(tagger.rules)
     rules = variant_rules(tagger.catalogue)
     target, ratio = float(settings["term_recall"]), float(settings["term_extend_ratio"])
