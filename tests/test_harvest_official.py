@@ -511,7 +511,7 @@ def test_cli_harvest_hands_tagging_on(tmp_path, api, monkeypatch, fast_cli):
     def flow(*args: Any) -> dict[str, Any]:  # the classify flow itself runs on Dask in tests/flows
         handed.append(args)
         return {"documents": 0, "mentions": 0, "errors": 0}
-    monkeypatch.setattr(signals_cli, "_classify_flow", flow)
+    monkeypatch.setattr(signals_cli, "classify_flow", flow)
     again = runner.invoke(app, ["--db", db, "harvest", "--sources", str(toml), "--classify", "--task-runner", "dask",
                                 "--dask-address", "tcp://127.0.0.1:8786", "--workers", "3"])
     assert again.exit_code == 0, again.output

@@ -125,3 +125,38 @@ def test_emerging_weighs_down_what_only_the_term_model_proposed():
     out = weigh_term_likeness(agg, load_config()["emerging"], default_catalogue()).set_index("term")
     assert out.loc["ai-agent", "penalty"] == 1.0  # the shape rules find it on their own: kept as it was
     assert out.loc["klaar zodat", "penalty"] < 0.5 < out.loc["chatgpt", "penalty"] / 0.6
+
+
+def test_candidate_runs_are_trimmed_checked_and_give_way_to_shape_hits():
+    from scanner.tag.candidates import CandidateFinder
+    from scanner.tag.rules import default_rules
+
+    finder = CandidateFinder(default_rules())
+    text = "De nieuwe zorgbot helpt. Het systeem werkt. Een slimme oplossing. Generatieve AI zal helpen."
+    at = text.index
+    runs_ = [(at("nieuwe"), at("zorgbot") + 7), (at("systeem"), at("systeem") + 7),
+             (at("slimme"), at("oplossing") + 9), (at("Generatieve"), at("zal") + 3)]
+    found = finder.find(text, [], runs_)
+    assert "zorgbot" in found and "nieuwe zorgbot" not in found  # a stopword at the edge is trimmed
+    assert "systeem" not in found and "slimme oplossing" not in found  # a generic head or noun is no term
+    assert "generatieve ai" in found and "generatieve ai zal" not in found  # the shape hit wins the overlap
+
+
+def test_the_threshold_is_chosen_out_of_fold_for_the_recall_target():
+    from scanner.train.realtext import RealRecord
+    from scanner.train.termlike import THRESHOLDS, train
+
+    def rec(i: int, text: str, emerging: list[str]) -> RealRecord:
+        return RealRecord(id=f"t{i}", site=f"site{i % 4}.nl", lang="nl", title="", text=text, split="train",
+                          tech_required=[], tech_acceptable=[], domains=[], stage="none", mention_stages={},
+                          emerging=emerging, municipal=True)
+
+    records = [rec(i, f"De gemeente werkt met Zorbix{i % 3} aan meldingen, zegt wethouder {i}.",
+                   [f"zorbix{i % 3}"]) for i in range(16)]
+    records += [rec(100 + i, f"Het college bespreekt de begroting van jaar {i}.", []) for i in range(16)]
+    model, fit = train(records, {"term_min_df": 1, "term_C": 1.0, "seed": 1, "folds": 2, "term_recall": 0.75,
+                                 "term_extend_ratio": 0.2})
+    assert fit["threshold"] in {round(float(t), 6) for t in THRESHOLDS}
+    assert fit["oof_recall"] >= 0.75 and fit["gold_terms"] == 16
+    assert model.threshold == fit["threshold"] and model.extend == round(fit["threshold"] * 0.2, 6)
+    assert fit["curve"][0][1] >= fit["curve"][-1][1]  # a lower threshold never finds fewer gold terms here

@@ -254,4 +254,7 @@ def test_cli_eval_reports_every_system_on_the_test_split(tmp_path, monkeypatch):
     assert shipped["document_stage"]["macro_f1"] > rules["document_stage"]["macro_f1"]
     assert shipped["municipal_accuracy"] > rules["municipal_accuracy"]
     assert 0 <= report["checklist"]["failure_rate"] <= 1
-    assert "| shipped |" in out.read_text(encoding="utf-8")
+    assert shipped["emerging"]["recall"] > rules["emerging"]["recall"]  # the term model adds recall
+    text = out.read_text(encoding="utf-8")
+    assert "| shipped |" in text and "Emerging terms (shipped tagger): recall" in text
+    assert "Term model operating point" in text

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from scanner.config import Config, load_config
+from scanner.errors import ScannerError
 from scanner.store import Store, default_db_path, open_store
 
 console = Console(soft_wrap=True)  # one line per message, whatever the terminal width
@@ -38,6 +39,15 @@ def get_config() -> Config:
     if _state["config"] is None:
         _state["config"] = load_config()
     return _state["config"]  # type: ignore[return-value]
+
+
+TASK_RUNNERS = ("threads", "dask")  # where the Prefect classify flow tags (scanner classify/harvest/run --task-runner)
+
+
+def check_task_runner(value: str | None) -> None:
+    """--task-runner is threads or dask (None: not given); anything else is one clear error."""
+    if value is not None and value not in TASK_RUNNERS:
+        raise ScannerError(f"--task-runner must be threads or dask, not {value!r}")
 
 
 def db_path() -> Path:

@@ -54,8 +54,7 @@ def harvest_cmd(
 
     if task_runner is not None and not classify:
         raise ScannerError("--task-runner needs --classify")
-    if task_runner not in (None, "threads", "dask"):
-        raise ScannerError(f"--task-runner must be threads or dask, not {task_runner!r}")
+    common.check_task_runner(task_runner)
     config = common.get_config()
     chosen = load_sources(_sources_path(sources))
     ids = [s.id for s in select_sources(chosen, source or None)]
@@ -76,9 +75,9 @@ def _classify_after(task_runner: Optional[str], dask_address: Optional[str], wor
     """Tag what the harvest stored: in this process, or handed to the classify flow (threads or Dask)."""
     size = int(common.get_config().signals["classify_batch_size"])
     if task_runner is not None:
-        from scanner.cli.signals import _classify_flow
+        from scanner.cli.signals import classify_flow
 
-        return _classify_flow(False, task_runner, dask_address, workers, size)
+        return classify_flow(False, task_runner, dask_address, workers, size)
     from scanner.signals.api import classify
 
     return classify(common.get_store(), workers=workers, batch_size=size)

@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import typer
 
-from scanner.cli.common import console, db_path, get_config, get_store, push_config_override
+from scanner.cli.common import check_task_runner, console, db_path, get_config, get_store, push_config_override
 
 
 def _flows() -> Any:
@@ -58,8 +58,7 @@ def run(
     from scanner.harvest.run import select_sources
     from scanner.harvest.sources import load_sources
 
-    if task_runner not in (None, "threads", "dask"):
-        raise ScannerError(f"--task-runner must be threads or dask, not {task_runner!r}")
+    check_task_runner(task_runner)
     configured = str(get_config().flows["classify_task_runner"] or "default")
     if task_runner is None and configured not in ("default", "threads", "dask"):
         raise ScannerError(f"[flows] classify_task_runner must be default, threads or dask, not {configured!r}")

@@ -21,8 +21,8 @@ def _print_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False))
 
 
-def _classify_flow(reclassify: bool, task_runner: str, dask_address: Optional[str], workers: int,
-                   batch_size: int) -> dict[str, Any]:
+def classify_flow(reclassify: bool, task_runner: str, dask_address: Optional[str], workers: int,
+                  batch_size: int) -> dict[str, Any]:
     """The same work through flows/classify.py (Prefect; Dask when asked), imported only here."""
     from flows import runtime
 
@@ -53,14 +53,12 @@ def classify_cmd(
     """
     from rich.progress import Progress
 
-    from scanner.errors import ScannerError
     from scanner.signals.api import classify
 
     size = batch_size or int(common.get_config().signals["classify_batch_size"])
+    common.check_task_runner(task_runner)
     if task_runner is not None:
-        if task_runner not in ("threads", "dask"):
-            raise ScannerError(f"--task-runner must be threads or dask, not {task_runner!r}")
-        summary = _classify_flow(reclassify, task_runner, dask_address, workers, size)
+        summary = classify_flow(reclassify, task_runner, dask_address, workers, size)
         _print_json(summary)
         raise typer.Exit(1 if summary.get("errors") else 0)
     with Progress(console=common.err_console, transient=True) as bar:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from scanner.config import complete, setting
+from scanner.config import complete
 from scanner.harvest.canonical import origin_aliases
 from scanner.harvest.run import HarvestSummary, SourceResult, harvest
 from scanner.harvest.sources import parse_sources
@@ -18,7 +18,7 @@ def harvest_demo(store: Store, config: dict[str, Any] | None = None, latency: fl
     from scanner.demo.server import DEMO_SITE, PLACEHOLDER, demo_sources, serve_directory, stop
 
     cfg = complete("harvest", config["harvest"] if config and "harvest" in config else config)
-    cfg["host_delay_s"] = float(setting(cfg, "harvest", "demo_host_delay_s"))  # our own loopback server, one host
+    cfg["host_delay_s"] = float(cfg["demo_host_delay_s"])  # our own loopback server, one host
     server, base_url = serve_directory(site or DEMO_SITE, latency=latency)
     try:
         sources = parse_sources({"source": demo_sources(base_url)}, "data/demo/sources.toml")

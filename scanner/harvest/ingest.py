@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from scanner.config import complete, setting
+from scanner.config import complete
 from scanner.harvest.dates import EXPECTED, Published, check_document_date, parse_published
 from scanner.harvest.extract import clip_html, extract_article
 from scanner.harvest.textguard import binary_reason, cut_long, refusal
@@ -83,7 +83,7 @@ def _door(doc: dict[str, Any], cfg: dict[str, Any], summary: IngestSummary, name
 
 def _file_document(path: Path, cfg: dict[str, Any]) -> dict[str, Any]:
     """One document from a PDF/HTML/TXT/MD file; raises ValueError with the reason on failure."""
-    data = _read_capped(path, int(setting(cfg, "harvest", "max_file_bytes")))
+    data = _read_capped(path, int(cfg["max_file_bytes"]))
     doc = _base(path, data)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
@@ -96,7 +96,7 @@ def _file_document(path: Path, cfg: dict[str, Any]) -> dict[str, Any]:
             doc.update(published=pdf.published, published_estimated=0)
         doc["meta"]["pages"] = len(pdf.pages)
     elif suffix in (".html", ".htm"):
-        extracted = extract_article(clip_html(data, int(setting(cfg, "harvest", "max_extract_bytes"))), doc["url"])
+        extracted = extract_article(clip_html(data, int(cfg["max_extract_bytes"])), doc["url"])
         if extracted is None:
             raise ValueError("no main text found")
         doc.update(title=extracted.title or path.stem, text=extracted.text)
@@ -160,7 +160,7 @@ def _lines(handle: Any, limit: int) -> Iterator[tuple[int, str | None]]:
 
 
 def _jsonl_documents(path: Path, summary: IngestSummary, cfg: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    limit = int(setting(cfg, "harvest", "max_line_chars"))
+    limit = int(cfg["max_line_chars"])
     with path.open(encoding="utf-8", errors="replace") as handle:
         for number, line in _lines(handle, limit):
             where = f"{path}:{number}"
@@ -189,7 +189,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], config: dict[str, An
         summary.files += 1
         try:
             if path.suffix.lower() == ".jsonl":
-                for batch in chunked(_jsonl_documents(path, summary, cfg), int(setting(cfg, "harvest", "ingest_batch"))):
+                for batch in chunked(_jsonl_documents(path, summary, cfg), int(cfg["ingest_batch"])):
                     _save(store, batch, cfg, summary)
                 continue
             doc = _file_document(path, cfg)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from scanner.config import setting
 from scanner.harvest.canonical import canonical_url, unalias
 from scanner.harvest.extract import clip_html
 from scanner.harvest.workers import extract as extract_article
@@ -76,7 +75,8 @@ def fetch_page(fetcher: Fetcher, robots: RobotsCache | None, url: str, source: S
 
 def feed_document(source: Source, item: dict[str, Any], uid: str, fetcher: Fetcher,
                   robots: RobotsCache | None, logs: list[dict[str, Any]], cfg: dict[str, Any]) -> dict[str, Any]:
-    """A feed item as a document; with full_text its page's main text, else (or failing that) the summary."""
+    """A feed item as a document; with full_text its page's main text, else (or failing that) the summary.
+    cfg: the run's whole [harvest] table (scanner.harvest.run.section)."""
     doc = base_document(source, uid, "feed-item", item.get("url"))
     doc.update(guid=item.get("guid"), title=item.get("title"), summary=item.get("summary"),
                author=item.get("author"), tags=item.get("tags"), published=item.get("published"),
@@ -106,7 +106,7 @@ def _full_text(doc: dict[str, Any], source: Source, fetcher: Fetcher, robots: Ro
         doc["title"] = feed_title or doc["title"]
         return None
     need_meta = not (doc.get("published") and doc.get("title"))
-    body = clip_html(result.body or b"", int(setting(cfg, "harvest", "max_extract_bytes")))
+    body = clip_html(result.body or b"", int(cfg["max_extract_bytes"]))
     extracted = extract_article(body, result.final_url, need_meta, bool(cfg.get("extract_fast")))
     if extracted is None:
         return "no main text found on the page"

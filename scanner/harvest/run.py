@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
-from scanner.config import setting
+from scanner.config import complete
 from scanner.errors import ScannerError
 from scanner.harvest.feeds import parse_feed
 from scanner.harvest.fetch import FetchResult, Fetcher
@@ -102,8 +102,9 @@ class _Collected:
 
 
 def section(config: dict[str, Any]) -> dict[str, Any]:
-    """Accept the whole config or just its [harvest] section."""
-    return config["harvest"] if "harvest" in config else config
+    """The whole [harvest] table: from the whole config or a (partial) [harvest] section, over defaults.toml's.
+    Entry points complete it once, so the code below reads cfg[key] without defaults of its own."""
+    return complete("harvest", config["harvest"] if "harvest" in config else config)
 
 
 def make_fetcher(store: Store, config: dict[str, Any]) -> Fetcher:
@@ -223,7 +224,7 @@ def _collect_page(store: Store, source: Source, cfg: dict[str, Any], fetcher: Fe
         logs: list[dict[str, Any]] = []
         found, error = _isolated(lambda: linked_document(
             source, pair[0], pair[1], fetcher, robots, logs, bool(cfg.get("extract_fast")),
-            int(setting(cfg, "harvest", "max_extract_bytes")), cfg.get("deadline")), pair[0])
+            int(cfg["max_extract_bytes"]), cfg.get("deadline")), pair[0])
         doc, why = found if found is not None else (None, None)
         return doc, error or why, logs
 
@@ -285,7 +286,7 @@ def _harvest_source(store: Store, source: Source, config: dict[str, Any], client
            "official": {**(config.get("official") or {}), **(cfg.get("official") or {})}}  # ori|sru|tenders
     warm_up()
     fetcher = client or make_fetcher(store, cfg)
-    if robots is None and setting(cfg, "harvest", "robots"):
+    if robots is None and cfg["robots"]:
         robots = RobotsCache(fetcher)
     result = SourceResult(source.id)
     got = _Collected()
@@ -391,9 +392,9 @@ def harvest(store: Store, sources: Iterable[Source], config: dict[str, Any],
     summary = HarvestSummary(run_id=_start_run(store))
     stop = threading.Event()  # an interrupt in one worker stops sources not yet started
     warm_up()
-    processes = int(setting(cfg, "harvest", "extract_processes")) if any(s.full_text or s.kind == "page" for s in chosen) else 0
+    processes = int(cfg["extract_processes"]) if any(s.full_text or s.kind == "page" for s in chosen) else 0
     with make_fetcher(store, cfg) as fetcher, extraction_pool(processes):
-        robots = RobotsCache(fetcher) if setting(cfg, "harvest", "robots") else None
+        robots = RobotsCache(fetcher) if cfg["robots"] else None
 
         order = CommitOrder([s.id for s in chosen], float(cfg["source_timeout_s"]) + 60)
 

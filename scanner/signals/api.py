@@ -95,11 +95,10 @@ def process_impact(store: Store, as_of: AsOf = None, catalogue: Catalogue | None
     `horizons`: the technologies' horizon estimates as of the same day when the caller has them already."""
     day, cat, cfg = _setup(store, as_of, catalogue, config)
     if horizons is None:
-        techs = catalog.technologies(cat)
-        horizons = horizon_mod.estimate_all(store, techs, day, cfg["horizon"], with_evidence=False)[0]
-    items = horizons
+        horizons = horizon_mod.estimate_all(store, catalog.technologies(cat), day, cfg["horizon"],
+                                            with_evidence=False)[0]
     touch = impact.touching(store, day, cfg["signals"]["process_min_documents"])
-    return impact.estimate(catalog.processes(cat), items, touch, cfg["signals"], day)
+    return impact.estimate(catalog.processes(cat), horizons, touch, cfg["signals"], day)
 
 
 def run_signals(store: Store, as_of: AsOf = None, catalogue: Catalogue | None = None, config: dict | None = None) -> dict:

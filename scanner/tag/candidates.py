@@ -177,6 +177,7 @@ class CandidateFinder:
         self.seed_needs = [[] if literal_start(p) else sorted(all_literals(p), key=len, reverse=True) for p in seeds]
         self.seed_guarded = [not literal_start(p) for p in seeds]
         self.short_heads = set(yaml_heads)
+        self.generic_heads = self.short_heads | set(STRONG_HEADS) | set(PHRASE_HEADS)  # no term on their own
         # a hyphenated compound whose last part is a head (ai-agent, iot-platform, bim-model): a shape
         self.hyphen_head = re.compile(r"(?<![\w-])[^\W_]{2,12}-(?:%s)(?![\w-])"
                                       % "|".join(sorted(map(re.escape, self.short_heads), key=len, reverse=True))
@@ -290,7 +291,7 @@ class CandidateFinder:
         last = words[-1].rsplit("-", 1)[-1]
         if last in GENERIC_SECOND or last in GENERIC_NOUNS:
             return False
-        return len(words) > 1 or "-" in term or term not in self.short_heads | set(STRONG_HEADS) | set(PHRASE_HEADS)
+        return len(words) > 1 or "-" in term or term not in self.generic_heads
 
     def _acronyms(self, text: str, low: str, inside: Any) -> list[tuple[int, int, str, bool]]:
         """Capitalised product and technique names (ChatGPT, OCR, BIM-model) outside shouted text."""

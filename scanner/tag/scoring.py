@@ -18,12 +18,12 @@ from typing import Any, Sequence, cast
 import numpy as np
 
 from scanner.tag.linear import NAME_FEATURE, TOKEN, LinearTextModel, word_ngrams
+from scanner.tag.tokenscan import MAX_CACHED
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 _SHIFT = 20  # (feature id << _SHIFT) | count: one integer sort groups a text's features with their counts
 _MASK = (1 << _SHIFT) - 1
 _WORD_PAIR = re.compile(r"\w\w")  # TOKEN is \w+: a cut between two word characters splits a token
-MAX_CACHED_CHUNK = 100  # whitespace tokens longer than this are analysed every time, never remembered
 
 
 @dataclass
@@ -141,7 +141,7 @@ class SharedScorer:
                 if found is None:
                     raw = TOKEN.findall(chunk)
                     ids[k] = word_ids = tuple(self.word_array(raw).tolist())
-                    if len(chunk) > MAX_CACHED_CHUNK:  # a huge chunk (a text without spaces) is not kept
+                    if len(chunk) > MAX_CACHED:  # a huge chunk (a text without spaces) is not kept
                         long_named += self.named(raw)
                         continue
                     cache[chunk] = word_ids

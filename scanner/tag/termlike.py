@@ -114,6 +114,8 @@ class TermModel:
     OWN, LEFT, RIGHT, OK, BLANK = range(5)
 
     def __post_init__(self) -> None:
+        # the text's edges as neighbours: the same two weights for every document
+        self._edges = (self._weight(left_features(LEFT_EDGE)), self._weight(right_features(RIGHT_EDGE)))
         if hasattr(os, "register_at_fork"):  # classify --workers forks the warm tagger
             os.register_at_fork(after_in_child=self._after_fork)
 
@@ -154,8 +156,7 @@ class TermModel:
         self._lock = threading.Lock()  # a lock held by another thread at fork time would never be released
 
     def _logits(self, rows: np.ndarray) -> np.ndarray:
-        edge_left = self._weight(left_features(LEFT_EDGE))
-        edge_right = self._weight(right_features(RIGHT_EDGE))
+        edge_left, edge_right = self._edges
         left = np.concatenate([[edge_left], rows[:-1, self.LEFT]])
         right = np.concatenate([rows[1:, self.RIGHT], [edge_right]])
         return self.intercept + rows[:, self.OWN] + left + right
