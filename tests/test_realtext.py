@@ -170,7 +170,7 @@ def test_replay_is_the_dated_natural_sample_without_the_stage_targeted_round():
 
 
 def test_every_logged_decision_is_what_the_parts_now_say():
-    """decisions-log.tsv lists the stages the consistency pass changed (DECISIONS.md); the parts carry them."""
+    """decisions-log.tsv lists the labels the consistency passes changed (DECISIONS.md); the parts carry them."""
     import csv
 
     rows = list(csv.DictReader((REPO / "data" / "annotations" / "real" / "decisions-log.tsv")
@@ -185,6 +185,8 @@ def test_every_logged_decision_is_what_the_parts_now_say():
         rec = parts[row["id"]]
         if row["field"] in ("stage", "published"):
             now = rec[row["field"]] or ""
+        elif row["field"] == "municipal":
+            now = "true" if rec["municipal"] else "false"
         else:
             now = rec["mention_stages"].get(row["field"].split(":")[-1])
         assert now == row["new"] and row["decision"].startswith("D"), row

@@ -205,3 +205,27 @@ def test_mentions_carry_the_municipalities_of_their_own_and_adjacent_sentences()
     assert by_id["chatbots"]["municipalities"] == ["Utrecht"]  # Ede is three sentences away
     assert by_id["drones"]["municipalities"] == ["Ede"]  # "Best" opens a sentence: a word, not the town
     assert by_id["drones"]["sent_index"] == by_id["chatbots"]["sent_index"] + 3
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("Log in met DigiD.", ["Log", "in", "met", "DigiD", "."]),
+    ("Meer IoT. En 5G.", ["Meer", "IoT", ".", "En", "5", "G", "."]),  # spaCy splits 5G as a unit, as in the matcher
+    ("Gebruik ChatGPT.", ["Gebruik", "ChatGPT", "."]),
+    ("Dhr. J. de Vries en U.S. Steel.", ["Dhr.", "J.", "de", "Vries", "en", "U.S.", "Steel", "."]),
+])
+def test_tokenizer_splits_the_period_after_a_final_capital_only(text: str, tokens: list[str]) -> None:
+    import spacy
+
+    from scanner.tag.tokenize import split_capital_final_period
+
+    nlp = spacy.blank("nl")
+    split_capital_final_period(nlp)
+    assert [t.text for t in nlp(text)] == tokens
+
+
+def test_a_term_of_several_words_opening_a_hyphenated_word_is_found() -> None:
+    text = "De gemeente werkt aan een smart city-strategie en een digital twin-project."
+    mentions = tag(text)["technologies"]
+    assert [(m["id"], text[m["start"]:m["end"]]) for m in mentions] == [
+        ("slimme-infrastructuren", "smart city"), ("digital-twins", "digital twin")]
+    assert found_ids(tag("Het city-plan en de twin-kamer.")) == set()  # one word before the hyphen: no phrase

@@ -15,6 +15,7 @@ _JOINER = re.compile(r"[-/](?=[^\W_])")  # the letter before is checked in Pytho
 _PART_BACK = re.compile(r"[\w'.:@/-]+$")
 _PART_FWD = re.compile(r"[\w'.:@/-]+")
 _PART = re.compile(r"[^\W_]+(?:'s)?")
+_WORDS_BEFORE = re.compile(r"(?:[^\W_]+ ){1,3}$")  # up to three words, each followed by one space
 
 
 MAX_WORD = 80  # a hyphenated "word" longer than this is split no further
@@ -118,4 +119,21 @@ class CompoundFinder:
                 or self.rules.heads.get(surface.lower())
             for target in targets or []:
                 hits.append(Hit(target, s, e, "part"))
+            if s == start:
+                hits.extend(self._phrase_before(text, start, e))
         return hits
+
+    def _phrase_before(self, text: str, start: int, end: int) -> list[Hit]:
+        """A term of several words whose last word opens a hyphenated word: `smart city-toepassingen`,
+        `Office 365-omgeving` (spaCy keeps Dutch hyphenated words whole, so the matcher never sees it)."""
+        before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
+        if before is None:
+            return []
+        words = [(m.start(), m.group()) for m in _PART.finditer(before.group())]
+        last = text[start:end].lower()
+        for k in range(len(words), 0, -1):
+            phrase = " ".join(w.lower() for _, w in words[-k:]) + " " + last
+            targets = self.rules.phrases.get(phrase)
+            if targets:
+                return [Hit(t, before.start() + words[-k][0], end, "part") for t in targets]
+        return []

@@ -31,6 +31,7 @@ from scanner.tag.resolve import drop_negatives, resolve_overlaps
 from scanner.tag.rules import LANGS, Cue, Target, TagRules
 from scanner.tag.termlike import default_path as default_term_path
 from scanner.tag.termlike import load_term_model
+from scanner.tag.tokenize import split_capital_final_period
 from scanner.tag.variants import safe_lower
 
 log = logging.getLogger(__name__)
@@ -295,6 +296,7 @@ def build_nlp(lang: str, catalogue: Any = None, config: dict[str, Any] | None = 
     config = complete("tag", config)  # [tag] of scanner/defaults.toml under the given values
     key = register_rules(rules)
     nlp = spacy.blank(lang if lang in LANGS else "nl")
+    split_capital_final_period(nlp)
     nlp.max_length = max(nlp.max_length, int(config["max_chars"]) + 10)
     nlp.add_pipe("hs_sentencizer", name="sentencizer")
     nlp.add_pipe("hs_lexicon", config={"rules_key": key,

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # control and invisible format characters: blanked (same length) for matching, kept in the output
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})  # hyphen, non-breaking hyphen
 _SYMBOL_RUN = re.compile(r"[^\w\s]{20,}")
 _LAST_SPACE = re.compile(r"\s\S*$")
 
@@ -57,10 +58,13 @@ def _spaces(match: re.Match[str]) -> str:
 
 
 def matchable_text(text: str) -> str:
-    """The text the pipeline sees, same length: invisible characters blanked, and runs of 20+ symbols
+    """The text the pipeline sees, same length: invisible characters blanked, Unicode hyphens as `-`
+    (`camera\u2011generated`, `OCR\u2010herkenning` split like their ASCII spelling), and runs of 20+ symbols
     blanked (spaCy's affix splitting is quadratic on them: 20,000 emoji in a row take a minute)."""
     if _INVISIBLE.search(text):
         text = _INVISIBLE.sub(" ", text)
+    if "\u2010" in text or "\u2011" in text:
+        text = text.translate(_HYPHENS)
     return _SYMBOL_RUN.sub(_spaces, text) if _SYMBOL_RUN.search(text) else text
 
 

@@ -62,7 +62,8 @@ def label_data(records: list[RealRecord], own: list[Any],
 
 def fit_stage(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> LinearTextModel:
     texts, labels, weights = stage_data(records, own, settings["own_weight"])
-    return fit_exclusive(texts, labels, STAGES, settings | {"balanced": True}, int(settings["seed"]), weights)
+    return fit_exclusive(texts, labels, STAGES, settings | {"balanced": True, "C": float(settings["stage_C"])},
+                         int(settings["seed"]), weights)
 
 
 def fit_labels(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> LinearTextModel:

@@ -2,6 +2,8 @@
 site-disjoint test split, beside the cue rules alone and each trained model alone, written to a report."""
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import logging
 import time
@@ -27,6 +29,13 @@ SYSTEMS = {  # tagger config per system; "shipped" is exactly what `scanner tag`
 }
 
 
+def fingerprint(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> str:
+    """8 hex digits of the training data and settings: a relabelled record or a changed setting gives the
+    models a new version, so `scanner classify` re-tags what the old ones tagged."""
+    blob = json.dumps([[dataclasses.asdict(r) for r in records], [dataclasses.asdict(e) for e in own], settings],
+                      sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:8]
+
 def report_path() -> Path:
     return repo_root() / "data" / "annotations" / "real" / "report.md"
 
@@ -43,8 +52,9 @@ def train_models(settings: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     own = [e for e in load_examples() if e.split == "train"]
     started = time.perf_counter()
     fitted = real.train(records, own, settings)
-    meta = {"version": f"2.0.0+{len(records)}", "train_records": len(records), "own_sentences": len(own),
-            "settings": {k: v for k, v in settings.items() if k != "names"}}
+    shown = {k: v for k, v in settings.items() if k != "names"}
+    meta = {"version": f"2.0.0+{len(records)}.{fingerprint(records, own, shown)}", "train_records": len(records),
+            "own_sentences": len(own), "settings": shown}
     out_dir.mkdir(parents=True, exist_ok=True)
     real.save(fitted["stage"], out_dir / "stage", {"name": "horizonscan_stage", **meta,
                                                     "temperature": fitted["temperature"]})

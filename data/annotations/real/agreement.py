@@ -39,6 +39,7 @@ def set_f1(pairs: list[tuple[set, set, set, set]]) -> float:
 
 ROUND2 = ("h-", "i-", "j-")  # parts added in the second round (targeted at the weak stages)
 ROUND3 = ("k-", "l-", "m-", "n-", "o-", "p-", "q-", "r-")  # third round: a stage-neutral sample per technology
+ROUND4 = ("s-", "t-", "u-", "v-", "w-", "x-", "y-", "z-")  # fourth round: the same, other wordings, earlier years
 
 
 def figures(pairs: list[tuple[dict, dict]]) -> dict[str, float]:
@@ -72,9 +73,10 @@ def main() -> int:
     second = [json.loads(line) for line in (HERE / "second_annotator.jsonl").read_text(encoding="utf-8").splitlines()
               if line.strip()]
     pairs = [(first[s["id"]], s) for s in second if s["id"] in first]
-    rounds = {"all": pairs, "round 1": [p for p in pairs if not p[0]["id"].startswith(ROUND2 + ROUND3)],
+    rounds = {"all": pairs, "round 1": [p for p in pairs if not p[0]["id"].startswith(ROUND2 + ROUND3 + ROUND4)],
               "round 2": [p for p in pairs if p[0]["id"].startswith(ROUND2)],
-              "round 3": [p for p in pairs if p[0]["id"].startswith(ROUND3)]}
+              "round 3": [p for p in pairs if p[0]["id"].startswith(ROUND3)],
+              "round 4": [p for p in pairs if p[0]["id"].startswith(ROUND4)]}
     cols = {name: figures(ps) for name, ps in rounds.items() if ps}
     confusion = Counter((a["stage"], b["stage"]) for a, b in pairs if a["stage"] != b["stage"])
     lines = [
@@ -83,7 +85,8 @@ def main() -> int:
         "`second_annotator.jsonl`): round 1, a random 170 (seed 20261129) of the first ~550 records of parts a-g;",
         "round 2, a random 120 (same seed) of parts h-j, the second round that targeted procurement, setbacks,",
         "policy and new terms; round 3, a random 100 (same seed) of parts k-n, the stage-neutral sample per",
-        "technology. The first labels are compared as they stand after the consistency pass of",
+        "technology; round 4, a random 100 (same seed) of parts s-z, the same kind of sample with other",
+        "wordings and earlier years. The first labels are compared as they stand after the consistency pass of",
         "DECISIONS.md. `python data/annotations/real/agreement.py` prints this page.", "",
         "| label | measure | " + " | ".join(f"{k} (n={len(rounds[k])})" for k in cols) + " |",
         "|---|---|" + "---|" * len(cols),
