@@ -258,3 +258,21 @@ def test_cli_eval_reports_every_system_on_the_test_split(tmp_path, monkeypatch):
     text = out.read_text(encoding="utf-8")
     assert "| shipped |" in text and "Emerging terms (shipped tagger): recall" in text
     assert "Term model operating point" in text
+
+
+def test_model_version_fingerprint_follows_data_and_settings() -> None:
+    """A relabelled record or a changed setting gives a new model version (so `scanner classify` re-tags)."""
+    import dataclasses
+
+    from scanner.train.real_report import fingerprint
+    from scanner.train.realtext import RealRecord
+
+    rec = RealRecord(id="a-1", site="x.nl", lang="nl", title="", text="De gemeente test een chatbot.", split="train",
+                     tech_required=["chatbots"], tech_acceptable=[], domains=[], stage="pilot", mention_stages={},
+                     emerging=[], municipal=True)
+    own = [Example(id="o-1", text="Een zin.", lang="nl", stage="none")]
+    base = fingerprint([rec], own, {"C": 10.0, "stage_C": 1.0})
+    assert base == fingerprint([rec], own, {"stage_C": 1.0, "C": 10.0}) and len(base) == 8
+    assert base != fingerprint([dataclasses.replace(rec, stage="adoption")], own, {"C": 10.0, "stage_C": 1.0})
+    assert base != fingerprint([rec], own, {"C": 10.0, "stage_C": 3.0})
+    assert base != fingerprint([rec], [], {"C": 10.0, "stage_C": 1.0})

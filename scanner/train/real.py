@@ -62,7 +62,7 @@ def label_data(records: list[RealRecord], own: list[Any],
 
 def fit_stage(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> LinearTextModel:
     texts, labels, weights = stage_data(records, own, settings["own_weight"])
-    return fit_exclusive(texts, labels, STAGES, settings | {"balanced": True, "C": float(settings["stage_C"])},
+    return fit_exclusive(texts, labels, STAGES, settings | {"balanced": True, "C": float(settings.get("stage_C", settings.get("C", 10.0)))},
                          int(settings["seed"]), weights)
 
 
