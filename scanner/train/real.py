@@ -62,8 +62,8 @@ def label_data(records: list[RealRecord], own: list[Any],
 
 def fit_stage(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> LinearTextModel:
     texts, labels, weights = stage_data(records, own, settings["own_weight"])
-    return fit_exclusive(texts, labels, STAGES, settings | {"balanced": True, "C": float(settings.get("stage_C", settings.get("C", 10.0)))},
-                         int(settings["seed"]), weights)
+    strength = float(settings.get("stage_C", settings.get("C", 10.0)))  # the stage model's own, else the shared one
+    return fit_exclusive(texts, labels, STAGES, settings | {"balanced": True, "C": strength}, int(settings["seed"]), weights)
 
 
 def fit_labels(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> LinearTextModel:
