@@ -190,3 +190,15 @@ def test_every_logged_decision_is_what_the_parts_now_say():
         else:
             now = rec["mention_stages"].get(row["field"].split(":")[-1])
         assert now == row["new"] and row["decision"].startswith("D"), row
+
+
+def test_the_stage_model_has_its_own_regularisation():
+    """[train] stage_C sets the stage model's inverse L2 strength; C (the label model's) does not."""
+    recs = [record(i, stage=("adoption", "pilot")[i % 2], site=f"s{i % 5}.nl",
+                   text=f"De gemeente {('gebruikt sinds maart', 'test drie maanden')[i % 2]} de chatbot {i}.")
+            for i in range(20)]
+    base = {"seed": 1, "C": 10.0, "char_ngrams": [3, 4], "min_df": 1, "own_weight": 0.3}
+    weak = real.fit_stage(recs, [], base | {"stage_C": 100.0}).coef
+    strong = real.fit_stage(recs, [], base | {"stage_C": 0.01}).coef
+    assert abs(strong).max() < abs(weak).max() / 10
+    assert (real.fit_stage(recs, [], base | {"stage_C": 0.01, "C": 1000.0}).coef == strong).all()

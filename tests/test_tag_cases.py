@@ -334,3 +334,29 @@ def test_no_ordinary_candidates(text: str) -> None:
 def test_catalogue_terms_are_not_candidates() -> None:
     result = tag("De gemeente gebruikt cloud computing, een chatbot en blockchain technology.")
     assert result["candidates"] == []
+
+
+def test_readme_tag_example_is_the_taggers_output() -> None:
+    """The README's `scanner tag` example is real output, shortened as the README says (per mention: id,
+    text, offsets and stage; no stage_scores, factors or municipal score)."""
+    import json
+    import re
+    from pathlib import Path
+
+    from scanner.tag.tagger import Tagger
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("$ printf '%s\\n' '{\"id\": \"bb-1\""):]
+    block = block[: block.index("```")]
+    inputs = [json.loads(s) for s in re.findall(r"'(\{.*?\})'", block)]
+    shown = [json.loads(line) for line in block.splitlines() if line.startswith('{"id"')]
+    keep = {"technologies": ("id", "text", "start", "end", "stage"),
+            "processes": ("id", "domain", "text", "start", "end", "stage")}
+    outputs = []
+    for result in Tagger().tag_many(inputs):  # the shipped tagger, as `scanner tag` runs it
+        out = {k: v for k, v in result.items() if k not in ("stage_scores", "factors", "municipal_score",
+                                                            "municipal_model")}
+        for kind, fields in keep.items():
+            out[kind] = [{f: m[f] for f in fields} for m in result[kind]]
+        outputs.append(out)
+    assert len(inputs) == len(shown) == 3 and outputs == shown

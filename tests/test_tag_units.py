@@ -216,7 +216,7 @@ def test_mentions_carry_the_municipalities_of_their_own_and_adjacent_sentences()
 def test_tokenizer_splits_the_period_after_a_final_capital_only(text: str, tokens: list[str]) -> None:
     import spacy
 
-    from scanner.tag.tokenize import split_capital_final_period
+    from scanner.tag.tokenizer_rules import split_capital_final_period
 
     nlp = spacy.blank("nl")
     split_capital_final_period(nlp)

@@ -152,7 +152,7 @@ def bench_tag(n: int = 2000, words: int = 600, seed: int = 0, batch_size: int = 
     import spacy
 
     from scanner.tag.tagger import Tagger
-    from scanner.tag.tokenize import split_capital_final_period
+    from scanner.tag.tokenizer_rules import split_capital_final_period
 
     tagger = Tagger(config=NO_CLASSIFIERS)
     nlps = {lang: spacy.blank(lang) for lang in LANGS}

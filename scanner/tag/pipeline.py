@@ -31,7 +31,7 @@ from scanner.tag.resolve import drop_negatives, resolve_overlaps
 from scanner.tag.rules import LANGS, Cue, Target, TagRules
 from scanner.tag.termlike import default_path as default_term_path
 from scanner.tag.termlike import load_term_model
-from scanner.tag.tokenize import split_capital_final_period
+from scanner.tag.tokenizer_rules import split_capital_final_period
 from scanner.tag.variants import safe_lower
 
 log = logging.getLogger(__name__)
