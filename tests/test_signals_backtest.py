@@ -65,6 +65,14 @@ def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
     assert report.exists() and (tmp_path / "report" / "reliability.png").stat().st_size > 1000
     assert (tmp_path / "report" / "timelines.png").exists() and (tmp_path / "report" / "index.html").exists()
     assert "2019 baseline aged by time" in report.read_text(encoding="utf-8")
+    diff = figures["brier_difference"]
+    assert diff["latest"]["technologies"] == 2 and diff["all_rows"]["technologies"] == 2
+    for d in diff.values():
+        assert d["low"] <= d["difference"] <= d["high"] and 0 <= d["better_share"] <= 1
+    last = figures["by_date"]["2021-12"]
+    assert abs(diff["latest"]["difference"] - (last["model"]["brier"] - last["aged_baseline"]["brier"])) < 1e-3
+    assert abs(diff["all_rows"]["difference"] - (figures["model"]["brier"] - figures["persistence"]["brier"])) < 1e-3
+    assert "How sure these verdicts are" in report.read_text(encoding="utf-8")
     varied, report = signals.backtest(store, path, out_dir=tmp_path / "report", catalogue=CAT,
                                       vary={"silence_weight": [0.0, 1.0, 5.0]})
     rows = varied["sensitivity"]
@@ -75,6 +83,31 @@ def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
         signals.backtest(store, path, catalogue=CAT, vary={"no_such_knob": [1.0]})
     whole = signals.backtest(store, path, catalogue=CAT, vary={"change_min_sources": [1.0, 2.0]})[0]["sensitivity"]
     assert [r["configured"] for r in whole] == [False, True]
+
+
+def test_tuning_chooses_on_earlier_outcomes_only(store, tmp_path):
+    b = Builder(store)
+    b.background(date(2020, 1, 1), 30, 10)
+    for month in range(1, 13):
+        b.doc(date(2021, month, 3), [("technology", "drones", "adoption")], source=f"gemeente{month % 3}",
+              source_type="government")
+    early = ["drones\t2021-06\tin-use\tx", "gezichtsherkenning\t2021-06\t>7\tx"]
+    path = outcomes_file(tmp_path, [*early, "drones\t2021-12\tin-use\tx"])
+    figures, report = signals.backtest(store, path, out_dir=tmp_path / "report", catalogue=CAT,
+                                       tune={"silence_weight": [0.0, 1.0], "hysteresis": [0.25]})
+    t = figures["tuning"]
+    assert t["before"] == "2021-12" and t["last_date"] == "2021-12" and len(t["rows"]) == 2
+    briers = [r["choose"]["model"]["brier"] for r in t["rows"]]
+    assert briers == sorted(briers) and t["chosen"] == t["rows"][0]["setting"]
+    assert all(r["choose"]["model"]["n"] == 2 for r in t["rows"])  # the 2021-12 row chose nothing
+    # the choice is what the rows before the cut alone would give
+    alone = signals.backtest(store, outcomes_file(tmp_path, early), catalogue=CAT,
+                             tune={"silence_weight": [0.0, 1.0], "hysteresis": [0.25]}, tune_before="2021-07")[0]
+    assert alone["tuning"]["chosen"] == t["chosen"]
+    assert [r["configured"] for r in t["rows"] if r["setting"]["silence_weight"] == 1.0] == [True]
+    assert "Settings chosen on earlier outcomes" in report.read_text(encoding="utf-8")
+    with pytest.raises(ScannerError, match="no outcome rows dated before 2020-01"):
+        signals.backtest(store, path, catalogue=CAT, tune={"silence_weight": [1.0]}, tune_before="2020-01")
 
 
 def test_backtest_cli_json_is_the_contract_shape(tmp_path, monkeypatch):
@@ -96,6 +129,9 @@ def test_backtest_cli_json_is_the_contract_shape(tmp_path, monkeypatch):
     (["--vary", "hysteresis=nan"], "expected KEY=NUMBER"),
     (["--vary", "hysteresis=0.1", "--vary", "hysteresis=0.2"], "given twice"),
     (["--vary", "change_min_sources=1.5"], "a whole number"),
+    (["--tune", "no_such_knob=1"], "--tune no_such_knob: not a numeric"),
+    (["--tune", "silence_weight=x"], "--tune 'silence_weight=x': expected KEY=NUMBER"),
+    (["--tune", "silence_weight=1", "--tune-before", "2026"], "--tune-before must be YYYY-MM"),
 ])
 def test_backtest_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     import subprocess

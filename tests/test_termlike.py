@@ -160,3 +160,9 @@ def test_the_threshold_is_chosen_out_of_fold_for_the_recall_target():
     assert fit["oof_recall"] >= 0.75 and fit["gold_terms"] == 16
     assert model.threshold == fit["threshold"] and model.extend == round(fit["threshold"] * 0.2, 6)
     assert fit["curve"][0][1] >= fit["curve"][-1][1]  # a lower threshold never finds fewer gold terms here
+    _, unreachable = train(records, {"term_min_df": 1, "term_C": 1.0, "seed": 1, "folds": 2, "term_recall": 1.01,
+                                     "term_extend_ratio": 0.2})
+    best = max(r for _, r, _ in unreachable["curve"])
+    assert unreachable["oof_recall"] == best  # no threshold reaches the target: the best recall there is ...
+    highest = max(t for t, r, _ in unreachable["curve"] if r == best)
+    assert abs(unreachable["threshold"] - highest) < 1e-5  # ... at the highest threshold (fewest candidates)

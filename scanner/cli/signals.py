@@ -232,6 +232,12 @@ def backtest_cmd(
     out: Path = typer.Option(Path("data/backtest"), "--out", help="Folder for report.md, index.html and charts."),
     vary: list[str] = typer.Option([], "--vary", metavar="KEY=V1,V2",
                                    help="Also score with one [horizon] setting at each value (repeatable)."),
+    tune: list[str] = typer.Option([], "--tune", metavar="KEY=V1,V2",
+                                   help="Rank every combination of these [horizon] values by the Brier score on "
+                                        "the outcomes dated before --tune-before (repeatable)."),
+    tune_before: Optional[str] = typer.Option(None, "--tune-before", metavar="YYYY-MM",
+                                              help="Choose on outcome rows before this month (default: the "
+                                                   "latest outcome date, which then chooses nothing)."),
 ) -> None:
     """Replay the horizon estimates month by month and score them against observed outcomes.
 
@@ -246,15 +252,16 @@ def backtest_cmd(
 
     from scanner.signals.api import backtest
 
-    for flag, value in (("--from", first), ("--to", last)):
+    for flag, value in (("--from", first), ("--to", last), ("--tune-before", tune_before)):
         if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
             raise ScannerError(f"{flag} must be YYYY-MM, not {value!r}")
     figures, report = backtest(common.get_store(), outcomes, first, last, out, config=common.get_config(),
                                command="scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
-                               vary=_parse_vary(vary))
+                               vary=_parse_settings(vary, "--vary"), tune=_parse_settings(tune, "--tune"),
+                               tune_before=tune_before)
     if as_json:
         _print_json({k: figures[k] for k in ("model", "aged_baseline", "persistence")}
-                    | {k: figures[k] for k in ("by_date", "calibration", "range")})
+                    | {k: figures[k] for k in ("by_date", "calibration", "range", "tuning") if k in figures})
         return
     from scanner.signals.backtest_report import LABELS
 
@@ -263,10 +270,16 @@ def backtest_cmd(
         common.console.print(f"{LABELS[who]:<28} Brier {s['brier']:.4f}  log loss {s['log_loss']:.4f}  "
                              f"accuracy {s['accuracy']:.3f}  macro recall {s['macro_recall']:.3f}  "
                              f"mean bin error {s['mae_bins']:.3f}  n {s['n']}", highlight=False)
+    if "tuning" in figures:
+        t = figures["tuning"]
+        chosen = ", ".join(f"{k}={v:g}" for k, v in t["chosen"].items())
+        common.console.print(f"chosen on outcomes before {t['before']}: {chosen} "
+                             f"({'as configured' if t['configured_is_chosen'] else 'NOT the configured values'})",
+                             highlight=False)
     common.console.print(f"report: {report}", highlight=False)
 
 
-def _parse_vary(items: list[str]) -> dict[str, list[float]]:
+def _parse_settings(items: list[str], flag: str) -> dict[str, list[float]]:
     """`silence_weight=0.5,1` -> {"silence_weight": [0.5, 1.0]}; a malformed item is one clear error."""
     out: dict[str, list[float]] = {}
     for item in items:
@@ -277,9 +290,9 @@ def _parse_vary(items: list[str]) -> dict[str, list[float]]:
         except ValueError:
             numbers = []
         if not key or not numbers or not all(math.isfinite(v) for v in numbers):
-            raise ScannerError(f"--vary {item!r}: expected KEY=NUMBER,NUMBER,... with finite numbers")
+            raise ScannerError(f"{flag} {item!r}: expected KEY=NUMBER,NUMBER,... with finite numbers")
         if key in out:
-            raise ScannerError(f"--vary {key} is given twice: list its values once")
+            raise ScannerError(f"{flag} {key} is given twice: list its values once")
         out[key] = numbers
     return out
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, Optional
@@ -9,6 +10,7 @@ from typing import Any, Optional
 import typer
 
 from scanner.cli import common
+from scanner.errors import ScannerError
 
 
 def _store_if_present() -> Any:
@@ -46,6 +48,35 @@ def _table(task: str, section: dict[str, Any]) -> None:
         common.console.print(f"{task} model {section['version']} -> {section.get('path')}")
 
 
+def _positive_numbers(text: str) -> list[float]:
+    """`1,3,10` -> [1.0, 3.0, 10.0]; anything else is one clear error."""
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        values = []
+    if not values or not all(math.isfinite(v) and v > 0 for v in values):
+        raise ScannerError(f"--choose-stage-c {text!r}: expected positive numbers separated by commas")
+    return values
+
+
+def _show_stage_c(result: dict, as_json: bool) -> None:
+    from rich.table import Table
+
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    table = Table(title=f"stage_C: fitted on {result['train']} train excerpts, scored on {result['dev']} dev excerpts")
+    for col in ("stage_C", "document stage macro-F1", "document stage min F1", "mention stage macro-F1",
+                "CheckList failure rate"):
+        table.add_column(col, justify="right")
+    for r in result["rows"]:
+        table.add_row(f"{r['stage_C']:g}", f"{r['document_stage_macro_f1']:.3f}", f"{r['document_stage_min_f1']:.3f}",
+                      f"{r['mention_stage_macro_f1']:.3f}", f"{r['checklist_failure_rate']:.3f}")
+    common.console.print(table)
+    same = "as configured" if result["chosen"] == result["configured"] else f"configured: {result['configured']:g}"
+    common.console.print(f"chosen: stage_C = {result['chosen']:g} ({same})", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("train")
     def train_cmd(
@@ -55,6 +86,9 @@ def register(app: typer.Typer) -> None:
         factors: bool = typer.Option(False, "--factors",
                                      help="Also retrain the factor (driver/barrier) model from data/annotations/."),
         seed: Optional[int] = typer.Option(None, "--seed", help="Override [train] seed."),
+        choose_stage_c: Optional[str] = typer.Option(
+            None, "--choose-stage-c", metavar="C1,C2,...",
+            help="Only show how [train] stage_C is chosen: each value fitted on the train sites, scored on the dev sites."),
     ) -> None:
         """Train the stage, label and term models on the real-text corpus; `--eval` scores the shipped tagger.
 
@@ -75,6 +109,9 @@ def register(app: typer.Typer) -> None:
             settings["seed"] = seed
         model_dir = out or (Path(os.environ["SCANNER_MODEL_DIR"]) if os.environ.get("SCANNER_MODEL_DIR")
                             else models_dir())
+        if choose_stage_c is not None:
+            _show_stage_c(real_report.choose_stage_c(_positive_numbers(choose_stage_c), settings), as_json)
+            return
         if evaluate:
             report = real_report.evaluate()
             path = real_report.write(report, "scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]))

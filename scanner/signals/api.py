@@ -109,9 +109,12 @@ def run_signals(store: Store, as_of: AsOf = None, catalogue: Catalogue | None = 
 
 def backtest(store: Store, outcomes: Any, first: str | None = None, last: str | None = None, out_dir: Any = None,
              catalogue: Catalogue | None = None, config: dict | None = None, command: str = "scanner backtest",
-             vary: dict[str, list[float]] | None = None) -> tuple[dict, Any]:
+             vary: dict[str, list[float]] | None = None, tune: dict[str, list[float]] | None = None,
+             tune_before: str | None = None) -> tuple[dict, Any]:
     """Replay and score the horizon estimates against an outcomes TSV; writes the report when out_dir is given.
-    `vary` ({[horizon] key: values}) adds the figures with one setting changed at a time.
+    `vary` ({[horizon] key: values}) adds the figures with one setting changed at a time; `tune` ranks every
+    combination of its values by the Brier score on the outcome rows dated before `tune_before` (default:
+    the latest outcome date), so that settings can be chosen on earlier outcomes and judged on later ones.
 
     Returns (figures, path of report.md or None)."""
     from pathlib import Path
@@ -125,5 +128,8 @@ def backtest(store: Store, outcomes: Any, first: str | None = None, last: str | 
     if vary:
         figures["sensitivity"] = bt.sensitivity(store, catalog.technologies(cat), Path(outcomes), cfg["horizon"],
                                                 first, last, vary)
+    if tune:
+        figures["tuning"] = bt.tune(store, catalog.technologies(cat), Path(outcomes), cfg["horizon"], first, last,
+                                    tune, tune_before)
     report = backtest_report.write(Path(out_dir), figures, rep, kept, command) if out_dir is not None else None
     return figures, report

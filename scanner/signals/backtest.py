@@ -8,6 +8,7 @@ Three forecasters are scored on the same outcome rows (technology, date, observe
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -108,8 +109,7 @@ def scores(pairs: list[tuple[Forecast, str]]) -> dict[str, Any]:
     brier, logloss, hits, errors = [], [], [], []
     recall: dict[str, list[bool]] = {}
     for fc, truth in pairs:
-        onehot = np.eye(4)[hz.HORIZONS.index(truth)]
-        brier.append(float(((fc.probs - onehot) ** 2).sum()))
+        brier.append(brier_of(fc, truth))
         logloss.append(-math.log(max(float(fc.probs[hz.HORIZONS.index(truth)]), EPS)))
         hits.append(fc.estimate == truth)
         errors.append(abs(hz.HORIZONS.index(fc.estimate) - hz.HORIZONS.index(truth)))
@@ -128,6 +128,26 @@ def score_all(rep: Replay, outcomes: list[Outcome]) -> dict[str, Any]:
                           for who in FORECASTERS}
                       for m in sorted({o.month for o in outcomes})}
     return out
+
+
+def brier_of(fc: Forecast, truth: str) -> float:
+    return float(((fc.probs - np.eye(4)[hz.HORIZONS.index(truth)]) ** 2).sum())
+
+
+def brier_difference(rep: Replay, outcomes: list[Outcome], other: str, reps: int = 2000,
+                     seed: int = 0) -> dict[str, Any]:
+    """The monitored estimate's Brier score minus `other`'s (negative: the estimate is better), with a 95%
+    interval from a bootstrap over technologies (a technology's rows at several dates are not independent)
+    and the share of resamples in which the estimate scores better."""
+    techs = sorted({o.technology for o in outcomes})
+    per_tech = np.array([[sum(brier_of(forecast_for(rep, "model", o), o.horizon)
+                              - brier_of(forecast_for(rep, other, o), o.horizon) for o in outcomes if o.technology == t),
+                          sum(o.technology == t for o in outcomes)] for t in techs])
+    draws = np.random.default_rng(seed).integers(0, len(techs), size=(reps, len(techs)))
+    means = per_tech[draws, 0].sum(axis=1) / per_tech[draws, 1].sum(axis=1)
+    return {"difference": round(float(per_tech[:, 0].sum() / per_tech[:, 1].sum()), 4),
+            "low": round(float(np.percentile(means, 2.5)), 4), "high": round(float(np.percentile(means, 97.5)), 4),
+            "better_share": round(float(np.mean(means < 0)), 3), "technologies": len(techs)}
 
 
 def calibration(rep: Replay, outcomes: list[Outcome], who: str, bins: int = 10) -> dict[str, Any]:
@@ -164,6 +184,10 @@ def run(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, A
     rep = replay(store, techs, first, last, cfg)
     figures = score_all(rep, kept)
     figures["calibration"] = {who: calibration(rep, kept, who)["ece"] for who in FORECASTERS}
+    final = [o for o in kept if o.month == max(o.month for o in kept)]
+    # the issue's two comparisons: last month's state over all rows, the aged baseline at the latest date
+    figures["brier_difference"] = {"all_rows": brier_difference(rep, kept, "persistence"),
+                                   "latest": brier_difference(rep, final, "aged_baseline")}
     figures["range"] = {"from": first, "to": last, "months": len(rep.months) - 1}
     return figures, rep, kept
 
@@ -174,12 +198,7 @@ def sensitivity(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dic
     the model's knobs (a verdict that holds only at one value is no verdict)."""
     rows = []
     for key, values in vary.items():
-        if key not in cfg or isinstance(cfg[key], (dict, list, str, bool)):
-            raise ScannerError(f"--vary {key}: not a numeric [horizon] setting")
-        if isinstance(cfg[key], int) and any(v != int(v) for v in values):
-            raise ScannerError(f"--vary {key}: a whole number is needed")
-        for value in values:
-            setting = int(value) if isinstance(cfg[key], int) else value
+        for value, setting in zip(values, _checked_setting(cfg, key, values, "--vary")):
             fig, _, _ = run(store, techs, outcomes_path, {**cfg, key: setting}, first, last)
             final = fig["by_date"][max(fig["by_date"])]
             rows.append({"setting": key, "value": value, "configured": float(cfg[key]) == value,
@@ -188,6 +207,44 @@ def sensitivity(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dic
                          "last": {who: {k: final[who][k] for k in ("brier", "macro_recall", "mae_bins")}
                                   for who in ("model", "aged_baseline")}})
     return rows
+
+
+def _checked_setting(cfg: dict[str, Any], key: str, values: list[float], flag: str) -> list[float | int]:
+    """The values as the setting's own type; a key that is no numeric [horizon] setting is one clear error."""
+    if key not in cfg or isinstance(cfg[key], (dict, list, str, bool)):
+        raise ScannerError(f"{flag} {key}: not a numeric [horizon] setting")
+    if isinstance(cfg[key], int) and any(v != int(v) for v in values):
+        raise ScannerError(f"{flag} {key}: a whole number is needed")
+    return [int(v) if isinstance(cfg[key], int) else v for v in values]
+
+
+def tune(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, Any], first: str | None,
+         last: str | None, grid: dict[str, list[float]], before: str | None = None) -> dict[str, Any]:
+    """Every combination of the grid's [horizon] values, ranked by the Brier score on the outcome rows dated
+    before `before` (default: the latest outcome date), with the figures at the latest date beside it.
+
+    Settings are chosen on earlier outcomes and judged on the latest, which chose nothing: the way a model
+    is tuned on the past and tested on the future."""
+    checked = {key: _checked_setting(cfg, key, values, "--tune") for key, values in grid.items()}
+    rows: list[dict[str, Any]] = []
+    cut, last_date = before, ""
+    for combo in itertools.product(*checked.values()):
+        setting = dict(zip(checked, combo))
+        fig, rep, kept = run(store, techs, outcomes_path, {**cfg, **setting}, first, last)
+        cut, last_date = cut or max(o.month for o in kept), max(fig["by_date"])
+        early = [o for o in kept if o.month < cut]
+        if not early:
+            raise ScannerError(f"--tune: no outcome rows dated before {cut} to choose on")
+        final = fig["by_date"][last_date]
+        rows.append({"setting": setting, "configured": all(float(cfg[k]) == float(v) for k, v in setting.items()),
+                     "choose": {who: scores([(forecast_for(rep, who, o), o.horizon) for o in early])
+                                for who in ("model", "persistence")},
+                     "all_rows": {who: fig[who]["brier"] for who in ("model", "persistence")},
+                     "last": {who: {k: final[who][k] for k in ("brier", "macro_recall", "mae_bins")}
+                              for who in ("model", "aged_baseline")}})
+    rows.sort(key=lambda r: (r["choose"]["model"]["brier"], r["choose"]["model"]["log_loss"]))
+    return {"before": cut, "last_date": last_date, "rows": rows, "chosen": rows[0]["setting"],
+            "configured_is_chosen": rows[0]["configured"]}
 
 
 def tempered(probs: np.ndarray, t: float) -> np.ndarray:

@@ -35,6 +35,8 @@ def markdown(figures: dict[str, Any], command: str) -> str:
     ece = figures["calibration"]
     lines += ["Expected calibration error (10 bins over every outcome x horizon pair): "
               + ", ".join(f"{LABELS[w]} {ece[w]}" for w in FORECASTERS), ""]
+    if "brier_difference" in figures:
+        lines += [_differences(figures["brier_difference"], max(figures["by_date"])), ""]
     if "temperature" in figures:
         t = figures["temperature"]
         lines += [f"Calibration by temperature: these figures use `[horizon] temperature` from the config; refitting it on "
@@ -42,6 +44,8 @@ def markdown(figures: dict[str, Any], command: str) -> str:
                   f"the configured one), the held-out rows score Brier "
                   f"{t['model_tempered_cv']['brier']} and log loss {t['model_tempered_cv']['log_loss']} "
                   f"(with the configured temperature {t['model']['brier']} / {t['model']['log_loss']}).", ""]
+    if figures.get("tuning"):
+        lines += _tuning(figures["tuning"])
     if figures.get("sensitivity"):
         lines += _sensitivity(figures["sensitivity"])
     lines += ["![reliability](reliability.png)", "", "![timelines](timelines.png)", ""]
@@ -60,6 +64,37 @@ def _sensitivity(rows: list[dict[str, Any]]) -> list[str]:
         out.append(f"| {r['setting']} | {r['value']:g}{' *' if r['configured'] else ''} | "
                    f"{r['all_rows']['model']} / {r['all_rows']['persistence']} | {m['brier']} / {b['brier']} | "
                    f"{m['macro_recall']} / {b['macro_recall']} | {m['mae_bins']} / {b['mae_bins']} |")
+    return out + [""]
+
+
+def _differences(d: dict[str, Any], last: str) -> str:
+    def one(x: dict[str, Any]) -> str:
+        return (f"{x['difference']:+.4f} (95% interval {x['low']:+.4f} to {x['high']:+.4f}; the estimate better in "
+                f"{100 * x['better_share']:.0f}% of resamples)")
+
+    return (f"How sure these verdicts are (Brier of the monitored estimate minus the other's, negative = better, "
+            f"bootstrap over the {d['latest']['technologies']} technologies): against the aged baseline at {last}, "
+            f"{one(d['latest'])}; against last month's state over all rows, {one(d['all_rows'])}.")
+
+
+def _tuning(t: dict[str, Any]) -> list[str]:
+    keys, last = list(t["chosen"]), t["last_date"]
+    chosen = ", ".join(f"`{k} = {v:g}`" for k, v in t["chosen"].items())
+    verdict = "the configured values" if t["configured_is_chosen"] else "**not** the configured values"
+    out = [f"Settings chosen on earlier outcomes: every combination below was scored on the outcome rows dated "
+           f"before {t['before']} only, ranked by the monitored estimate's Brier score there (* the configured "
+           f"values). The best, {chosen}, is {verdict}. The rows dated {last} chose nothing"
+           + (" and are shown beside it." if t["before"] <= last else "."), "",
+           "| " + " | ".join(keys) + f" | before {t['before']} Brier (estimate / last month's state) | log loss | "
+           f"all rows Brier (estimate / last month's state) | {last} Brier / macro recall / mean bin error "
+           "(estimate; aged baseline) |",
+           "|" + "---|" * (len(keys) + 4)]
+    for r in t["rows"]:
+        c, m, b = r["choose"], r["last"]["model"], r["last"]["aged_baseline"]
+        out.append("| " + " | ".join(f"{r['setting'][k]:g}" for k in keys) + (" *" if r["configured"] else "")
+                   + f" | {c['model']['brier']} / {c['persistence']['brier']} | {c['model']['log_loss']} | "
+                   f"{r['all_rows']['model']} / {r['all_rows']['persistence']} | {m['brier']} / {m['macro_recall']} / "
+                   f"{m['mae_bins']} ({b['brier']} / {b['macro_recall']} / {b['mae_bins']}) |")
     return out + [""]
 
 

@@ -112,21 +112,27 @@ def best_threshold(scores: np.ndarray, gold: np.ndarray, accuracy: bool = False)
     return round(best, 3)
 
 
+def fit_stage_calibrated(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> LinearTextModel:
+    """The stage model on `records` (+ own sentences), its temperature from out-of-fold predictions."""
+    stage_oof = out_of_fold(records, lambda rs: fit_stage(rs, own, settings), int(settings["folds"]),
+                            lambda r: stage_text(r.full_text))
+    stage = fit_stage(records, own, settings)
+    stage.temperature = fit_temperature(stage_oof, [STAGES.index(r.stage) for r in records])
+    return stage
+
+
 def train(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> dict[str, Any]:
     """Fit both models on `records` (+ own sentences); temperature and thresholds from out-of-fold predictions."""
     folds = int(settings["folds"])
-    stage_oof = out_of_fold(records, lambda rs: fit_stage(rs, own, settings), folds, lambda r: stage_text(r.full_text))
-    temperature = fit_temperature(stage_oof, [STAGES.index(r.stage) for r in records])
+    stage = fit_stage_calibrated(records, own, settings)
     label_oof = np.vstack([1 / (1 + np.exp(-x)) for x in out_of_fold(records, lambda rs: fit_labels(rs, own, settings),
                                                                        folds)])
     thresholds = {}
     for k, label in enumerate(LABELS):
         gold = np.array([r.municipal if label == "municipal" else label[7:] in r.domains for r in records])
         thresholds[label] = best_threshold(label_oof[:, k], gold, accuracy=label == "municipal")
-    stage = fit_stage(records, own, settings)
-    stage.temperature = temperature
     return {"stage": stage, "labels": fit_labels(records, own, settings), "thresholds": thresholds,
-            "temperature": temperature}
+            "temperature": stage.temperature}
 
 
 def save(model: LinearTextModel | TermModel, path: Path, meta: dict[str, Any]) -> Path:

@@ -85,6 +85,37 @@ def evaluate(records: list[RealRecord] | None = None, with_checklist: bool = Tru
     return out
 
 
+def choose_stage_c(values: list[float], settings: dict[str, Any]) -> dict[str, Any]:
+    """How `[train] stage_C` is chosen: for each value a stage model fitted on the train sites only (the dev
+    sites held out), the shipped tagger with it scored on the dev sites; the value with the best document
+    stage macro-F1 among those whose dev CheckList failure rate is within the target. The test split is
+    not read."""
+    import tempfile
+
+    from scanner.tag.stage import load_stage_model
+    from scanner.tag.tagger import Tagger
+    from scanner.train.checklist import run_checklist
+    from scanner.train.data import load_examples
+
+    train, dev = load_real(splits=("train",)), load_real(splits=("dev",))
+    own = [e for e in load_examples() if e.split == "train"]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for value in values:
+            path = real.save(real.fit_stage_calibrated(train, own, settings | {"stage_C": value}),
+                             Path(tmp) / f"stage-{value:g}", {"name": "horizonscan_stage", "version": f"C{value:g}"})
+            tagger = Tagger(stage_model=load_stage_model(path))
+            h = headline(evaluate_tagger(tagger, dev))
+            rows.append({"stage_C": value, "document_stage_macro_f1": h["document_stage_macro_f1"],
+                         "document_stage_min_f1": h["document_stage_min_f1"],
+                         "mention_stage_macro_f1": h["mention_stage_macro_f1"],
+                         "checklist_failure_rate": run_checklist(tagger, dev)["failure_rate"]})
+    within = [r for r in rows if r["checklist_failure_rate"] <= TARGETS["checklist_failure_rate"]] or rows
+    best = max(within, key=lambda r: (r["document_stage_macro_f1"], -r["stage_C"]))
+    return {"train": len(train), "dev": len(dev), "rows": rows, "chosen": best["stage_C"],
+            "configured": float(settings.get("stage_C", settings.get("C", 10.0)))}
+
+
 def _row(name: str, h: dict[str, float]) -> str:
     keys = ("technology_f1", "mention_stage_macro_f1", "mention_stage_min_f1", "document_stage_macro_f1",
             "document_stage_min_f1", "domain_f1", "municipal_accuracy", "emerging_recall", "emerging_precision",

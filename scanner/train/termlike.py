@@ -121,7 +121,8 @@ def train(records: list[RealRecord], settings: dict[str, Any]) -> tuple[TermMode
     target, ratio = float(settings["term_recall"]), float(settings["term_extend_ratio"])
     curve = [(float(t), *recall_at(docs, probs, finder, rules, float(t), float(t) * ratio)) for t in THRESHOLDS]
     reaching = [row for row in curve if row[1] >= target]
-    threshold, recall, per_doc = max(reaching) if reaching else min(curve)
+    # none reaches the target: the best recall there is, at the highest threshold (fewest candidates) giving it
+    threshold, recall, per_doc = max(reaching) if reaching else max(curve, key=lambda row: (row[1], row[0]))
     model = fit(docs, settings)
     model.threshold, model.extend = round(threshold, 6), round(threshold * ratio, 6)
     return model, {"threshold": model.threshold, "extend": model.extend, "oof_recall": round(recall, 4),
