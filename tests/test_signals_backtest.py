@@ -67,8 +67,7 @@ def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
     assert "2019 baseline aged by time" in report.read_text(encoding="utf-8")
     diff = figures["brier_difference"]
     assert diff["latest"]["technologies"] == 2 and diff["all_rows"]["technologies"] == 2
-    for d in diff.values():
-        assert d["low"] <= d["difference"] <= d["high"] and 0 <= d["better_share"] <= 1
+    assert all(d["low"] is None for d in diff.values())  # too few technologies for an interval
     last = figures["by_date"]["2021-12"]
     assert abs(diff["latest"]["difference"] - (last["model"]["brier"] - last["aged_baseline"]["brier"])) < 1e-3
     assert abs(diff["all_rows"]["difference"] - (figures["model"]["brier"] - figures["persistence"]["brier"])) < 1e-3
@@ -93,21 +92,53 @@ def test_tuning_chooses_on_earlier_outcomes_only(store, tmp_path):
               source_type="government")
     early = ["drones\t2021-06\tin-use\tx", "gezichtsherkenning\t2021-06\t>7\tx"]
     path = outcomes_file(tmp_path, [*early, "drones\t2021-12\tin-use\tx"])
-    figures, report = signals.backtest(store, path, out_dir=tmp_path / "report", catalogue=CAT,
-                                       tune={"silence_weight": [0.0, 1.0], "hysteresis": [0.25]})
+    grid = {"silence_weight": [0.0, 1.0], "hysteresis": [0.25]}
+    figures, report = signals.backtest(store, path, out_dir=tmp_path / "report", catalogue=CAT, tune=grid)
     t = figures["tuning"]
-    assert t["before"] == "2021-12" and t["last_date"] == "2021-12" and len(t["rows"]) == 2
-    briers = [r["choose"]["model"]["brier"] for r in t["rows"]]
-    assert briers == sorted(briers) and t["chosen"] == t["rows"][0]["setting"]
-    assert all(r["choose"]["model"]["n"] == 2 for r in t["rows"])  # the 2021-12 row chose nothing
-    # the choice is what the rows before the cut alone would give
-    alone = signals.backtest(store, outcomes_file(tmp_path, early), catalogue=CAT,
-                             tune={"silence_weight": [0.0, 1.0], "hysteresis": [0.25]}, tune_before="2021-07")[0]
-    assert alone["tuning"]["chosen"] == t["chosen"]
+    assert t["before"] == "2021-12" and t["last_date"] == "2021-12" and t["held_out_rows"] == 1
+    assert all(r["choose"]["model"]["n"] == 2 and r["held_out"]["model"]["n"] == 1 for r in t["rows"])
+    # the choice is what the rows before the cut alone would give: the 2021-12 row chose nothing
+    solo = {}
+    for weight in (0.0, 1.0):
+        fig = signals.backtest(store, outcomes_file(tmp_path, early), catalogue=CAT,
+                               config=_with_horizon({"silence_weight": weight}))[0]
+        solo[weight] = fig["model"]["brier"]
+    assert solo[0.0] != solo[1.0]  # the two settings do differ on these rows
+    assert t["chosen"]["silence_weight"] == min(solo, key=solo.get)
     assert [r["configured"] for r in t["rows"] if r["setting"]["silence_weight"] == 1.0] == [True]
-    assert "Settings chosen on earlier outcomes" in report.read_text(encoding="utf-8")
-    with pytest.raises(ScannerError, match="no outcome rows dated before 2020-01"):
-        signals.backtest(store, path, catalogue=CAT, tune={"silence_weight": [1.0]}, tune_before="2020-01")
+    text = report.read_text(encoding="utf-8")
+    assert "Settings chosen on earlier outcomes" in text and "The 1 rows dated 2021-12 chose nothing" in text
+    assert t["chosen_minus_configured"] is None or t["chosen_minus_configured"]["low"] is None  # 2 technologies
+    for cut, message in (("2020-01", "no outcome rows to choose on"), ("2030-01", "none held out"),
+                         ("2021-6", "must be YYYY-MM")):
+        with pytest.raises(ScannerError, match=message):
+            signals.backtest(store, path, catalogue=CAT, tune={"silence_weight": [1.0]}, tune_before=cut)
+
+
+def _with_horizon(overrides: dict) -> dict:
+    from scanner.config import load_config
+
+    cfg = load_config()
+    return {**cfg, "horizon": {**cfg["horizon"], **overrides}}
+
+
+def test_bootstrap_difference_is_over_technologies():
+    from scanner.signals.backtest import MIN_BOOTSTRAP_TECHS, bootstrap_difference
+
+    # half the technologies favour a, half b, by the same amount: the interval spans 0, a wins about half
+    a = {f"t{i}": (1.0 if i % 2 else 0.0, 1) for i in range(20)}
+    b = {f"t{i}": (0.0 if i % 2 else 1.0, 1) for i in range(20)}
+    even = bootstrap_difference(a, b)
+    assert even["difference"] == 0.0 and even["low"] < 0 < even["high"] and 0.3 < even["better_share"] < 0.7
+    better = bootstrap_difference({k: (v[0] - 0.5, 1) for k, v in b.items()}, b)
+    assert better["difference"] == -0.5 and better["high"] == -0.5 and better["better_share"] == 1.0
+    # a technology with three rows weighs three times one with one row
+    weighted = bootstrap_difference({"x": (3.0, 3), "y": (0.0, 1), **{f"z{i}": (0.0, 1) for i in range(4)}},
+                                    {"x": (0.0, 3), "y": (0.0, 1), **{f"z{i}": (0.0, 1) for i in range(4)}})
+    assert weighted["difference"] == round(3 / 8, 4)
+    few = bootstrap_difference({f"t{i}": (0.0, 1) for i in range(MIN_BOOTSTRAP_TECHS - 1)},
+                               {f"t{i}": (1.0, 1) for i in range(MIN_BOOTSTRAP_TECHS - 1)})
+    assert few["difference"] == -1.0 and few["low"] is None and few["better_share"] is None
 
 
 def test_backtest_cli_json_is_the_contract_shape(tmp_path, monkeypatch):
@@ -132,6 +163,7 @@ def test_backtest_cli_json_is_the_contract_shape(tmp_path, monkeypatch):
     (["--tune", "no_such_knob=1"], "--tune no_such_knob: not a numeric"),
     (["--tune", "silence_weight=x"], "--tune 'silence_weight=x': expected KEY=NUMBER"),
     (["--tune", "silence_weight=1", "--tune-before", "2026"], "--tune-before must be YYYY-MM"),
+    (["--tune-before", "2026-01"], "--tune-before needs --tune"),
 ])
 def test_backtest_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     import subprocess

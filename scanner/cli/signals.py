@@ -255,13 +255,16 @@ def backtest_cmd(
     for flag, value in (("--from", first), ("--to", last), ("--tune-before", tune_before)):
         if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
             raise ScannerError(f"{flag} must be YYYY-MM, not {value!r}")
+    if tune_before is not None and not tune:
+        raise ScannerError("--tune-before needs --tune KEY=V1,V2 (the settings to choose among)")
     figures, report = backtest(common.get_store(), outcomes, first, last, out, config=common.get_config(),
                                command="scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
                                vary=_parse_settings(vary, "--vary"), tune=_parse_settings(tune, "--tune"),
                                tune_before=tune_before)
     if as_json:
         _print_json({k: figures[k] for k in ("model", "aged_baseline", "persistence")}
-                    | {k: figures[k] for k in ("by_date", "calibration", "range", "tuning") if k in figures})
+                    | {k: figures[k] for k in ("by_date", "calibration", "range", "brier_difference", "tuning")
+                       if k in figures})
         return
     from scanner.signals.backtest_report import LABELS
 

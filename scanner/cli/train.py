@@ -60,6 +60,7 @@ def _positive_numbers(text: str) -> list[float]:
 
 
 def _show_stage_c(result: dict, as_json: bool) -> None:
+    """The dev-site comparison of stage regularisations, as a table (or JSON) and the choice."""
     from rich.table import Table
 
     if as_json:
@@ -73,7 +74,7 @@ def _show_stage_c(result: dict, as_json: bool) -> None:
         table.add_row(f"{r['stage_C']:g}", f"{r['document_stage_macro_f1']:.3f}", f"{r['document_stage_min_f1']:.3f}",
                       f"{r['mention_stage_macro_f1']:.3f}", f"{r['checklist_failure_rate']:.3f}")
     common.console.print(table)
-    same = "as configured" if result["chosen"] == result["configured"] else f"configured: {result['configured']:g}"
+    same = "as configured" if result["configured_is_chosen"] else f"configured: {result['configured']:g}"
     common.console.print(f"chosen: stage_C = {result['chosen']:g} ({same})", highlight=False)
 
 
@@ -110,6 +111,9 @@ def register(app: typer.Typer) -> None:
         model_dir = out or (Path(os.environ["SCANNER_MODEL_DIR"]) if os.environ.get("SCANNER_MODEL_DIR")
                             else models_dir())
         if choose_stage_c is not None:
+            if evaluate or factors or out is not None:
+                raise ScannerError("--choose-stage-c only compares settings: it trains nothing to keep, so it "
+                                   "takes no --eval, --factors or --out")
             _show_stage_c(real_report.choose_stage_c(_positive_numbers(choose_stage_c), settings), as_json)
             return
         if evaluate:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -131,23 +132,44 @@ def score_all(rep: Replay, outcomes: list[Outcome]) -> dict[str, Any]:
 
 
 def brier_of(fc: Forecast, truth: str) -> float:
+    """Multi-class Brier score of one forecast: squared distance to the observed bin's one-hot vector."""
     return float(((fc.probs - np.eye(4)[hz.HORIZONS.index(truth)]) ** 2).sum())
 
 
-def brier_difference(rep: Replay, outcomes: list[Outcome], other: str, reps: int = 2000,
-                     seed: int = 0) -> dict[str, Any]:
-    """The monitored estimate's Brier score minus `other`'s (negative: the estimate is better), with a 95%
-    interval from a bootstrap over technologies (a technology's rows at several dates are not independent)
-    and the share of resamples in which the estimate scores better."""
-    techs = sorted({o.technology for o in outcomes})
-    per_tech = np.array([[sum(brier_of(forecast_for(rep, "model", o), o.horizon)
-                              - brier_of(forecast_for(rep, other, o), o.horizon) for o in outcomes if o.technology == t),
-                          sum(o.technology == t for o in outcomes)] for t in techs])
-    draws = np.random.default_rng(seed).integers(0, len(techs), size=(reps, len(techs)))
-    means = per_tech[draws, 0].sum(axis=1) / per_tech[draws, 1].sum(axis=1)
-    return {"difference": round(float(per_tech[:, 0].sum() / per_tech[:, 1].sum()), 4),
-            "low": round(float(np.percentile(means, 2.5)), 4), "high": round(float(np.percentile(means, 97.5)), 4),
-            "better_share": round(float(np.mean(means < 0)), 3), "technologies": len(techs)}
+def brier_by_tech(rep: Replay, outcomes: list[Outcome], who: str) -> dict[str, tuple[float, int]]:
+    """Per technology: (summed Brier score, rows); the unit a bootstrap resamples."""
+    out: dict[str, tuple[float, int]] = {}
+    for o in outcomes:
+        total, n = out.get(o.technology, (0.0, 0))
+        out[o.technology] = (total + brier_of(forecast_for(rep, who, o), o.horizon), n + 1)
+    return out
+
+
+MIN_BOOTSTRAP_TECHS = 5
+
+
+def bootstrap_difference(a: dict[str, tuple[float, int]], b: dict[str, tuple[float, int]], reps: int = 2000,
+                         seed: int = 0) -> dict[str, Any]:
+    """Mean Brier of `a` minus `b` on the same rows (negative: `a` is better), with a 95% interval from a
+    bootstrap over technologies (a technology's rows at several dates are not independent) and the share of
+    resamples in which `a` scores better; no interval below MIN_BOOTSTRAP_TECHS technologies."""
+    techs = sorted(a)
+    diff = np.array([a[t][0] - b[t][0] for t in techs])
+    rows = np.array([a[t][1] for t in techs], dtype=float)
+    out: dict[str, Any] = {"difference": round(float(diff.sum() / rows.sum()) + 0.0, 4), "technologies": len(techs),
+                           "low": None, "high": None, "better_share": None}
+    if len(techs) >= MIN_BOOTSTRAP_TECHS:
+        draws = np.random.default_rng(seed).integers(0, len(techs), size=(reps, len(techs)))
+        means = diff[draws].sum(axis=1) / rows[draws].sum(axis=1)
+        out.update(low=round(float(np.percentile(means, 2.5)) + 0.0, 4),
+                   high=round(float(np.percentile(means, 97.5)) + 0.0, 4),
+                   better_share=round(float(np.mean(means < 0)), 3))
+    return out
+
+
+def brier_difference(rep: Replay, outcomes: list[Outcome], other: str) -> dict[str, Any]:
+    """The monitored estimate against another forecaster on the same rows (bootstrap_difference)."""
+    return bootstrap_difference(brier_by_tech(rep, outcomes, "model"), brier_by_tech(rep, outcomes, other))
 
 
 def calibration(rep: Replay, outcomes: list[Outcome], who: str, bins: int = 10) -> dict[str, Any]:
@@ -170,9 +192,11 @@ def calibration(rep: Replay, outcomes: list[Outcome], who: str, bins: int = 10) 
 
 
 def run(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, Any],
-        first: str | None = None, last: str | None = None) -> tuple[dict[str, Any], Replay, list[Outcome]]:
+        first: str | None = None, last: str | None = None,
+        intervals: bool = True) -> tuple[dict[str, Any], Replay, list[Outcome]]:
     """Read outcomes, replay from `first` (default: the earliest outcome month) to `last` (default: the
-    latest), and score. Outcome rows outside the range are left out."""
+    latest), and score. Outcome rows outside the range are left out. `intervals`: also the bootstrap of the
+    issue's two Brier comparisons (the reruns of `tune` and `sensitivity` leave it out)."""
     outcomes = read_outcomes(outcomes_path, {t.id for t in techs})
     first = first or min(o.month for o in outcomes)
     last = last or max(o.month for o in outcomes)
@@ -184,10 +208,12 @@ def run(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, A
     rep = replay(store, techs, first, last, cfg)
     figures = score_all(rep, kept)
     figures["calibration"] = {who: calibration(rep, kept, who)["ece"] for who in FORECASTERS}
-    final = [o for o in kept if o.month == max(o.month for o in kept)]
-    # the issue's two comparisons: last month's state over all rows, the aged baseline at the latest date
-    figures["brier_difference"] = {"all_rows": brier_difference(rep, kept, "persistence"),
-                                   "latest": brier_difference(rep, final, "aged_baseline")}
+    if intervals:
+        latest = max(o.month for o in kept)
+        # the issue's two comparisons: last month's state over all rows, the aged baseline at the latest date
+        figures["brier_difference"] = {"all_rows": brier_difference(rep, kept, "persistence"),
+                                       "latest": brier_difference(rep, [o for o in kept if o.month == latest],
+                                                                  "aged_baseline")}
     figures["range"] = {"from": first, "to": last, "months": len(rep.months) - 1}
     return figures, rep, kept
 
@@ -199,7 +225,7 @@ def sensitivity(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dic
     rows = []
     for key, values in vary.items():
         for value, setting in zip(values, _checked_setting(cfg, key, values, "--vary")):
-            fig, _, _ = run(store, techs, outcomes_path, {**cfg, key: setting}, first, last)
+            fig, _, _ = run(store, techs, outcomes_path, {**cfg, key: setting}, first, last, intervals=False)
             final = fig["by_date"][max(fig["by_date"])]
             rows.append({"setting": key, "value": value, "configured": float(cfg[key]) == value,
                          "all_rows": {who: fig[who]["brier"] for who in ("model", "persistence")},
@@ -221,30 +247,39 @@ def _checked_setting(cfg: dict[str, Any], key: str, values: list[float], flag: s
 def tune(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, Any], first: str | None,
          last: str | None, grid: dict[str, list[float]], before: str | None = None) -> dict[str, Any]:
     """Every combination of the grid's [horizon] values, ranked by the Brier score on the outcome rows dated
-    before `before` (default: the latest outcome date), with the figures at the latest date beside it.
+    before `before` (default: the latest outcome date), with the held-out rows' figures beside it.
 
-    Settings are chosen on earlier outcomes and judged on the latest, which chose nothing: the way a model
+    Settings are chosen on earlier outcomes and judged on later ones, which chose nothing: the way a model
     is tuned on the past and tested on the future."""
+    if before is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", before):
+        raise ScannerError(f"--tune-before must be YYYY-MM, not {before!r}")
     checked = {key: _checked_setting(cfg, key, values, "--tune") for key, values in grid.items()}
     rows: list[dict[str, Any]] = []
-    cut, last_date = before, ""
     for combo in itertools.product(*checked.values()):
         setting = dict(zip(checked, combo))
-        fig, rep, kept = run(store, techs, outcomes_path, {**cfg, **setting}, first, last)
-        cut, last_date = cut or max(o.month for o in kept), max(fig["by_date"])
+        fig, rep, kept = run(store, techs, outcomes_path, {**cfg, **setting}, first, last, intervals=False)
+        cut, last_date = before or max(o.month for o in kept), max(fig["by_date"])
         early = [o for o in kept if o.month < cut]
-        if not early:
-            raise ScannerError(f"--tune: no outcome rows dated before {cut} to choose on")
-        final = fig["by_date"][last_date]
+        if not early or cut > last_date:
+            raise ScannerError(f"--tune-before {cut}: no outcome rows to choose on before it, or none held out "
+                               f"from it on (outcomes {min(o.month for o in kept)} .. {last_date})")
+        held = [o for o in kept if o.month >= cut]
+        per_tech = brier_by_tech(rep, early, "model")
         rows.append({"setting": setting, "configured": all(float(cfg[k]) == float(v) for k, v in setting.items()),
+                     "brier_exact": sum(b for b, _ in per_tech.values()) / len(early), "per_tech": per_tech,
                      "choose": {who: scores([(forecast_for(rep, who, o), o.horizon) for o in early])
                                 for who in ("model", "persistence")},
-                     "all_rows": {who: fig[who]["brier"] for who in ("model", "persistence")},
-                     "last": {who: {k: final[who][k] for k in ("brier", "macro_recall", "mae_bins")}
-                              for who in ("model", "aged_baseline")}})
-    rows.sort(key=lambda r: (r["choose"]["model"]["brier"], r["choose"]["model"]["log_loss"]))
-    return {"before": cut, "last_date": last_date, "rows": rows, "chosen": rows[0]["setting"],
-            "configured_is_chosen": rows[0]["configured"]}
+                     "held_out": {who: scores([(forecast_for(rep, who, o), o.horizon) for o in held])
+                                  for who in ("model", "aged_baseline")}})
+    rows.sort(key=lambda r: (r["brier_exact"], not r["configured"]))  # a tie keeps the configured values
+    configured = next((r for r in rows if r["configured"]), None)
+    margin = (bootstrap_difference(rows[0]["per_tech"], configured["per_tech"])
+              if configured is not None and configured is not rows[0] else None)
+    for r in rows:
+        del r["per_tech"], r["brier_exact"]
+    return {"before": cut, "last_date": last_date, "held_out_rows": len(held), "rows": rows,
+            "chosen": rows[0]["setting"], "configured_is_chosen": rows[0]["configured"],
+            "chosen_minus_configured": margin}
 
 
 def tempered(probs: np.ndarray, t: float) -> np.ndarray:

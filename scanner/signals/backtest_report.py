@@ -67,34 +67,45 @@ def _sensitivity(rows: list[dict[str, Any]]) -> list[str]:
     return out + [""]
 
 
-def _differences(d: dict[str, Any], last: str) -> str:
-    def one(x: dict[str, Any]) -> str:
-        return (f"{x['difference']:+.4f} (95% interval {x['low']:+.4f} to {x['high']:+.4f}; the estimate better in "
-                f"{100 * x['better_share']:.0f}% of resamples)")
+def _interval(x: dict[str, Any], who: str) -> str:
+    """One bootstrap comparison in words (no interval below a handful of technologies)."""
+    text = f"{x['difference']:+.4f}"
+    if x["low"] is None:
+        return text + f" (too few technologies, {x['technologies']}, for an interval)"
+    return (text + f" (95% interval {x['low']:+.4f} to {x['high']:+.4f}, bootstrap over {x['technologies']} "
+            f"technologies; {who} better in {100 * x['better_share']:.0f}% of resamples)")
 
-    return (f"How sure these verdicts are (Brier of the monitored estimate minus the other's, negative = better, "
-            f"bootstrap over the {d['latest']['technologies']} technologies): against the aged baseline at {last}, "
-            f"{one(d['latest'])}; against last month's state over all rows, {one(d['all_rows'])}.")
+
+def _differences(d: dict[str, Any], last: str) -> str:
+    return ("How sure these verdicts are (Brier score of the monitored estimate minus the other's; negative = "
+            f"the estimate is better): against the aged baseline at {last}, "
+            f"{_interval(d['latest'], 'the estimate')}; against last month's state over all rows, "
+            f"{_interval(d['all_rows'], 'the estimate')}.")
 
 
 def _tuning(t: dict[str, Any]) -> list[str]:
-    keys, last = list(t["chosen"]), t["last_date"]
+    """The --tune table: chosen on the rows before the cut, the held-out rows beside each setting."""
+    keys, cut, last = list(t["chosen"]), t["before"], t["last_date"]
     chosen = ", ".join(f"`{k} = {v:g}`" for k, v in t["chosen"].items())
     verdict = "the configured values" if t["configured_is_chosen"] else "**not** the configured values"
+    held = f"{cut}" if cut == last else f"{cut} .. {last}"
+    base = t["rows"][0]["held_out"]["aged_baseline"]
     out = [f"Settings chosen on earlier outcomes: every combination below was scored on the outcome rows dated "
-           f"before {t['before']} only, ranked by the monitored estimate's Brier score there (* the configured "
-           f"values). The best, {chosen}, is {verdict}. The rows dated {last} chose nothing"
-           + (" and are shown beside it." if t["before"] <= last else "."), "",
-           "| " + " | ".join(keys) + f" | before {t['before']} Brier (estimate / last month's state) | log loss | "
-           f"all rows Brier (estimate / last month's state) | {last} Brier / macro recall / mean bin error "
-           "(estimate; aged baseline) |",
-           "|" + "---|" * (len(keys) + 4)]
+           f"before {cut} only and ranked by the monitored estimate's Brier score there (* the configured values). "
+           f"The best, {chosen}, is {verdict}. The {t['held_out_rows']} rows dated {held} chose nothing; their "
+           f"figures are shown beside each setting (the aged baseline there: Brier {base['brier']}, macro recall "
+           f"{base['macro_recall']}, mean bin error {base['mae_bins']})."]
+    if t.get("chosen_minus_configured"):
+        out[0] += (" On the rows it was chosen on, the best minus the configured values: "
+                   f"{_interval(t['chosen_minus_configured'], 'the best')}.")
+    out += ["", "| " + " | ".join(keys) + f" | before {cut}: Brier (estimate / last month's state) | before {cut}: "
+            f"log loss (estimate) | held out: Brier / macro recall / mean bin error (estimate) |",
+            "|" + "---|" * (len(keys) + 3)]
     for r in t["rows"]:
-        c, m, b = r["choose"], r["last"]["model"], r["last"]["aged_baseline"]
+        c, m = r["choose"], r["held_out"]["model"]
         out.append("| " + " | ".join(f"{r['setting'][k]:g}" for k in keys) + (" *" if r["configured"] else "")
                    + f" | {c['model']['brier']} / {c['persistence']['brier']} | {c['model']['log_loss']} | "
-                   f"{r['all_rows']['model']} / {r['all_rows']['persistence']} | {m['brier']} / {m['macro_recall']} / "
-                   f"{m['mae_bins']} ({b['brier']} / {b['macro_recall']} / {b['mae_bins']}) |")
+                   f"{m['brier']} / {m['macro_recall']} / {m['mae_bins']} |")
     return out + [""]
 
 

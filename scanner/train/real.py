@@ -62,8 +62,13 @@ def label_data(records: list[RealRecord], own: list[Any],
 
 def fit_stage(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> LinearTextModel:
     texts, labels, weights = stage_data(records, own, settings["own_weight"])
-    strength = float(settings.get("stage_C", settings.get("C", 10.0)))  # the stage model's own, else the shared one
-    return fit_exclusive(texts, labels, STAGES, settings | {"balanced": True, "C": strength}, int(settings["seed"]), weights)
+    return fit_exclusive(texts, labels, STAGES, settings | {"balanced": True, "C": stage_strength(settings)},
+                         int(settings["seed"]), weights)
+
+
+def stage_strength(settings: dict[str, Any]) -> float:
+    """The stage model's inverse L2 strength: its own `stage_C`, else the shared `C`."""
+    return float(settings.get("stage_C", settings.get("C", 10.0)))
 
 
 def fit_labels(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> LinearTextModel:

@@ -88,8 +88,9 @@ def evaluate(records: list[RealRecord] | None = None, with_checklist: bool = Tru
 def choose_stage_c(values: list[float], settings: dict[str, Any]) -> dict[str, Any]:
     """How `[train] stage_C` is chosen: for each value a stage model fitted on the train sites only (the dev
     sites held out), the shipped tagger with it scored on the dev sites; the value with the best document
-    stage macro-F1 among those whose dev CheckList failure rate is within the target. The test split is
-    not read."""
+    stage macro-F1 among those whose dev CheckList failure rate is within the target (the smaller value on a
+    tie). The test split is not read. The tagger's other models (labels, relevance, terms) are the shipped
+    ones, which saw the dev sites: the document and mention stages that decide do not use them."""
     import tempfile
 
     from scanner.tag.stage import load_stage_model
@@ -110,10 +111,14 @@ def choose_stage_c(values: list[float], settings: dict[str, Any]) -> dict[str, A
                          "document_stage_min_f1": h["document_stage_min_f1"],
                          "mention_stage_macro_f1": h["mention_stage_macro_f1"],
                          "checklist_failure_rate": run_checklist(tagger, dev)["failure_rate"]})
+    return {"train": len(train), "dev": len(dev), "rows": rows, **pick_stage_c(rows, real.stage_strength(settings))}
+
+
+def pick_stage_c(rows: list[dict[str, Any]], configured: float) -> dict[str, Any]:
+    """The best dev macro-F1 among the rows within the CheckList target (all rows when none is)."""
     within = [r for r in rows if r["checklist_failure_rate"] <= TARGETS["checklist_failure_rate"]] or rows
     best = max(within, key=lambda r: (r["document_stage_macro_f1"], -r["stage_C"]))
-    return {"train": len(train), "dev": len(dev), "rows": rows, "chosen": best["stage_C"],
-            "configured": float(settings.get("stage_C", settings.get("C", 10.0)))}
+    return {"chosen": best["stage_C"], "configured": configured, "configured_is_chosen": best["stage_C"] == configured}
 
 
 def _row(name: str, h: dict[str, float]) -> str:
