@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REPORTS = {"real-text": (ROOT / "data" / "annotations" / "real" / "report.md", ROOT / "README.md"),
            "backtest": (ROOT / "data" / "backtest" / "report.md", ROOT / "README.md"),
            "corpus": (ROOT / "data" / "annotations" / "real" / "stats.md", ROOT / "README.md"),
+           "stage-c": (ROOT / "data" / "annotations" / "real" / "stage_c.md", ROOT / "README.md"),
            "agreement": (ROOT / "data" / "annotations" / "real" / "agreement.md",
                          ROOT / "data" / "annotations" / "README.md")}
 

@@ -246,6 +246,17 @@ def test_the_stage_c_pick_keeps_the_checklist_target():
     assert tie["chosen"] == 1 and not tie["configured_is_chosen"]  # a tie goes to the stronger regularisation
 
 
+def test_the_stage_c_report_shows_every_value_and_the_choice():
+    from scanner.train.real_report import stage_c_markdown
+
+    rows = [{"stage_C": c, "document_stage_macro_f1": f, "document_stage_min_f1": 0.4, "mention_stage_macro_f1": 0.5,
+             "checklist_failure_rate": cl} for c, f, cl in ((1, 0.55, 0.04), (10, 0.58, 0.07))]
+    text = stage_c_markdown({"train": 30, "dev": 9, "rows": rows, "chosen": 1, "configured": 10.0,
+                             "configured_is_chosen": False}, "scanner train --choose-stage-c 1,10")
+    assert "| 1 | 0.550 | 0.400 | 0.500 | 0.040 |" in text and "| 10 | 0.580 |" in text
+    assert "stage_C = 1, not the configured 10" in text and "30 train excerpts" in text
+
+
 @pytest.mark.parametrize("args, message", [
     (["--choose-stage-c", "1,x"], "expected positive numbers"),
     (["--choose-stage-c", "0,1"], "expected positive numbers"),

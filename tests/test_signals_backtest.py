@@ -153,6 +153,21 @@ def test_backtest_cli_json_is_the_contract_shape(tmp_path, monkeypatch):
         assert set(out[who]) >= {"brier", "log_loss", "accuracy", "macro_recall", "mae_bins", "n"}
 
 
+def test_backtest_cli_tune_prints_the_choice_and_json_carries_it(tmp_path):
+    from typer.testing import CliRunner
+
+    path = outcomes_file(tmp_path, ["chatbots\t2025-10\tin-use\tx", "drones\t2025-10\t0-3\tx",
+                                    "chatbots\t2026-10\tin-use\tx"])
+    args = ["--db", str(tmp_path / "x.db"), "backtest", "--outcomes", str(path), "--out", str(tmp_path / "bt"),
+            "--tune", "silence_weight=0.5,1", "--tune-before", "2026-10"]
+    shown = CliRunner().invoke(app, args)
+    assert shown.exit_code == 0, shown.output
+    assert "chosen on outcomes before 2026-10: silence_weight=" in shown.stdout
+    out = json.loads(CliRunner().invoke(app, [*args, "--json"]).stdout.strip().splitlines()[-1])
+    assert out["tuning"]["held_out_rows"] == 1 and len(out["tuning"]["rows"]) == 2
+    assert out["brier_difference"]["latest"]["technologies"] == 1
+
+
 @pytest.mark.parametrize("args, message", [
     (["--to", "2026-13"], "--to must be YYYY-MM"),
     (["--from", "2026-10", "--to", "2020-01"], "is after --to"),

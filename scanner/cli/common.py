@@ -1,6 +1,7 @@
 """Shared CLI state: the global --db option, the console, exit helpers."""
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -84,6 +85,15 @@ def print_table(table: Any) -> None:
     typer.echo("\t".join(str(c.header) for c in table.columns))
     for row in zip(*(c._cells for c in table.columns)):
         typer.echo("\t".join(" ".join(str(cell).split()) for cell in row))
+
+
+def numbers(text: str) -> list[float] | None:
+    """`0.5,1` -> [0.5, 1.0]; None when empty, not numbers or not finite (the caller says what it expected)."""
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        return None
+    return values if values and all(math.isfinite(v) for v in values) else None
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

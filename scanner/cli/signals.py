@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import math
-import re
 from pathlib import Path
 from typing import Any, Optional
 
@@ -11,6 +9,7 @@ import typer
 
 from scanner.cli import common
 from scanner.errors import ScannerError
+from scanner.signals.periods import MONTH
 
 AS_OF = typer.Option(None, "--as-of", help="Use only documents published on or before this date (default: today).",
                      show_default=False)
@@ -253,7 +252,7 @@ def backtest_cmd(
     from scanner.signals.api import backtest
 
     for flag, value in (("--from", first), ("--to", last), ("--tune-before", tune_before)):
-        if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        if value is not None and not MONTH.fullmatch(value):
             raise ScannerError(f"{flag} must be YYYY-MM, not {value!r}")
     if tune_before is not None and not tune:
         raise ScannerError("--tune-before needs --tune KEY=V1,V2 (the settings to choose among)")
@@ -287,16 +286,12 @@ def _parse_settings(items: list[str], flag: str) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {}
     for item in items:
         key, _, values = item.partition("=")
-        key = key.strip()
-        try:
-            numbers = [float(v) for v in values.split(",") if v.strip()]
-        except ValueError:
-            numbers = []
-        if not key or not numbers or not all(math.isfinite(v) for v in numbers):
+        key, parsed = key.strip(), common.numbers(values)
+        if not key or parsed is None:
             raise ScannerError(f"{flag} {item!r}: expected KEY=NUMBER,NUMBER,... with finite numbers")
         if key in out:
             raise ScannerError(f"{flag} {key} is given twice: list its values once")
-        out[key] = numbers
+        out[key] = parsed
     return out
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 from pathlib import Path
 from typing import Any, Optional
@@ -50,32 +49,24 @@ def _table(task: str, section: dict[str, Any]) -> None:
 
 def _positive_numbers(text: str) -> list[float]:
     """`1,3,10` -> [1.0, 3.0, 10.0]; anything else is one clear error."""
-    try:
-        values = [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        values = []
-    if not values or not all(math.isfinite(v) and v > 0 for v in values):
+    values = common.numbers(text)
+    if values is None or not all(v > 0 for v in values):
         raise ScannerError(f"--choose-stage-c {text!r}: expected positive numbers separated by commas")
     return values
 
 
-def _show_stage_c(result: dict, as_json: bool) -> None:
-    """The dev-site comparison of stage regularisations, as a table (or JSON) and the choice."""
-    from rich.table import Table
+def _show_stage_c(result: dict, as_json: bool, command: str) -> None:
+    """The dev-site comparison of stage regularisations: printed, and written where the README includes it."""
+    from scanner.train import real_report
 
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
-    table = Table(title=f"stage_C: fitted on {result['train']} train excerpts, scored on {result['dev']} dev excerpts")
-    for col in ("stage_C", "document stage macro-F1", "document stage min F1", "mention stage macro-F1",
-                "CheckList failure rate"):
-        table.add_column(col, justify="right")
-    for r in result["rows"]:
-        table.add_row(f"{r['stage_C']:g}", f"{r['document_stage_macro_f1']:.3f}", f"{r['document_stage_min_f1']:.3f}",
-                      f"{r['mention_stage_macro_f1']:.3f}", f"{r['checklist_failure_rate']:.3f}")
-    common.console.print(table)
-    same = "as configured" if result["configured_is_chosen"] else f"configured: {result['configured']:g}"
-    common.console.print(f"chosen: stage_C = {result['chosen']:g} ({same})", highlight=False)
+    text = real_report.stage_c_markdown(result, command)
+    path = real_report.stage_c_path()
+    path.write_text("# Choosing stage_C\n\n" + text, encoding="utf-8")
+    common.console.print(text, highlight=False, markup=False)
+    common.console.print(f"report: {path}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -114,7 +105,8 @@ def register(app: typer.Typer) -> None:
             if evaluate or factors or out is not None:
                 raise ScannerError("--choose-stage-c only compares settings: it trains nothing to keep, so it "
                                    "takes no --eval, --factors or --out")
-            _show_stage_c(real_report.choose_stage_c(_positive_numbers(choose_stage_c), settings), as_json)
+            _show_stage_c(real_report.choose_stage_c(_positive_numbers(choose_stage_c), settings), as_json,
+                          "scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
             return
         if evaluate:
             report = real_report.evaluate()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import itertools
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +20,7 @@ import numpy as np
 from scanner.errors import ScannerError
 from scanner.signals import horizon as hz
 from scanner.signals.catalog import TechInfo
-from scanner.signals.periods import add_months, month_end, month_key, months_between
+from scanner.signals.periods import MONTH, add_months, month_end, month_key, months_between
 
 FORECASTERS = ("model", "aged_baseline", "persistence")
 EPS = 1e-4
@@ -251,34 +250,32 @@ def tune(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, 
 
     Settings are chosen on earlier outcomes and judged on later ones, which chose nothing: the way a model
     is tuned on the past and tested on the future."""
-    if before is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", before):
+    if before is not None and not MONTH.fullmatch(before):
         raise ScannerError(f"--tune-before must be YYYY-MM, not {before!r}")
     checked = {key: _checked_setting(cfg, key, values, "--tune") for key, values in grid.items()}
-    rows: list[dict[str, Any]] = []
+    scored: list[tuple[float, bool, dict[str, tuple[float, int]], dict[str, Any]]] = []
     for combo in itertools.product(*checked.values()):
         setting = dict(zip(checked, combo))
         fig, rep, kept = run(store, techs, outcomes_path, {**cfg, **setting}, first, last, intervals=False)
         cut, last_date = before or max(o.month for o in kept), max(fig["by_date"])
-        early = [o for o in kept if o.month < cut]
-        if not early or cut > last_date:
+        early, held = [o for o in kept if o.month < cut], [o for o in kept if o.month >= cut]
+        if not early or not held:
             raise ScannerError(f"--tune-before {cut}: no outcome rows to choose on before it, or none held out "
                                f"from it on (outcomes {min(o.month for o in kept)} .. {last_date})")
-        held = [o for o in kept if o.month >= cut]
         per_tech = brier_by_tech(rep, early, "model")
-        rows.append({"setting": setting, "configured": all(float(cfg[k]) == float(v) for k, v in setting.items()),
-                     "brier_exact": sum(b for b, _ in per_tech.values()) / len(early), "per_tech": per_tech,
-                     "choose": {who: scores([(forecast_for(rep, who, o), o.horizon) for o in early])
-                                for who in ("model", "persistence")},
-                     "held_out": {who: scores([(forecast_for(rep, who, o), o.horizon) for o in held])
-                                  for who in ("model", "aged_baseline")}})
-    rows.sort(key=lambda r: (r["brier_exact"], not r["configured"]))  # a tie keeps the configured values
-    configured = next((r for r in rows if r["configured"]), None)
-    margin = (bootstrap_difference(rows[0]["per_tech"], configured["per_tech"])
-              if configured is not None and configured is not rows[0] else None)
-    for r in rows:
-        del r["per_tech"], r["brier_exact"]
-    return {"before": cut, "last_date": last_date, "held_out_rows": len(held), "rows": rows,
-            "chosen": rows[0]["setting"], "configured_is_chosen": rows[0]["configured"],
+        configured = all(float(cfg[k]) == float(v) for k, v in setting.items())
+        row = {"setting": setting, "configured": configured,
+               "choose": {who: scores([(forecast_for(rep, who, o), o.horizon) for o in early])
+                          for who in ("model", "persistence")},
+               "held_out": {who: scores([(forecast_for(rep, who, o), o.horizon) for o in held])
+                            for who in ("model", "aged_baseline")}}
+        # ranked on the unrounded Brier; a tie keeps the configured values
+        scored.append((sum(b for b, _ in per_tech.values()) / len(early), not configured, per_tech, row))
+    scored.sort(key=lambda x: x[:2])
+    best, mine = scored[0], next((x for x in scored if not x[1]), None)
+    margin = bootstrap_difference(best[2], mine[2]) if mine is not None and mine is not best else None
+    return {"before": cut, "last_date": last_date, "held_out_rows": len(held), "rows": [x[3] for x in scored],
+            "chosen": best[3]["setting"], "configured_is_chosen": best[3]["configured"],
             "chosen_minus_configured": margin}
 
 

@@ -1,6 +1,7 @@
 """Dates for the signals stage: the --as-of cut-off, month and week keys, decimal years."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 
@@ -8,6 +9,7 @@ from scanner.errors import ScannerError
 
 DAYS_PER_YEAR = 365.2425
 EPOCH = date(1970, 1, 1)
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # YYYY-MM, matched whole (fullmatch)
 
 
 def parse_as_of(value: str | date | datetime | None) -> date:

@@ -36,6 +36,7 @@ def fingerprint(records: list[RealRecord], own: list[Any], settings: dict[str, A
                       sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:8]
 
+
 def report_path() -> Path:
     return repo_root() / "data" / "annotations" / "real" / "report.md"
 
@@ -112,6 +113,25 @@ def choose_stage_c(values: list[float], settings: dict[str, Any]) -> dict[str, A
                          "mention_stage_macro_f1": h["mention_stage_macro_f1"],
                          "checklist_failure_rate": run_checklist(tagger, dev)["failure_rate"]})
     return {"train": len(train), "dev": len(dev), "rows": rows, **pick_stage_c(rows, real.stage_strength(settings))}
+
+
+def stage_c_markdown(result: dict[str, Any], command: str) -> str:
+    """The --choose-stage-c comparison as the report the README includes (data/annotations/real/stage_c.md)."""
+    same = "the configured value" if result["configured_is_chosen"] else f"not the configured {result['configured']:g}"
+    lines = [f"Command: `{command}`", "",
+             f"Stage models fitted on the {result['train']} train excerpts, the shipped tagger with each scored on "
+             f"the {result['dev']} dev excerpts (the test split is not read):", "",
+             "| stage_C | document stage macro-F1 | document stage min F1 | mention stage macro-F1 | "
+             "CheckList failure rate |", "|---|---|---|---|---|",
+             *[f"| {r['stage_C']:g} | {r['document_stage_macro_f1']:.3f} | {r['document_stage_min_f1']:.3f} | "
+               f"{r['mention_stage_macro_f1']:.3f} | {r['checklist_failure_rate']:.3f} |" for r in result["rows"]], "",
+             f"Chosen (best dev macro-F1 with a CheckList failure rate within "
+             f"{TARGETS['checklist_failure_rate']:g}): stage_C = {result['chosen']:g}, {same}.", ""]
+    return "\n".join(lines)
+
+
+def stage_c_path() -> Path:
+    return repo_root() / "data" / "annotations" / "real" / "stage_c.md"
 
 
 def pick_stage_c(rows: list[dict[str, Any]], configured: float) -> dict[str, Any]:
