@@ -40,7 +40,8 @@ backtest: $(STAMP)
 	$(BIN)/scanner --db data/replay.db ingest data/replay/replay.jsonl
 	$(BIN)/scanner --db data/replay.db classify
 	$(BIN)/scanner --db data/replay.db backtest --outcomes data/outcomes.tsv --to 2026-10 --out data/backtest \
-		--tune silence_weight=0.5,0.75,1 --tune silence_volume_shrinkage=0.1,0.3,1,1000000 --tune half_life_months=12,24 \
+		--tune silence_weight=0.5,0.75,1 --tune silence_volume_shrinkage=0.1,1 --tune half_life_months=12,24 \
+		--tune prior_wrong_sd=0,8 \
 		--tune-before 2026-10 --vary hysteresis=0.1,0.25,0.4 --vary change_min_sources=1,2,3
 
 # The shipped tagger end to end on the real-text test split: writes data/annotations/real/report.md.

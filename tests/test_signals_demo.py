@@ -92,16 +92,22 @@ def test_demo_emerging_variants_are_merged(demo_store):
 
 
 def test_mid_month_run_also_flags_the_closed_month_moves(demo_store):
-    """Runs as of a day inside November: the October moves the October digest reports are in the queue."""
+    """Runs as of a day inside a month: the moves of the month before (the one its digest reports) are in
+    the queue. The month is the latest closed one in which the demo's estimates moved."""
     from scanner.signals import api as signals
 
+    closed = demo_store.query("SELECT max(month) AS m FROM horizon_history WHERE estimate != previous "
+                              "AND evidence >= 1 AND month <= '2026-10'")[0]["m"]
+    assert closed, "the demo moves no estimate"
+    year, month = int(closed[:4]), int(closed[5:7])
+    mid_next = f"{year + month // 12}-{month % 12 + 1:02d}-15"
     before = {r["dedup_key"] for r in demo_store.query("SELECT dedup_key FROM flags")}
-    signals.run_signals(demo_store, "2026-11-15")
-    october = demo_store.query("SELECT subject, dedup_key, evidence FROM flags WHERE type = 'horizon-change' "
-                               "AND month = '2026-10'")
+    signals.run_signals(demo_store, mid_next)
+    flagged = demo_store.query("SELECT subject, dedup_key, evidence FROM flags WHERE type = 'horizon-change' "
+                               "AND month = ?", (closed,))
     moved = {r["tech"] for r in demo_store.query(
-        "SELECT tech FROM horizon_history WHERE month = '2026-10' AND estimate != previous AND evidence >= 1")}
-    assert october and {f["subject"] for f in october} <= moved
-    assert all(f["evidence"] != "[]" for f in october)
-    again = signals.run_signals(demo_store, "2026-11-15")
+        "SELECT tech FROM horizon_history WHERE month = ? AND estimate != previous AND evidence >= 1", (closed,))}
+    assert flagged and {f["subject"] for f in flagged} <= moved
+    assert all(f["evidence"] != "[]" for f in flagged)
+    again = signals.run_signals(demo_store, mid_next)
     assert again["new_flags"] == 0 and before <= {r["dedup_key"] for r in demo_store.query("SELECT dedup_key FROM flags")}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from scanner.store import Store
+
 from signals_fixtures import Builder, catalogue
 
 from scanner.signals import api as signals
@@ -213,15 +215,20 @@ def test_a_forecast_does_not_become_in_use_on_the_calendar(store):
 
 
 def test_old_setbacks_fade_but_are_not_forgotten(store):
-    b = Builder(store)
-    b.background(date(2019, 7, 1), 88, 10, tech_every=5)  # the store reports adoption of in-use cameras
-    for year in (2019, 2020, 2021):
-        for k in range(5):
-            b.doc(date(year, 9, 3 + k), [("technology", "blockchain", "setback")], source=f"news{k}",
-                  source_type="news")
-    item = by_id(signals.horizons(store, "2026-10-31", catalogue=CAT))["blockchain"]
-    assert item["estimate"] in ("3-7", ">7")
-    assert item["probabilities"]["in-use"] < 0.2
+    def blockchain(s: Store, setbacks: bool) -> dict:
+        b = Builder(s)
+        b.background(date(2019, 7, 1), 88, 10, tech_every=5)  # the store reports adoption of in-use cameras
+        for year in (2019, 2020, 2021) if setbacks else ():
+            for k in range(5):
+                b.doc(date(year, 9, 3 + k), [("technology", "blockchain", "setback")], source=f"news{k}",
+                      source_type="news")
+        return by_id(signals.horizons(s, "2026-10-31", catalogue=CAT))["blockchain"]
+
+    item, silent = blockchain(store, True), blockchain(Store(":memory:"), False)
+    assert item["estimate"] != "in-use" and item["probabilities"]["in-use"] < 0.2
+    # five years on, the 2019-2021 setbacks still weigh beyond what the silence since says
+    assert item["probabilities"]["in-use"] < silent["probabilities"]["in-use"]
+    assert item["expected_year"] > silent["expected_year"]
 
 
 def test_a_document_from_1900_neither_recurses_nor_breaks(store):
@@ -240,3 +247,25 @@ def test_municipal_reach_counts_distinct_municipalities(store):
     item = by_id(signals.horizons(store, AS_OF, catalogue=CAT))["chatbots"]
     assert item["municipalities"] == 3
     assert signals.explain(store, "chatbots", AS_OF, catalogue=CAT)["reach"]["municipalities"] == 3
+
+
+def test_a_wrong_forecast_spreads_around_the_baseline_date_not_to_the_grid_end():
+    """With `prior_wrong_sd` the "forecast was wrong" share lies within a few sd of the baseline date,
+    after it (the forecast's own claim); flat (0) it reaches the grid's end, 2060."""
+    import numpy as np
+
+    from scanner.config import load_config
+    from scanner.signals.catalog import TechInfo
+    from scanner.signals.horizon import GRID, prior_loglik
+
+    cfg = load_config()["horizon"]
+    tech = TechInfo("x", "X", "f", "0-3", "2019-06")
+    late = GRID > 2019.5 + 7 + 20  # beyond the forecast and 20 more years
+
+    def mass(sd: float) -> float:
+        p = np.exp(prior_loglik(tech, {**cfg, "prior_wrong_sd": sd}))
+        return float(p[late].sum() / p.sum())
+
+    assert mass(8.0) < 0.001 < 0.02 < mass(0.0)
+    p = np.exp(prior_loglik(tech, {**cfg, "prior_wrong_sd": 8.0}))
+    assert abs(p.sum() - 1) < 1e-6  # still a distribution over the grid

@@ -144,17 +144,30 @@ def municipal_coverage(docs: pd.DataFrame) -> pd.Series:
 # ------------------------------------------------------------------------------------------ terms over Y
 
 def prior_loglik(tech: TechInfo, cfg: dict[str, Any]) -> np.ndarray:
-    """log prior over GRID: the baseline forecast as a normal, with `prior_wrong_share` spread flat over
-    the years the forecast's own claim allows (before the baseline date for `in-use`, after it otherwise)
-    and the small `prior_reversal_share` over the rest (an in-use technology can still be abandoned)."""
+    """log prior over GRID: the baseline forecast as a normal, with `prior_wrong_share` spread over the
+    years the forecast's own claim allows (before the baseline date for `in-use`, after it otherwise)
+    and the small `prior_reversal_share` over the rest (an in-use technology can still be abandoned),
+    both by `wrong_spread`."""
     offset, sd = cfg["prior"].get(tech.baseline, cfg["prior"]["0-3"])
     made = month_to_decimal(tech.baseline_date)
     dens = norm.pdf(GRID, made + float(offset), float(sd))
     dens = dens / dens.sum()
     claimed = GRID <= made if tech.baseline == "in-use" else GRID >= made
     wrong, reversal = float(cfg["prior_wrong_share"]), float(cfg["prior_reversal_share"])
-    flat = wrong * claimed / claimed.sum() + reversal * ~claimed / max(1, (~claimed).sum())
-    return np.log((1 - wrong - reversal) * dens + flat)
+    spread = wrong_spread(made, float(cfg.get("prior_wrong_sd", 0.0)))
+    other = spread * ~claimed
+    spread = spread * claimed
+    mixed = wrong * spread / spread.sum() + reversal * other / max(other.sum(), 1e-300)
+    return np.log((1 - wrong - reversal) * dens + mixed)
+
+
+def wrong_spread(made: float, sd: float) -> np.ndarray:
+    """Unnormalised density of Y when the forecast is wrong: a normal of `sd` years around the baseline
+    date (half on each side before the claimed side is taken), or flat over the grid when `sd` is 0. The
+    flat version lets where the grid ends (2060) decide how much mass lies beyond seven years."""
+    if sd <= 0:
+        return np.ones(len(GRID))
+    return np.exp(-0.5 * ((GRID - made) / sd) ** 2)
 
 
 def phase_table(cfg: dict[str, Any]) -> np.ndarray:
