@@ -15,7 +15,7 @@ from itertools import accumulate
 from typing import Any, Sequence
 
 from scanner.tag.rules import TagRules, by_lang, get
-from scanner.tag.tokenscan import TokenScan
+from scanner.tag.tokenscan import MAX_CACHED, TokenScan
 from scanner.tag.trie import trie_pattern
 from scanner.tag.variants import normalise, safe_lower
 
@@ -157,6 +157,8 @@ class CandidateFinder:
         self.rules = rules
         self.fast = fast  # False: the reference whole-text scans
         self._acronym_tokens: TokenScan[None] = TokenScan(_acronym_spans, token_cache_size)
+        self._run_cache: dict[str, tuple[int, int, str | None]] = {}  # term-model run -> `_run_scan`
+        self._run_cache_size = token_cache_size
         self.min_chars = int(min_chars or get(config, "min_chars", 4) or 4)
         self.max_words = int(get(config, "max_words", 4) or 4)
         self.stopwords = set(_words(get(config, "stopwords", []))) | FUNCTION_WORDS
@@ -269,9 +271,32 @@ class CandidateFinder:
         found += self._acronyms(text, low, inside)
         # the term model's runs, trimmed of stopwords at either end, come after the shape hits (`generatieve
         # ai` over the run `generatieve ai zal`) and are checked like seed hits: the model judged them
-        trimmed = [self._trim(low, start, end) for start, end in runs]
-        return self._select(found, [(start, end, term, True) for start, end in trimmed if end > start
-                                    and not inside(start, end) and self._run_ok(term := normalise(low[start:end]))])
+        return self._select(found, self._runs(low, runs, inside))
+
+    def _runs(self, low: str, runs: Sequence[tuple[int, int]], inside: Any) -> list[tuple[int, int, str, bool]]:
+        """The term model's runs, trimmed and checked (`_run`), outside catalogue mentions."""
+        out = []
+        for start, end in runs:
+            first, last, term = self._run(low[start:end]) if self.fast else self._run_scan(low, start, end)
+            if term is not None and not inside(start + first, start + last):
+                out.append((start + first, start + last, term, True))
+        return out
+
+    def _run(self, run: str) -> tuple[int, int, str | None]:
+        """`_run_scan` of a run's own text, remembered: documents repeat their runs."""
+        known = self._run_cache.get(run)
+        if known is None:
+            known = self._run_scan(run, 0, len(run))
+            if len(self._run_cache) < self._run_cache_size and len(run) <= MAX_CACHED:
+                self._run_cache[run] = known
+        return known
+
+    def _run_scan(self, low: str, start: int, end: int) -> tuple[int, int, str | None]:
+        """(start, end) of low[start:end] trimmed (`_trim`), relative to `start`, and its term, None when
+        nothing is left or `_run_ok` rejects it."""
+        first, last = self._trim(low, start, end)
+        term = normalise(low[first:last]) if last > first else None
+        return first - start, last - start, term if term is not None and self._run_ok(term) else None
 
     def _trim(self, low: str, start: int, end: int) -> tuple[int, int]:
         """A run without the lexicon's stopwords at either end (`nieuwe zorgbot` -> `zorgbot`); a modifier
