@@ -237,10 +237,14 @@ def test_token_scans_equal_whole_text_scans(parts: list[tuple[str, str]]) -> Non
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(TOKENISH | st.text(max_size=8), SPACES), min_size=1, max_size=25),
-       st.lists(st.tuples(st.integers(0, 200), st.integers(0, 40)), max_size=8), st.sets(st.integers(0, 25)))
-@example([("ChatGPT", " "), ("RFID-chip", "\n"), ("generatieve AI", " ")], [], {0, 1})  # mentions end where they do
+       st.lists(st.tuples(st.integers(0, 200), st.integers(0, 40)), max_size=8), st.sets(st.integers(0, 25)),
+       st.lists(st.tuples(st.integers(0, 25), st.integers(0, 4)), max_size=6))
+@example([("ChatGPT", " "), ("RFID-chip", "\n"), ("generatieve AI", " ")], [], {0, 1}, [])  # mentions end where they do
+@example([("de", " "), ("slimme", " "), ("taalmodellen", " "), ("AI-chatbot", " ")], [], set(), [(0, 2), (3, 0)])
 def test_candidates_fast_and_reference_agree(parts: list[tuple[str, str]], spans: list[tuple[int, int]],
-                                             words: set[int]) -> None:
+                                             words: set[int], runs: list[tuple[int, int]]) -> None:
+    """Also the term model's runs (whole tokens, as the model gives them): trimmed and checked once per
+    distinct run text on the fast path, so the second call answers from that cache."""
     import re
 
     from scanner.tag.candidates import CandidateFinder
@@ -248,9 +252,39 @@ def test_candidates_fast_and_reference_agree(parts: list[tuple[str, str]], spans
     text = _tokenish_text(parts)
     tokens = [m.span() for m in re.finditer(r"\S+", text)]  # catalogue mentions cover whole words, often
     covered = [(s, s + n) for s, n in spans] + [tokens[i] for i in sorted(words) if i < len(tokens)]
+    term_runs = [(tokens[i][0], tokens[min(i + n, len(tokens) - 1)][1]) for i, n in runs if i < len(tokens)]
     fast, reference = _finder(True), _finder(False)
     assert isinstance(fast, CandidateFinder)
-    assert fast.find(text, covered) == reference.find(text, covered)
+    expected = reference.find(text, covered, term_runs)
+    assert fast.find(text, covered, term_runs) == expected
+    assert fast.find(text, covered, term_runs) == expected
+
+
+HYPHENISH = st.sampled_from(["ai", "-", "agent", "bim", "model", "platform", "iot", "x", "é", "_", " ", "\n", "'",
+                             "abcdefghijkl", "abcdefghijklm", "3", "chip", "rfid", "--", "sensor"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(HYPHENISH | st.text(max_size=3), max_size=20))
+@example(["ai", "-", "ai", "-", "agent"])
+@example(["abcdefghijkl", "-", "model", " ", "abcdefghijklm", "-", "model"])
+def test_hyphen_compounds_tried_before_hyphens_equal_finditer(bits: list[str]) -> None:
+    from scanner.tag.candidates import hyphen_matches
+
+    regex = _finder(True).hyphen_head
+    low = "".join(bits)
+    assert [m.span() for m in hyphen_matches(regex, low)] == [m.span() for m in regex.finditer(low)]
+
+
+def test_doc_extensions_read_and_write_the_doc_state() -> None:
+    from scanner.tag.pipeline import doc_state
+
+    doc = tagger("models", True).nlp("nl")("De gemeente Utrecht test ChatGPT en slimme camera's.")
+    state = doc_state(doc)
+    assert doc._.candidates == state.candidates == ["chatgpt"]
+    assert doc._.technologies == state.technologies and state.technologies
+    doc._.stage = "pilot"
+    assert state.stage == "pilot"
 
 
 @lru_cache(maxsize=2)

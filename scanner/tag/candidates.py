@@ -15,7 +15,7 @@ from itertools import accumulate
 from typing import Any, Sequence
 
 from scanner.tag.rules import TagRules, by_lang, get
-from scanner.tag.tokenscan import TokenScan
+from scanner.tag.tokenscan import MAX_CACHED, TokenScan
 from scanner.tag.trie import trie_pattern
 from scanner.tag.variants import normalise, safe_lower
 
@@ -39,6 +39,7 @@ GENERIC_SECOND = {"gedreven", "gestuurd", "gestuurde", "gebaseerd", "gebaseerde"
                   "achtig", "achtige", "achtigen", "style", "like", "type", "stijl"}
 _LITERAL, _BRANCH, _SUBPATTERN = _constants.LITERAL, _constants.BRANCH, _constants.SUBPATTERN
 _WORD_RUN = re.compile(r"\S+")
+HYPHEN_REACH = 12  # the longest first part of a hyphen compound (CandidateFinder.hyphen_head)
 _NEXT_WORD_AFTER_SPACE = re.compile(r" ([^\W\d_]+)(?![\w-])")
 _NEXT_WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_](?![\w-])")
 _PREV_LETTERS = re.compile(r"(?<![\w-])[^\W\d_]+$")
@@ -141,6 +142,25 @@ def literal_start(pattern: str) -> bool:
     return bool(items) and items[0][0] is _LITERAL
 
 
+def hyphen_matches(regex: re.Pattern[str], low: str, reach: int = HYPHEN_REACH) -> list[re.Match[str]]:
+    """regex.finditer(low) for a regex whose every match holds a hyphen 2 to `reach` characters after its
+    start (CandidateFinder.hyphen_head): the starts tried are only those before a hyphen, each once and in
+    increasing order, so the first match found from a position is finditer's next one."""
+    out = []
+    pos = tried = 0  # finditer resumes at the end of the last match; starts below `tried` failed
+    hyphen = low.find("-")
+    while hyphen >= 0:
+        for start in range(max(pos, tried, hyphen - reach), hyphen - 1):
+            match = regex.match(low, start)
+            if match is not None:
+                out.append(match)
+                pos = match.end()
+                break
+        tried = max(tried, hyphen - 1)
+        hyphen = low.find("-", max(hyphen + 1, pos))
+    return out
+
+
 def _shouting(text: str, at: int, window: int = 60) -> bool:
     """Inside an all-caps stretch (a shouted headline), where capitals say nothing."""
     around = text[max(0, at - window): at + window]
@@ -157,6 +177,8 @@ class CandidateFinder:
         self.rules = rules
         self.fast = fast  # False: the reference whole-text scans
         self._acronym_tokens: TokenScan[None] = TokenScan(_acronym_spans, token_cache_size)
+        self._run_cache: dict[str, tuple[int, int, str | None]] = {}  # term-model run -> `_run_scan`
+        self._run_cache_size = token_cache_size
         self.min_chars = int(min_chars or get(config, "min_chars", 4) or 4)
         self.max_words = int(get(config, "max_words", 4) or 4)
         self.stopwords = set(_words(get(config, "stopwords", []))) | FUNCTION_WORDS
@@ -179,8 +201,8 @@ class CandidateFinder:
         self.short_heads = set(yaml_heads)
         self.generic_heads = self.short_heads | set(STRONG_HEADS) | set(PHRASE_HEADS)  # no term on their own
         # a hyphenated compound whose last part is a head (ai-agent, iot-platform, bim-model): a shape
-        self.hyphen_head = re.compile(r"(?<![\w-])[^\W_]{2,12}-(?:%s)(?![\w-])"
-                                      % "|".join(sorted(map(re.escape, self.short_heads), key=len, reverse=True))
+        heads_pattern = "|".join(sorted(map(re.escape, self.short_heads), key=len, reverse=True))
+        self.hyphen_head = re.compile(r"(?<![\w-])[^\W_]{2,%d}-(?:%s)(?![\w-])" % (HYPHEN_REACH, heads_pattern)
                                       ) if self.short_heads else None
         # one literal trie over lower-cased text (fast); each hit is expanded/verified in Python
         self.kinds: dict[str, set[str]] = {}
@@ -264,14 +286,38 @@ class CandidateFinder:
             if not (touched if kind == "mod" else inside(start, end)):
                 found.append((start, end, normalise(low[start:end]), False))
         if self.hyphen_head is not None and "-" in low:
-            found += [(m.start(), m.end(), normalise(m.group()), False) for m in self.hyphen_head.finditer(low)
+            matches = hyphen_matches(self.hyphen_head, low) if self.fast else self.hyphen_head.finditer(low)
+            found += [(m.start(), m.end(), normalise(m.group()), False) for m in matches
                       if not inside(m.start(), m.end())]
         found += self._acronyms(text, low, inside)
         # the term model's runs, trimmed of stopwords at either end, come after the shape hits (`generatieve
         # ai` over the run `generatieve ai zal`) and are checked like seed hits: the model judged them
-        trimmed = [self._trim(low, start, end) for start, end in runs]
-        return self._select(found, [(start, end, term, True) for start, end in trimmed if end > start
-                                    and not inside(start, end) and self._run_ok(term := normalise(low[start:end]))])
+        return self._select(found, self._runs(low, runs, inside))
+
+    def _runs(self, low: str, runs: Sequence[tuple[int, int]], inside: Any) -> list[tuple[int, int, str, bool]]:
+        """The term model's runs, trimmed and checked (`_run`), outside catalogue mentions."""
+        out = []
+        for start, end in runs:
+            first, last, term = self._run(low[start:end]) if self.fast else self._run_scan(low, start, end)
+            if term is not None and not inside(start + first, start + last):
+                out.append((start + first, start + last, term, True))
+        return out
+
+    def _run(self, run: str) -> tuple[int, int, str | None]:
+        """`_run_scan` of a run's own text, remembered: documents repeat their runs."""
+        known = self._run_cache.get(run)
+        if known is None:
+            known = self._run_scan(run, 0, len(run))
+            if len(self._run_cache) < self._run_cache_size and len(run) <= MAX_CACHED:
+                self._run_cache[run] = known
+        return known
+
+    def _run_scan(self, low: str, start: int, end: int) -> tuple[int, int, str | None]:
+        """(start, end) of low[start:end] trimmed (`_trim`), relative to `start`, and its term, None when
+        nothing is left or `_run_ok` rejects it."""
+        first, last = self._trim(low, start, end)
+        term = normalise(low[first:last]) if last > first else None
+        return first - start, last - start, term if term is not None and self._run_ok(term) else None
 
     def _trim(self, low: str, start: int, end: int) -> tuple[int, int]:
         """A run without the lexicon's stopwords at either end (`nieuwe zorgbot` -> `zorgbot`); a modifier

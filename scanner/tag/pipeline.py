@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, cast
+from typing import Any, Callable, cast
 
 import numpy as np
 from spacy.attrs import IDX, LENGTH, SENT_START
@@ -44,15 +44,72 @@ _OPENERS = "A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ\"'“‘‚(\\["
 _BOUNDARY = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))")
 _BOUNDARY_NL = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))|\n(?=[^\S\n]*+(\S))")
 
-EXTENSIONS: dict[str, Any] = {
-    "hs_text": None, "hs_bounds": None, "hs_offsets": None, "hs_lower": None, "hs_hits": None, "hs_cues": None, "hs_negative": None, "hs_names": None, "hs_name_spans": None, "hs_sents": None,
-    "hs_normalised": False, "title_end": 0, "technologies": None, "processes": None, "stage": "none", "stage_scores": None,
-    "sent_stages": None, "municipal": False, "municipal_score": 0.0, "domains": None, "factors": None,
-    "candidates": None,
-}
-for _name, _default in EXTENSIONS.items():
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=_default)
+_STATE = "horizonscan"  # the key of a document's DocState in doc.user_data
+
+
+class DocState:
+    """What the components know of one document, one object in doc.user_data. Each doc._.x access
+    builds an Underscore object and looks the value up under a tuple key (~50 accesses per document),
+    so the components use this object; the doc._ extensions are properties over it."""
+
+    __slots__ = ("hs_text", "hs_bounds", "hs_offsets", "hs_lower", "hs_hits", "hs_cues", "hs_negative", "hs_names",
+                 "hs_name_spans", "hs_sents", "hs_normalised", "title_end", "technologies", "processes", "stage",
+                 "stage_scores", "sent_stages", "municipal", "municipal_score", "domains", "factors", "candidates")
+
+    def __init__(self) -> None:
+        self.hs_text: str | None = None  # the text matched against (doc.text rebuilds it on every access)
+        self.hs_bounds: list[int] | None = None
+        self.hs_offsets: tuple[list[int], list[int]] | None = None
+        self.hs_lower: str | None = None
+        self.hs_hits: list[Hit] = []
+        self.hs_cues: list[tuple[int, Cue]] = []
+        self.hs_negative: list[tuple[int, int, set[str]]] = []
+        self.hs_names: set[str] = set()
+        self.hs_name_spans: list[tuple[int, str]] = []
+        self.hs_sents: list[tuple[int, int]] = []
+        self.hs_normalised = False
+        self.title_end = 0
+        self.technologies: list[Hit] = []
+        self.processes: list[Hit] = []
+        self.stage = "none"
+        self.stage_scores: dict[str, float] = {}
+        self.sent_stages: dict[int, Any] = {}
+        self.municipal = False
+        self.municipal_score = 0.0
+        self.domains: list[Any] = []
+        self.factors: list[Any] = []
+        self.candidates: list[str] = []
+
+
+def doc_state(doc: Doc) -> DocState:
+    """The document's DocState, created on first use."""
+    data = doc.user_data
+    state = data.get(_STATE)
+    if state is None:
+        state = data[_STATE] = DocState()
+    return cast(DocState, state)
+
+
+def _property(name: str) -> tuple[Callable[[Doc], Any], Callable[[Doc, Any], None]]:
+    """The getter and setter of doc._.<name> over the DocState."""
+    def getter(doc: Doc) -> Any:
+        return getattr(doc_state(doc), name)
+
+    def setter(doc: Doc, value: Any) -> None:
+        setattr(doc_state(doc), name, value)
+
+    return getter, setter
+
+
+def _register_extensions() -> None:
+    """doc._.<name> for every DocState attribute, reading and writing the state."""
+    for name in DocState.__slots__:
+        if not Doc.has_extension(name):
+            getter, setter = _property(name)
+            Doc.set_extension(name, getter=getter, setter=setter)
+
+
+_register_extensions()
 
 
 def register_rules(rules: TagRules) -> str:
@@ -64,24 +121,26 @@ def register_rules(rules: TagRules) -> str:
 
 def doc_text(doc: Doc) -> str:
     """doc.text rebuilds the string from all tokens on every access: compute it once per doc."""
-    if doc._.hs_text is None:
-        doc._.hs_text = doc.text
-    return doc._.hs_text
+    state = doc_state(doc)
+    if state.hs_text is None:
+        state.hs_text = doc.text
+    return state.hs_text
 
 
 def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
     """(start char, end char) of every token as two lists, from one array read (no Token objects)."""
-    if doc._.hs_offsets is None:
+    state = doc_state(doc)
+    if state.hs_offsets is None:
         arr = doc.to_array([IDX, LENGTH])
         starts = arr[:, 0]
-        doc._.hs_offsets = (starts.tolist(), (starts + arr[:, 1]).tolist())
-    return doc._.hs_offsets
+        state.hs_offsets = (starts.tolist(), (starts + arr[:, 1]).tolist())
+    return state.hs_offsets
 
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) char offsets per sentence, surrounding whitespace trimmed."""
     text = doc_text(doc)
-    bounds = doc._.hs_bounds or [s.start_char for s in doc.sents]
+    bounds = doc_state(doc).hs_bounds or [s.start_char for s in doc.sents]
     out = []
     for start, end in zip(bounds, bounds[1:] + [len(text)]):
         chunk = text[start:end]
@@ -103,7 +162,7 @@ def make_sentencizer(nlp: Language, name: str, split_newlines: bool) -> Any:
 
     def sentencizer(doc: Doc) -> Doc:
         if not len(doc):
-            doc._.hs_bounds = [0]
+            doc_state(doc).hs_bounds = [0]
             return doc
         starts = np.asarray(token_offsets(doc)[0], dtype="uint64")
         chars = [match.start(match.lastindex or 0) for match in pattern.finditer(doc_text(doc))]
@@ -112,7 +171,7 @@ def make_sentencizer(nlp: Language, name: str, split_newlines: bool) -> Any:
         flags = np.full(len(doc), _NOT_START, dtype="uint64")
         flags[tokens] = 1
         doc.from_array([SENT_START], cast(Any, flags.reshape(-1, 1)))  # one array write: the setter is O(n) per call
-        doc._.hs_bounds = starts[tokens].tolist()
+        doc_state(doc).hs_bounds = starts[tokens].tolist()
         return doc
 
     return sentencizer
@@ -170,7 +229,8 @@ class LexiconMatcher:
         negative: list[tuple[int, int, set[str]]] = []
         tok_start, tok_end = token_offsets(doc)
         new_tuple = tuple.__new__
-        normalised = doc._.hs_normalised  # the tokenizer saw line breaks as spaces: no match may cross one
+        state = doc_state(doc)
+        normalised = state.hs_normalised  # the tokenizer saw line breaks as spaces: no match may cross one
         for match_id, s, e in self.lower(doc):
             key, targets, key_cues, negative_ids, needs = self.actions[match_id]
             if normalised and e - s > 1 and crosses_break(text, tok_start[s], tok_end[e - 1]):
@@ -198,12 +258,12 @@ class LexiconMatcher:
             if key in rules.municipalities:
                 names.add(key)
                 name_spans.append((tok_start[s], key))
-        doc._.hs_lower = low = safe_lower(text)
+        state.hs_lower = low = safe_lower(text)
         hits.extend(self.compounds.compounds(text, low) if self.fast else self.compounds.compounds_scan(text, low))
         hits.extend(self.compounds.parts(text))
-        doc._.hs_hits, doc._.hs_cues, doc._.hs_negative, doc._.hs_names = hits, cues, negative, names
-        doc._.hs_name_spans = name_spans
-        doc._.hs_sents = _sentences(doc)
+        state.hs_hits, state.hs_cues, state.hs_negative, state.hs_names = hits, cues, negative, names
+        state.hs_name_spans = name_spans
+        state.hs_sents = _sentences(doc)
         return doc
 
 
@@ -219,10 +279,11 @@ def make_resolve(nlp: Language, name: str, rules_key: str) -> Any:
     rules = RULES[rules_key]
 
     def resolve(doc: Doc) -> Doc:
-        hits = drop_negatives(doc._.hs_hits, doc_text(doc), rules, doc._.hs_sents, doc._.hs_negative)
+        state = doc_state(doc)
+        hits = drop_negatives(state.hs_hits, doc_text(doc), rules, state.hs_sents, state.hs_negative)
         final = resolve_overlaps(hits)
-        doc._.technologies = [h for h in final if h.target.kind == "technology"]
-        doc._.processes = [h for h in final if h.target.kind == "process"]
+        state.technologies = [h for h in final if h.target.kind == "technology"]
+        state.processes = [h for h in final if h.target.kind == "process"]
         return doc
 
     return resolve
@@ -242,20 +303,21 @@ def make_labels(nlp: Language, name: str, rules_key: str, none_prior: float, tit
     rules = RULES[rules_key]
 
     def labels(doc: Doc) -> Doc:
+        state = doc_state(doc)
         by_cat: dict[str, list[tuple[int, Cue]]] = {"stage": [], "municipal": [], "domain": [], "factor": []}
-        for start, cue in doc._.hs_cues:
+        for start, cue in state.hs_cues:
             by_cat.setdefault(cue.category, []).append((start, cue))
         if cue_stage:
-            starts = [s for s, _ in doc._.hs_sents]
-            doc._.stage, doc._.stage_scores, doc._.sent_stages = stage_labels(
-                by_cat["stage"], starts, doc._.title_end, none_prior, title_weight, rules.stage_order)
+            starts = [s for s, _ in state.hs_sents]
+            state.stage, state.stage_scores, state.sent_stages = stage_labels(
+                by_cat["stage"], starts, state.title_end, none_prior, title_weight, rules.stage_order)
         else:
-            doc._.stage, doc._.stage_scores, doc._.sent_stages = NO_STAGE[0], dict(NO_STAGE[1]), {}
-        score = municipal_score((c for _, c in by_cat["municipal"]), doc._.hs_names, municipal_name_weight)
-        doc._.municipal_score, doc._.municipal = score, score >= municipal_threshold
-        doc._.domains = domains_of(doc._.processes, (c for _, c in by_cat["domain"]), rules,
+            state.stage, state.stage_scores, state.sent_stages = NO_STAGE[0], dict(NO_STAGE[1]), {}
+        score = municipal_score((c for _, c in by_cat["municipal"]), state.hs_names, municipal_name_weight)
+        state.municipal_score, state.municipal = score, score >= municipal_threshold
+        state.domains = domains_of(state.processes, (c for _, c in by_cat["domain"]), rules,
                                    domain_process_weight, domain_min_cue_weight)
-        doc._.factors = factor_scores(c for _, c in by_cat["factor"])
+        state.factors = factor_scores(c for _, c in by_cat["factor"])
         return doc
 
     return labels
@@ -269,12 +331,13 @@ def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int, fa
     model = load_term_model(term_model) if term_model else None
 
     def candidates(doc: Doc) -> Doc:
-        covered = [(h.start, h.end) for h in doc._.hs_hits]
+        state = doc_state(doc)
+        covered = [(h.start, h.end) for h in state.hs_hits]
         text = doc_text(doc)
         runs: list[tuple[int, int]] = []
         if model is not None:
             runs = model.spans(text, *token_offsets(doc))
-        doc._.candidates = finder.find(text, covered, runs)
+        state.candidates = finder.find(text, covered, runs)
         return doc
 
     return candidates

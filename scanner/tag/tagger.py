@@ -238,6 +238,8 @@ class Tagger:
         return [r for r in results if r is not None]
 
     def _pipe(self, lang: str, items: list[Prepared], size: int) -> Iterator[Any]:
+        from scanner.tag.pipeline import doc_state
+
         nlp, fast = self.nlp(lang), self.fast
 
         def docs() -> Iterator[Any]:
@@ -245,15 +247,16 @@ class Tagger:
                 matchable = matchable_text(item.text)
                 tokenized = tokenizer_text(matchable) if fast else matchable
                 doc = nlp.make_doc(tokenized)
-                doc._.title_end = item.title_end
-                doc._.hs_text = matchable
-                doc._.hs_normalised = tokenized is not matchable
+                state = doc_state(doc)
+                state.title_end, state.hs_text, state.hs_normalised = item.title_end, matchable, tokenized is not matchable
                 yield doc
 
         return nlp.pipe(docs(), batch_size=size)
 
     def _result(self, item: Prepared, doc: Any) -> dict[str, Any]:
-        ext = doc._  # every doc._ access builds an object: read each extension once
+        from scanner.tag.pipeline import doc_state
+
+        ext = doc_state(doc)
         technologies, processes, stage, scores = ext.technologies, ext.processes, ext.stage, ext.stage_scores
         builder = MentionBuilder(item.text, ext.hs_sents, ext.sent_stages, (stage, scores.get(stage, 1.0)),
                                  self, ext.hs_name_spans or [])
