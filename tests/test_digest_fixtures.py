@@ -1,7 +1,7 @@
 """A small store with known movements for the digest tests (helpers only; the tests live beside it).
 
 October 2026: eight news items about a court stopping facial recognition (setbacks) move
-`gezichtsherkenning` from in use to a later ring; government roll-outs of blockchain start a burst;
+`gezichtsherkenning` (forecast 0-3 in 2019) to a later ring; government roll-outs of blockchain start a burst;
 "generatieve ai" appears as a new candidate term; an analyst accepts a flag with a reason; one source
 fails. A steady background about cameras runs from November 2024.
 """

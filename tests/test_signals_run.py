@@ -48,15 +48,15 @@ def test_stable_background_no_change_no_flag(store):
 
 def test_rerun_identical_and_flags_not_duplicated(store):
     b = stable(store)
-    for k in range(6):  # a burst of setbacks for face recognition in the last weeks
+    for k in range(6):  # a burst of setbacks for blockchain (forecast 0-3 in 2019) in the last weeks
         for d in range(0, 28, 3):
-            b.doc(date(2024, 12, 1) + timedelta(days=d), [("technology", "gezichtsherkenning", "setback"),
+            b.doc(date(2024, 12, 1) + timedelta(days=d), [("technology", "blockchain", "setback"),
                                                           ("process", "p50", "none")],
                   source=f"gem{k}", source_type="government", candidates=["generatieve ai"],
-                  text="De rechter verbiedt gezichtsherkenning met generatieve ai bij de gemeente.")
+                  text="De gemeente stopt de blockchainproef; generatieve ai neemt het over.")
     first = signals.run_signals(store, "2024-12-31", catalogue=CAT)
     assert first["changed"] == len(first["changed_items"]) >= 1
-    assert "gezichtsherkenning" in {c["id"] for c in first["changed_items"]}
+    assert "blockchain" in {c["id"] for c in first["changed_items"]}
     tables, made = dump(store), flags(store)
     assert first["new_flags"] == len(made) > 0
     types = {f["type"] for f in made}

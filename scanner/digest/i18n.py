@@ -311,6 +311,8 @@ PARAMETERS: dict[str, tuple[str, str]] = {
                                      "Probability that a technology in use is abandoned"),
     "horizon.prior_wrong_share": ("Kans dat de verwachting van 2019 gewoon onjuist was",
                                   "Probability that the 2019 forecast was simply wrong"),
+    "horizon.prior_wrong_sd": ("Spreiding (jaren) rond de basisdatum als de verwachting van 2019 onjuist was",
+                               "Spread (years) around the baseline date when the 2019 forecast was wrong"),
     "horizon.reach_in_use_share": ("Aandeel gemeenten met invoering waarboven een technologie 'in gebruik' is",
                                    "Share of municipalities with adoption above which a technology is 'in use'"),
     "horizon.reach_weight": ("Gewicht van het bereik onder gemeenten", "Weight of the reach among municipalities"),
