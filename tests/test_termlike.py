@@ -186,3 +186,24 @@ def test_word_weights_are_exactly_the_numpy_sums_they_replaced(shipped_term_mode
     for features in (own_features(word), left_features(word), right_features(word)):
         reference = float(sum(model.coef[i] for f in features if (i := model.vocab.get(f)) is not None))
         assert model._weight(features) == reference
+
+
+@pytest.fixture(scope="module")
+def nl_pipeline():
+    from scanner.tag.tagger import Tagger
+
+    return Tagger().nlp("nl")
+
+
+@given(st.lists(st.sampled_from(["De", "ChatGPT", "is", "gebruiken", "generatieve", "AI", "\n", "  ", "-", "Copilot",
+                                 "zorgrobot", "5G-netwerk", "en", "qwzx"]), max_size=30))
+@settings(max_examples=100, deadline=None)
+def test_spans_from_offset_arrays_equal_spans_from_lists(shipped_term_model, nl_pipeline, words):
+    """The pipeline hands the term model its token offsets as arrays too (pipeline.token_offset_arrays)."""
+    from scanner.tag.pipeline import token_offset_arrays, token_offsets
+
+    doc = nl_pipeline.make_doc(" ".join(words))
+    starts, ends = token_offsets(doc)
+    arrays = token_offset_arrays(doc)
+    assert arrays[0].tolist() == starts and arrays[1].tolist() == ends
+    assert shipped_term_model.spans(doc.text, starts, ends, arrays) == shipped_term_model.spans(doc.text, starts, ends)

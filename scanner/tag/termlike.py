@@ -181,9 +181,11 @@ class TermModel:
         words = term.split()
         return float(self.probabilities(words).min()) if words else 0.0
 
-    def spans(self, text: str, starts: Sequence[int], ends: Sequence[int]) -> list[tuple[int, int]]:
+    def spans(self, text: str, starts: Sequence[int], ends: Sequence[int],
+              arrays: tuple[np.ndarray, np.ndarray] | None = None) -> list[tuple[int, int]]:
         """(start, end) character spans of the term-like runs (see `runs`) among a tokenised text's tokens;
-        blank tokens are skipped, so the text with or without its line breaks gives the same spans."""
+        blank tokens are skipped, so the text with or without its line breaks gives the same spans.
+        `arrays`: the same offsets as integer arrays, when the caller has them (saves converting the lists)."""
         if not len(starts):
             return []
         rows = self.rows([text[a:b] for a, b in zip(starts, ends)])
@@ -192,8 +194,9 @@ class TermModel:
         if not len(rows):
             return []
         probs = 1.0 / (1.0 + np.exp(-self._logits(rows)))
-        return runs(probs, rows[:, self.OK] > 0, np.asarray(starts)[kept], np.asarray(ends)[kept], text,
-                    self.threshold, self.extend, self.max_words)
+        first, last = arrays if arrays is not None else (np.asarray(starts), np.asarray(ends))
+        return runs(probs, rows[:, self.OK] > 0, first[kept], last[kept], text, self.threshold, self.extend,
+                    self.max_words)
 
     @property
     def version(self) -> str:
