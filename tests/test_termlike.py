@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.tag.termlike import TermModel, runs, token_features, word_ok
+from scanner.tag.termlike import TermModel, left_features, own_features, right_features, runs, token_features, word_ok
 from scanner.train.termlike import TermDoc, fit, gold_positions
 
 
@@ -166,3 +166,44 @@ def test_the_threshold_is_chosen_out_of_fold_for_the_recall_target():
     assert unreachable["oof_recall"] == best  # no threshold reaches the target: the best recall there is ...
     highest = max(t for t, r, _ in unreachable["curve"] if r == best)
     assert abs(unreachable["threshold"] - highest) < 1e-5  # ... at the highest threshold (fewest candidates)
+
+
+@pytest.fixture(scope="module")
+def shipped_term_model() -> TermModel:
+    from scanner.tag.termlike import load_term_model
+
+    model = load_term_model()
+    if model is None:
+        pytest.skip("no term model installed")
+    return model
+
+
+@given(st.text(alphabet=st.sampled_from("abcdeiklmnorstuAIGC5-'é "), min_size=1, max_size=14))
+@settings(max_examples=300, deadline=None)
+def test_word_weights_are_exactly_the_numpy_sums_they_replaced(shipped_term_model, word):
+    """_weight adds Python floats in feature order: bit for bit the sum() over coef[i] it replaced."""
+    model = shipped_term_model
+    for features in (own_features(word), left_features(word), right_features(word)):
+        reference = float(sum(model.coef[i] for f in features if (i := model.vocab.get(f)) is not None))
+        assert model._weight(features) == reference
+
+
+@pytest.fixture(scope="module")
+def nl_pipeline():
+    from scanner.tag.tagger import Tagger
+
+    return Tagger().nlp("nl")
+
+
+@given(st.lists(st.sampled_from(["De", "ChatGPT", "is", "gebruiken", "generatieve", "AI", "\n", "  ", "-", "Copilot",
+                                 "zorgrobot", "5G-netwerk", "en", "qwzx"]), max_size=30))
+@settings(max_examples=100, deadline=None)
+def test_spans_from_offset_arrays_equal_spans_from_lists(shipped_term_model, nl_pipeline, words):
+    """The pipeline hands the term model its token offsets as arrays too (pipeline.token_offset_arrays)."""
+    from scanner.tag.pipeline import token_offset_arrays, token_offsets
+
+    doc = nl_pipeline.make_doc(" ".join(words))
+    starts, ends = token_offsets(doc)
+    arrays = token_offset_arrays(doc)
+    assert arrays[0].tolist() == starts and arrays[1].tolist() == ends
+    assert shipped_term_model.spans(doc.text, starts, ends, arrays) == shipped_term_model.spans(doc.text, starts, ends)

@@ -10,6 +10,7 @@ from typing import Any
 
 from scanner.catalogue import Catalogue
 from scanner.tag.rules import LANGS, by_lang, get
+from scanner.util import frozen
 
 log = logging.getLogger(__name__)
 
@@ -160,15 +161,18 @@ def bench_tag(n: int = 2000, words: int = 600, seed: int = 0, batch_size: int = 
         split_capital_final_period(nlp)
     docs = generate_docs(tagger.catalogue, n, words, seed)
     warm = generate_docs(tagger.catalogue, 100, words, seed + 1)
-    _measure(tagger, nlps, warm, batch_size)  # build both pipelines and warm both tokenizers' caches
-    tag_s, tok_s = _measure(tagger, nlps, docs, batch_size)
+    # each tagger warm and frozen as `scanner tag` and `scanner classify` run it (scanner/util.py: frozen)
+    with frozen(tagger.warm):
+        _measure(tagger, nlps, warm, batch_size)  # build both pipelines and warm both tokenizers' caches
+        tag_s, tok_s = _measure(tagger, nlps, docs, batch_size)
     found = sum(len(r.get("technologies", [])) + len(r.get("processes", [])) for r in tagger.tag_many(docs[:200]))
     mentions = found * len(docs) / max(min(len(docs), 200), 1)
     avg_words = sum(len(d["text"].split()) + len(d["title"].split()) for d in docs) / max(len(docs), 1)
     rate, base = len(docs) / tag_s, len(docs) / tok_s
     full = Tagger(tagger.catalogue)  # every classifier on (the default)
-    _measure(full, nlps, warm, batch_size, baseline=False)
-    full_s, _ = _measure(full, nlps, docs, batch_size, baseline=False)
+    with frozen(full.warm):
+        _measure(full, nlps, warm, batch_size, baseline=False)
+        full_s, _ = _measure(full, nlps, docs, batch_size, baseline=False)
     with_rate = len(docs) / full_s
     out = {"docs_per_s": round(with_rate, 1), "without_classifiers_docs_per_s": round(rate, 1),
            "tokenizer_only_docs_per_s": round(base, 1), "ratio": round(with_rate / base, 3),
@@ -191,8 +195,9 @@ def reference_rate(catalogue: Any, docs: list[dict[str, str]], warm: list[dict[s
     from scanner.tag.tagger import Tagger
 
     reference = Tagger(catalogue, config={"fast_path": False})
-    _measure(reference, {}, warm[:20], batch_size, baseline=False)
-    seconds, _ = _measure(reference, {}, docs, batch_size, baseline=False)
+    with frozen(reference.warm):
+        _measure(reference, {}, warm[:20], batch_size, baseline=False)
+        seconds, _ = _measure(reference, {}, docs, batch_size, baseline=False)
     rate = len(docs) / seconds
     return {"reference_docs_per_s": round(rate, 1), "speedup_vs_reference": round(fast_rate / rate, 2)}
 

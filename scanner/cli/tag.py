@@ -51,19 +51,20 @@ def dump(result: dict[str, Any]) -> bytes:
 def tag_stream(lines: Iterator[bytes], out: IO[bytes], batch_lines: int = 256, tagger: Any = None) -> int:
     """Tag JSONL lines in batches, writing results in input order; returns how many lines failed."""
     from scanner.tag.tagger import Tagger
-    from scanner.util import chunked
+    from scanner.util import chunked, frozen
 
     tagger = tagger or Tagger()
     failed = 0
-    for batch in chunked((line for line in lines if line.strip()), batch_lines):
-        parsed = [parse_line(line) for line in batch]
-        docs = [p for p in parsed if not isinstance(p, BadLine)]
-        tagged = iter(tagger.tag_many(docs))
-        for item in parsed:
-            result = dict(item) if isinstance(item, BadLine) else next(tagged)
-            failed += "error" in result
-            out.write(dump(result))
-        out.flush()
+    with frozen(getattr(tagger, "warm", None)):  # the warm tagger out of the collector's way (scanner/util.py)
+        for batch in chunked((line for line in lines if line.strip()), batch_lines):
+            parsed = [parse_line(line) for line in batch]
+            docs = [p for p in parsed if not isinstance(p, BadLine)]
+            tagged = iter(tagger.tag_many(docs))
+            for item in parsed:
+                result = dict(item) if isinstance(item, BadLine) else next(tagged)
+                failed += "error" in result
+                out.write(dump(result))
+            out.flush()
     return failed
 
 

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Iterator
 from scanner.catalogue import Catalogue
 from scanner.signals import lexdiff
 from scanner.signals.feedback import reapply_relabels
-from scanner.util import chunked, dumps, iso, utcnow
+from scanner.util import chunked, dumps, frozen, iso, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -184,27 +184,20 @@ def bounded(submit: Callable[[list[dict[str, Any]]], Any], batches: Iterable[lis
 
 def _tagged_batches(batches: Iterator[list[dict[str, Any]]], workers: int, tagger: Any,
                     factory: Callable[[], Any] | None) -> Iterator[dict[str, Any]]:
-    if workers <= 1:
-        for docs in batches:
-            yield classify_batch(docs, tagger=tagger)
-        return
-    import gc
-    import multiprocessing
+    # the warm tagger frozen (scanner/util.py: frozen): in this process the collector no longer walks
+    # it, and forked workers share it (built here once, not in every worker) without copying its pages
+    warm = tagger.warm if (factory is None or workers <= 1) and hasattr(tagger, "warm") else None
+    with frozen(warm):
+        if workers <= 1:
+            for docs in batches:
+                yield classify_batch(docs, tagger=tagger)
+            return
+        import multiprocessing
 
-    # forked workers share the parent's warm tagger (built here once, not in every worker); frozen
-    # objects are left alone by the collector, so their pages are not copied into every worker when it
-    # runs (copy-on-write)
-    if factory is None and hasattr(tagger, "warm"):
-        tagger.warm()
-    gc.collect()
-    gc.freeze()
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    try:
+        context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
                                  initargs=(factory, getattr(tagger, "catalogue", None))) as pool:
             yield from bounded(lambda docs: pool.submit(_worker_batch, docs), batches, 2 * workers)
-    finally:
-        gc.unfreeze()
 
 
 def classify(store, catalogue: Catalogue | None = None, reclassify: bool = False, workers: int = 1, batch_size: int = 256,

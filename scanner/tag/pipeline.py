@@ -52,7 +52,7 @@ class DocState:
     builds an Underscore object and looks the value up under a tuple key (~50 accesses per document),
     so the components use this object; the doc._ extensions are properties over it."""
 
-    __slots__ = ("hs_text", "hs_bounds", "hs_offsets", "hs_lower", "hs_hits", "hs_cues", "hs_negative", "hs_names",
+    __slots__ = ("hs_text", "hs_bounds", "hs_offsets", "hs_offset_arrays", "hs_lower", "hs_hits", "hs_cues", "hs_negative", "hs_names",
                  "hs_name_spans", "hs_sents", "hs_normalised", "title_end", "technologies", "processes", "stage",
                  "stage_scores", "sent_stages", "municipal", "municipal_score", "domains", "factors", "candidates")
 
@@ -60,6 +60,7 @@ class DocState:
         self.hs_text: str | None = None  # the text matched against (doc.text rebuilds it on every access)
         self.hs_bounds: list[int] | None = None
         self.hs_offsets: tuple[list[int], list[int]] | None = None
+        self.hs_offset_arrays: tuple[np.ndarray, np.ndarray] | None = None
         self.hs_lower: str | None = None
         self.hs_hits: list[Hit] = []
         self.hs_cues: list[tuple[int, Cue]] = []
@@ -131,10 +132,19 @@ def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
     """(start char, end char) of every token as two lists, from one array read (no Token objects)."""
     state = doc_state(doc)
     if state.hs_offsets is None:
-        arr = doc.to_array([IDX, LENGTH])
-        starts = arr[:, 0]
-        state.hs_offsets = (starts.tolist(), (starts + arr[:, 1]).tolist())
+        starts, ends = token_offset_arrays(doc)
+        state.hs_offsets = (starts.tolist(), ends.tolist())
     return state.hs_offsets
+
+
+def token_offset_arrays(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """`token_offsets` as two int64 arrays (the sentencizer and the term model work on arrays)."""
+    state = doc_state(doc)
+    if state.hs_offset_arrays is None:
+        arr = doc.to_array([IDX, LENGTH]).astype(np.int64)
+        starts = arr[:, 0]
+        state.hs_offset_arrays = (starts, starts + arr[:, 1])
+    return state.hs_offset_arrays
 
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
@@ -164,7 +174,7 @@ def make_sentencizer(nlp: Language, name: str, split_newlines: bool) -> Any:
         if not len(doc):
             doc_state(doc).hs_bounds = [0]
             return doc
-        starts = np.asarray(token_offsets(doc)[0], dtype="uint64")
+        starts = token_offset_arrays(doc)[0]
         chars = [match.start(match.lastindex or 0) for match in pattern.finditer(doc_text(doc))]
         tokens = np.unique(np.searchsorted(starts, [0, *chars]))
         tokens = tokens[tokens < len(doc)]
@@ -336,7 +346,7 @@ def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int, fa
         text = doc_text(doc)
         runs: list[tuple[int, int]] = []
         if model is not None:
-            runs = model.spans(text, *token_offsets(doc))
+            runs = model.spans(text, *token_offsets(doc), token_offset_arrays(doc))
         state.candidates = finder.find(text, covered, runs)
         return doc
 

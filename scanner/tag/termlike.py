@@ -114,13 +114,21 @@ class TermModel:
     OWN, LEFT, RIGHT, OK, BLANK = range(5)
 
     def __post_init__(self) -> None:
+        # feature -> its weight as a Python float: a numpy scalar read per feature cost half of a new word's row
+        self._weights = dict(zip(self.vocab, self.coef[list(self.vocab.values())].tolist()))
         # the text's edges as neighbours: the same two weights for every document
         self._edges = (self._weight(left_features(LEFT_EDGE)), self._weight(right_features(RIGHT_EDGE)))
         if hasattr(os, "register_at_fork"):  # classify --workers forks the warm tagger
             os.register_at_fork(after_in_child=self._after_fork)
 
     def _weight(self, features: list[str]) -> float:
-        return float(sum(self.coef[i] for f in features if (i := self.vocab.get(f)) is not None))
+        """The features' summed weights, added one by one in order (as sum() over coef[i] did: the same float)."""
+        get, total = self._weights.get, 0.0
+        for feature in features:
+            weight = get(feature)
+            if weight is not None:
+                total += weight
+        return total
 
     def _row(self, word: str) -> list[float]:
         return [self._weight(own_features(word)), self._weight(left_features(word)),
@@ -173,9 +181,11 @@ class TermModel:
         words = term.split()
         return float(self.probabilities(words).min()) if words else 0.0
 
-    def spans(self, text: str, starts: Sequence[int], ends: Sequence[int]) -> list[tuple[int, int]]:
+    def spans(self, text: str, starts: Sequence[int], ends: Sequence[int],
+              arrays: tuple[np.ndarray, np.ndarray] | None = None) -> list[tuple[int, int]]:
         """(start, end) character spans of the term-like runs (see `runs`) among a tokenised text's tokens;
-        blank tokens are skipped, so the text with or without its line breaks gives the same spans."""
+        blank tokens are skipped, so the text with or without its line breaks gives the same spans.
+        `arrays`: the same offsets as integer arrays, when the caller has them (saves converting the lists)."""
         if not len(starts):
             return []
         rows = self.rows([text[a:b] for a, b in zip(starts, ends)])
@@ -184,8 +194,9 @@ class TermModel:
         if not len(rows):
             return []
         probs = 1.0 / (1.0 + np.exp(-self._logits(rows)))
-        return runs(probs, rows[:, self.OK] > 0, np.asarray(starts)[kept], np.asarray(ends)[kept], text,
-                    self.threshold, self.extend, self.max_words)
+        first, last = arrays if arrays is not None else (np.asarray(starts), np.asarray(ends))
+        return runs(probs, rows[:, self.OK] > 0, first[kept], last[kept], text, self.threshold, self.extend,
+                    self.max_words)
 
     @property
     def version(self) -> str:
