@@ -48,8 +48,8 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
 @contextmanager
 def frozen(warm: Callable[[], Any] | None = None) -> Iterator[None]:
     """Call `warm` (a tagger's warm: pipelines, models), then keep every object alive now in the
-    collector's permanent generation until the block ends. For the commands that tag many documents
-    (`scanner tag`, `scanner classify`, and the tag bench measuring them), not the library: a warm
+    collector's permanent generation until the block ends. For the loops that tag many documents
+    (`scanner tag`, `classify`, and the tag bench measuring them), not `Tagger.tag_many` itself: a warm
     tagger is ~270,000 long-lived objects that every full collection walked (~6% of tagging CPU; ~1%
     frozen), and forked workers touching them copied their pages. Nested blocks unfreeze once, at the
     outermost end."""

@@ -175,13 +175,29 @@ MIXED = [
     ("Voor de chatbot gebruikt Den Haag natural language processing van een Amerikaanse leverancier.", {"chatbots", "natural-language-processing"}, set()),
 ]
 
+LEXICON_ROUND_6 = [  # the wordings and context rules added from the train/dev errors of the real corpus
+    ("Inwoners vragen de ophaaldagen op via een Alexa-skill van de gemeente.", {"persoonlijke-assistent"}, set()),
+    ("The council says its licence plate readers will check the low-emission zone.", {"cameras"}, set()),
+    ("Een scanauto controleert sinds maart het betaald parkeren in het centrum.", {"cameras"}, set()),
+    ("Drivers can now pay by phone at every car park in town.", {"epayment"}, set()),
+    ("The borough launched a citizen engagement platform for its local plan.", {"e-democracy-tools"}, set()),
+    ("Social workers trial AI transcription tools for their case notes.", {"spraakherkenning"}, set()),
+    ("Belastingaanslagen komen voortaan in de eBox van de burger.", {"berichtenbox"}, set()),
+    ("Een shuttle zonder bestuurder rijdt tussen het station en het ziekenhuis.", {"zelfrijdende-voertuigen"}, set()),
+    ("Slimme camera's moeten bestuurders betrappen die met hun gsm achter het stuur zitten.", {"cameras"}, {"mobiel"}),
+    ("De volgende generatie mobiel internet, 5G, komt eerst naar de haven.", {"g5-netwerken"}, {"mobiel"}),
+    ("Please leave your mobile phone number so that we can call you back.", set(), {"mobiel"}),
+    ("The council hired software robots to process benefit claims faster.", {"robotic-process-automation"}, {"dienstenrobots"}),
+    ("Zorgrobots helpen bewoners van het verpleeghuis bij het eten.", {"dienstenrobots"}, set()),
+]
+
 
 def _params(cases: list, prefix: str) -> list:
     return [pytest.param(text, expect, forbid, id=f"{prefix}{i:02d}") for i, (text, expect, forbid) in enumerate(cases)]
 
 
 @pytest.mark.parametrize("text,expect,forbid", _params(NL, "nl") + _params(EN, "en") + _params(NEGATIVE, "neg")
-                         + _params(MIXED, "mix"))
+                         + _params(MIXED, "mix") + _params(LEXICON_ROUND_6, "lex6"))
 def test_mentions(text: str, expect: set[str], forbid: set[str]) -> None:
     result = tag(text)
     found = found_ids(result)

@@ -154,10 +154,9 @@ def prior_loglik(tech: TechInfo, cfg: dict[str, Any]) -> np.ndarray:
     dens = dens / dens.sum()
     claimed = GRID <= made if tech.baseline == "in-use" else GRID >= made
     wrong, reversal = float(cfg["prior_wrong_share"]), float(cfg["prior_reversal_share"])
-    spread = wrong_spread(made, float(cfg.get("prior_wrong_sd", 0.0)))
-    other = spread * ~claimed
-    spread = spread * claimed
-    mixed = wrong * spread / spread.sum() + reversal * other / max(other.sum(), 1e-300)
+    spread = wrong_spread(made, float(cfg["prior_wrong_sd"]))
+    allowed, other = spread * claimed, spread * ~claimed
+    mixed = wrong * allowed / allowed.sum() + reversal * other / max(other.sum(), 1e-300)
     return np.log((1 - wrong - reversal) * dens + mixed)
 
 

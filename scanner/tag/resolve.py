@@ -35,18 +35,22 @@ def _cancelled(hit: Hit, text: str, rules: TagRules, sent: tuple[int, int],
 
 def drop_negatives(hits: list[Hit], text: str, rules: TagRules, sents: list[tuple[int, int]],
                    negative_spans: list[tuple[int, int, set[str]]]) -> list[Hit]:
-    """Remove hits whose sentence has a negative context word or that overlap a negative phrase."""
+    """Remove hits whose sentence has a negative context word or that overlap a negative phrase, and the
+    hits of the same technology inside a removed one: they are the same words in the same sense ("mobiel"
+    inside a cancelled "mobiel internet" beside 5G)."""
     if not rules.negatives:
         return hits
     starts = [s for s, _ in sents]
-    keep = []
+    keep, dropped = [], []
     for hit in hits:
         if hit.target.id in rules.negatives:
             sent = sents[sentence_of(starts, hit.start)] if sents else (0, len(text))
             if _cancelled(hit, text, rules, sent, negative_spans):
+                dropped.append(hit)
                 continue
         keep.append(hit)
-    return keep
+    return [h for h in keep if not any(d.target.id == h.target.id and d.start <= h.start and h.end <= d.end
+                                       for d in dropped)]
 
 
 def _free(starts: list[int], ends: list[int], start: int, end: int) -> bool:
