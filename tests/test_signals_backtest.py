@@ -82,6 +82,11 @@ def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
         signals.backtest(store, path, catalogue=CAT, vary={"no_such_knob": [1.0]})
     whole = signals.backtest(store, path, catalogue=CAT, vary={"change_min_sources": [1.0, 2.0]})[0]["sensitivity"]
     assert [r["configured"] for r in whole] == [False, True]
+    # a table entry is varied by its dotted key, and only that entry changes
+    entry = signals.backtest(store, path, catalogue=CAT, vary={"strength.adoption": [0.0, 1.0]})[0]["sensitivity"]
+    assert [r["configured"] for r in entry] == [False, True]
+    assert entry[1]["all_rows"]["model"] == figures["model"]["brier"]
+    assert entry[0]["all_rows"]["model"] != entry[1]["all_rows"]["model"]  # adoption evidence no longer counts
 
 
 def test_tuning_chooses_on_earlier_outcomes_only(store, tmp_path):
@@ -176,6 +181,9 @@ def test_backtest_cli_tune_prints_the_choice_and_json_carries_it(tmp_path):
     (["--vary", "hysteresis=0.1", "--vary", "hysteresis=0.2"], "given twice"),
     (["--vary", "change_min_sources=1.5"], "a whole number"),
     (["--tune", "no_such_knob=1"], "--tune no_such_knob: not a numeric"),
+    (["--tune", "strength.no_such_stage=1"], "--tune strength.no_such_stage: not a numeric"),
+    (["--tune", "silence_weight.x=1"], "--tune silence_weight.x: not a numeric"),
+    (["--vary", "prior.in-use=1"], "--vary prior.in-use: not a numeric"),
     (["--tune", "silence_weight=x"], "--tune 'silence_weight=x': expected KEY=NUMBER"),
     (["--tune", "silence_weight=1", "--tune-before", "2026"], "--tune-before must be YYYY-MM"),
     (["--tune-before", "2026-01"], "--tune-before needs --tune"),

@@ -230,7 +230,8 @@ def backtest_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
     out: Path = typer.Option(Path("data/backtest"), "--out", help="Folder for report.md, index.html and charts."),
     vary: list[str] = typer.Option([], "--vary", metavar="KEY=V1,V2",
-                                   help="Also score with one [horizon] setting at each value (repeatable)."),
+                                   help="Also score with one [horizon] setting at each value (repeatable; a table "
+                                        "entry is table.entry, e.g. strength.adoption)."),
     tune: list[str] = typer.Option([], "--tune", metavar="KEY=V1,V2",
                                    help="Rank every combination of these [horizon] values by the Brier score on "
                                         "the outcomes dated before --tune-before (repeatable)."),

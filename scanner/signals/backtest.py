@@ -224,9 +224,10 @@ def sensitivity(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dic
     rows = []
     for key, values in vary.items():
         for value, setting in zip(values, _checked_setting(cfg, key, values, "--vary")):
-            fig, _, _ = run(store, techs, outcomes_path, {**cfg, key: setting}, first, last, intervals=False)
+            fig, _, _ = run(store, techs, outcomes_path, with_settings(cfg, {key: setting}), first, last,
+                            intervals=False)
             final = fig["by_date"][max(fig["by_date"])]
-            rows.append({"setting": key, "value": value, "configured": float(cfg[key]) == value,
+            rows.append({"setting": key, "value": value, "configured": float(setting_of(cfg, key)) == value,
                          "all_rows": {who: fig[who]["brier"] for who in ("model", "persistence")},
                          "last_date": max(fig["by_date"]),
                          "last": {who: {k: final[who][k] for k in ("brier", "macro_recall", "mae_bins")}
@@ -234,13 +235,36 @@ def sensitivity(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dic
     return rows
 
 
+def setting_of(cfg: dict[str, Any], key: str) -> Any:
+    """A [horizon] value by key; a dotted key reads one entry of a table (`strength.adoption`)."""
+    head, _, entry = key.partition(".")
+    value = cfg.get(head)
+    if entry:
+        return value.get(entry) if isinstance(value, dict) else None
+    return value
+
+
+def with_settings(cfg: dict[str, Any], setting: dict[str, Any]) -> dict[str, Any]:
+    """A copy of cfg with `setting` applied; dotted keys replace one entry of a table, not the table.
+
+    >>> with_settings({"strength": {"adoption": 1.0, "pilot": 0.6}}, {"strength.adoption": 0.5})
+    {'strength': {'adoption': 0.5, 'pilot': 0.6}}
+    """
+    out = dict(cfg)
+    for key, value in setting.items():
+        head, _, entry = key.partition(".")
+        out[head] = {**out[head], entry: value} if entry else value
+    return out
+
+
 def _checked_setting(cfg: dict[str, Any], key: str, values: list[float], flag: str) -> list[float | int]:
     """The values as the setting's own type; a key that is no numeric [horizon] setting is one clear error."""
-    if key not in cfg or isinstance(cfg[key], (dict, list, str, bool)):
-        raise ScannerError(f"{flag} {key}: not a numeric [horizon] setting")
-    if isinstance(cfg[key], int) and any(v != int(v) for v in values):
+    current = setting_of(cfg, key)
+    if current is None or isinstance(current, (dict, list, str, bool)):
+        raise ScannerError(f"{flag} {key}: not a numeric [horizon] setting (a table entry is written table.entry)")
+    if isinstance(current, int) and any(v != int(v) for v in values):
         raise ScannerError(f"{flag} {key}: a whole number is needed")
-    return [int(v) if isinstance(cfg[key], int) else v for v in values]
+    return [int(v) if isinstance(current, int) else v for v in values]
 
 
 def tune(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, Any], first: str | None,
@@ -256,14 +280,14 @@ def tune(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, 
     scored: list[tuple[float, bool, dict[str, tuple[float, int]], dict[str, Any]]] = []
     for combo in itertools.product(*checked.values()):
         setting = dict(zip(checked, combo))
-        fig, rep, kept = run(store, techs, outcomes_path, {**cfg, **setting}, first, last, intervals=False)
+        fig, rep, kept = run(store, techs, outcomes_path, with_settings(cfg, setting), first, last, intervals=False)
         cut, last_date = before or max(o.month for o in kept), max(fig["by_date"])
         early, held = [o for o in kept if o.month < cut], [o for o in kept if o.month >= cut]
         if not early or not held:
             raise ScannerError(f"--tune-before {cut}: no outcome rows to choose on before it, or none held out "
                                f"from it on (outcomes {min(o.month for o in kept)} .. {last_date})")
         per_tech = brier_by_tech(rep, early, "model")
-        configured = all(float(cfg[k]) == float(v) for k, v in setting.items())
+        configured = all(float(setting_of(cfg, k)) == float(v) for k, v in setting.items())
         row = {"setting": setting, "configured": configured,
                "choose": {who: scores([(forecast_for(rep, who, o), o.horizon) for o in early])
                           for who in ("model", "persistence")},
