@@ -72,6 +72,14 @@ def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
     assert abs(diff["latest"]["difference"] - (last["model"]["brier"] - last["aged_baseline"]["brier"])) < 1e-3
     assert abs(diff["all_rows"]["difference"] - (figures["model"]["brier"] - figures["persistence"]["brier"])) < 1e-3
     assert "How sure these verdicts are" in report.read_text(encoding="utf-8")
+    latest = figures["latest_rows"]  # the rows the latest date's macro recall and bin error are made of
+    assert [r["date"] for r in latest] == ["2021-12", "2021-12"]
+    hits = [r["estimate"] == r["observed"] for r in latest]
+    assert np.mean(hits) == last["model"]["accuracy"]
+    assert all(0 <= r["p_observed"] <= 1 and r["aged_baseline"] in ("in-use", "0-3", "3-7", ">7") for r in latest)
+    text = report.read_text(encoding="utf-8")
+    assert "At 2021-12, observed bins (rows)" in text
+    assert f"misses at 2021-12 ({hits.count(False)} of 2;" in text
     varied, report = signals.backtest(store, path, out_dir=tmp_path / "report", catalogue=CAT,
                                       vary={"silence_weight": [0.0, 1.0, 5.0]})
     rows = varied["sensitivity"]

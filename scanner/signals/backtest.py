@@ -214,7 +214,24 @@ def run(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, A
                                        "latest": brier_difference(rep, [o for o in kept if o.month == latest],
                                                                   "aged_baseline")}
     figures["range"] = {"from": first, "to": last, "months": len(rep.months) - 1}
+    if intervals:
+        figures["latest_rows"] = latest_rows(rep, kept)
     return figures, rep, kept
+
+
+def latest_rows(rep: Replay, outcomes: list[Outcome]) -> list[dict[str, Any]]:
+    """Per technology at the latest outcome date: observed, estimated and aged-baseline bins and the
+    probability each forecaster gave the observed bin (what the macro recall and bin error are made of)."""
+    latest = max(o.month for o in outcomes)
+    out = []
+    for o in sorted((o for o in outcomes if o.month == latest), key=lambda o: o.technology):
+        model, aged = forecast_for(rep, "model", o), forecast_for(rep, "aged_baseline", o)
+        k = hz.HORIZONS.index(o.horizon)
+        out.append({"technology": o.technology, "date": o.month, "observed": o.horizon,
+                    "estimate": model.estimate, "aged_baseline": aged.estimate,
+                    "p_observed": round(float(model.probs[k]), 4),
+                    "aged_p_observed": round(float(aged.probs[k]), 4)})
+    return out
 
 
 def sensitivity(store: Any, techs: list[TechInfo], outcomes_path: Path, cfg: dict[str, Any], first: str | None,

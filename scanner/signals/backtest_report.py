@@ -44,12 +44,38 @@ def markdown(figures: dict[str, Any], command: str) -> str:
                   f"the configured one), the held-out rows score Brier "
                   f"{t['model_tempered_cv']['brier']} and log loss {t['model_tempered_cv']['log_loss']} "
                   f"(with the configured temperature {t['model']['brier']} / {t['model']['log_loss']}).", ""]
+    if figures.get("latest_rows"):
+        lines += _confusion(figures["latest_rows"])
     if figures.get("tuning"):
         lines += _tuning(figures["tuning"])
     if figures.get("sensitivity"):
         lines += _sensitivity(figures["sensitivity"])
     lines += ["![reliability](reliability.png)", "", "![timelines](timelines.png)", ""]
     return "\n".join(lines)
+
+
+def _confusion(rows: list[dict[str, Any]]) -> list[str]:
+    """Observed against estimated bins at the latest date, and the technologies the estimate misses."""
+    last = rows[0]["date"]
+    bins = hz.HORIZONS
+    out = [f"At {last}, observed bins (rows) against the monitored estimate's bins (columns; the aged baseline's "
+           "count after the slash):", "", "| observed | " + " | ".join(bins) + " | recall |",
+           "|---|" + "---|" * (len(bins) + 1)]
+    for b in bins:
+        mine = [r for r in rows if r["observed"] == b]
+        if not mine:
+            continue
+        cells = [f"{sum(r['estimate'] == e for r in mine)} / {sum(r['aged_baseline'] == e for r in mine)}"
+                 for e in bins]
+        hits = sum(r["estimate"] == b for r in mine)
+        out.append(f"| {b} | " + " | ".join(cells) + f" | {hits} of {len(mine)} |")
+    missed = [r for r in rows if r["estimate"] != r["observed"]]
+    out += ["", f"Technologies the monitored estimate misses at {last} ({len(missed)} of {len(rows)}; "
+            "P = the probability it gave the observed bin, the aged baseline's after the slash):", "",
+            "| technology | observed | estimate | aged baseline | P(observed) |", "|---|---|---|---|---|"]
+    out += [f"| {r['technology']} | {r['observed']} | {r['estimate']} | {r['aged_baseline']} | "
+            f"{r['p_observed']} / {r['aged_p_observed']} |" for r in missed]
+    return out + [""]
 
 
 def _sensitivity(rows: list[dict[str, Any]]) -> list[str]:
