@@ -136,6 +136,21 @@ def test_reserved_variants_are_caught():
     assert not validate.is_reserved("https://example.org/nieuws/ander-artikel", reserved)
 
 
+def test_one_page_spelled_two_ways_is_one_page_but_two_queries_are_two():
+    validate = load_script("validate")
+    key = validate.page_key
+    assert key("https://www.example.org/nieuws/artikel/") == key("http://example.org/nieuws/artikel#top")
+    assert key("https://example.org/index.php?id=1") != key("https://example.org/index.php?id=2")
+    assert key("https://example.org/nieuws/artikel") != key("https://example.org/nieuws/ander-artikel")
+
+
+def test_committed_corpus_holds_each_page_once():
+    validate = load_script("validate")
+    path = REPO / "data" / "annotations" / "real" / "corpus.jsonl"
+    urls = [json.loads(line)["url"] for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len({validate.page_key(u) for u in urls}) == len(urls)
+
+
 def test_split_is_site_disjoint_and_stable():
     build = load_script("build")
     assert build.split_of("gemeente.nu") == build.split_of("gemeente.nu")

@@ -41,6 +41,7 @@ ROUND2 = ("h-", "i-", "j-")  # parts added in the second round (targeted at the 
 ROUND3 = ("k-", "l-", "m-", "n-", "o-", "p-", "q-", "r-")  # third round: a stage-neutral sample per technology
 ROUND4 = ("s-", "t-", "u-", "v-", "w-", "x-", "y-", "z-")  # fourth round: the same, other wordings, earlier years
 ROUND5 = ("5a-", "5b-", "5c-", "5d-", "5e-", "5f-")  # fifth round: the same, recent years (2023-2026)
+ROUND6 = ("r6a-", "r6b-", "r6c-", "r6d-")  # sixth round: the same, for the technologies the replay covers thinly
 
 
 def figures(pairs: list[tuple[dict, dict]]) -> dict[str, float]:
@@ -74,11 +75,12 @@ def main() -> int:
     second = [json.loads(line) for line in (HERE / "second_annotator.jsonl").read_text(encoding="utf-8").splitlines()
               if line.strip()]
     pairs = [(first[s["id"]], s) for s in second if s["id"] in first]
-    rounds = {"all": pairs, "round 1": [p for p in pairs if not p[0]["id"].startswith(ROUND2 + ROUND3 + ROUND4 + ROUND5)],
+    rounds = {"all": pairs, "round 1": [p for p in pairs if not p[0]["id"].startswith(ROUND2 + ROUND3 + ROUND4 + ROUND5 + ROUND6)],
               "round 2": [p for p in pairs if p[0]["id"].startswith(ROUND2)],
               "round 3": [p for p in pairs if p[0]["id"].startswith(ROUND3)],
               "round 4": [p for p in pairs if p[0]["id"].startswith(ROUND4)],
-              "round 5": [p for p in pairs if p[0]["id"].startswith(ROUND5)]}
+              "round 5": [p for p in pairs if p[0]["id"].startswith(ROUND5)],
+              "round 6": [p for p in pairs if p[0]["id"].startswith(ROUND6)]}
     cols = {name: figures(ps) for name, ps in rounds.items() if ps}
     confusion = Counter((a["stage"], b["stage"]) for a, b in pairs if a["stage"] != b["stage"])
     lines = [
@@ -89,8 +91,9 @@ def main() -> int:
         "policy and new terms; round 3, a random 100 (same seed) of parts k-n, the stage-neutral sample per",
         "technology; round 4, a random 100 (same seed) of parts s-z, the same kind of sample with other",
         "wordings and earlier years; round 5, a random 100 (seed 5) of parts 5a-5f, the same kind of sample",
-        "from recent years. The first labels are compared as they stand after the consistency passes of",
-        "DECISIONS.md. `python data/annotations/real/agreement.py` prints this page.", "",
+        "from recent years; round 6, a random 100 (seed 6) of parts 6a-6d, the same kind of sample for the 22",
+        "technologies with fewer than 20 replay documents. The first labels are compared as they stand after",
+        "the consistency passes of DECISIONS.md. `python data/annotations/real/agreement.py` prints this page.", "",
         "| label | measure | " + " | ".join(f"{k} (n={len(rounds[k])})" for k in cols) + " |",
         "|---|---|" + "---|" * len(cols),
         *[f"| {label} | {measure} | " + " | ".join(f"{cols[k][key]:.3f}" for k in cols) + " |"

@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 sys.path.insert(0, str(HERE))
 
-from validate import catalogue_ids, check_record, load, reserved_hashes  # noqa: E402
+from validate import catalogue_ids, check_record, load, page_key, reserved_hashes  # noqa: E402
 
 TEST_SHARE = 25  # percent of sites held out for the final report only
 DEV_SHARE = 15   # percent of sites for choosing models and thresholds (the test split chooses nothing)
@@ -63,10 +63,10 @@ def records() -> list[dict]:
             print(f"skipped {path.name}:{n}: {err}", file=sys.stderr)
             continue
         problems = check_record(rec, techs, domains, reserved)
-        if problems or rec["url"] in seen:
+        if problems or page_key(rec["url"]) in seen:
             print(f"skipped {path.name}:{n}: {'; '.join(problems) or 'duplicate url'}", file=sys.stderr)
             continue
-        seen.add(rec["url"])
+        seen.add(page_key(rec["url"]))
         out.append(rec | {"site": rec["site"].removeprefix("www."), "split": split_of(rec["site"].removeprefix("www."))})
     return sorted(out, key=lambda r: r["id"])
 

@@ -52,6 +52,20 @@ def variants(url: str) -> set[str]:
     return out
 
 
+def page_key(url: str) -> str:
+    """One key for an address and its spellings that name the same page (scheme, www., trailing slash,
+    fragment); unlike `variants`, the query stays (`?id=1` and `?id=2` are two pages).
+
+    >>> page_key("https://www.x.nl/a/?q=1#top") == page_key("http://x.nl/a?q=1")
+    True
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    return f"{parts.netloc.lower().removeprefix('www.')}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
 def is_reserved(url: str, reserved: set[str]) -> bool:
     return any(hashlib.sha256(v.encode("utf-8")).hexdigest() in reserved for v in variants(url))
 
@@ -124,9 +138,10 @@ def main(argv: list[str]) -> int:
     reserved = reserved_hashes()
     parts = sorted((HERE / "parts").glob("*.jsonl"))
     if argv[:1] == ["--url"]:
-        used = {r["url"]: p.name for p, _, r, _ in load(parts) if r and "url" in r}
+        used = {page_key(r["url"]): p.name for p, _, r, _ in load(parts) if r and "url" in r}
         for url in argv[1:]:
-            state = "RESERVED" if is_reserved(url, reserved) else (f"used in {used[url]}" if url in used else "ok")
+            key = page_key(url)
+            state = "RESERVED" if is_reserved(url, reserved) else (f"used in {used[key]}" if key in used else "ok")
             print(f"{state}\t{url}")
         return 0
     paths = [Path(a) for a in argv] if argv else parts
@@ -136,10 +151,11 @@ def main(argv: list[str]) -> int:
     rows = load(paths)
     for path, n, rec, err in rows:
         problems = [err] if err else check_record(rec, techs, domains, reserved)
-        if rec and rec.get("url") in seen:
-            problems.append(f"url already annotated at {seen[rec['url']]}")
-        if rec and "url" in rec:
-            seen.setdefault(rec["url"], f"{path.name}:{n}")
+        key = page_key(rec["url"]) if rec and isinstance(rec.get("url"), str) else None
+        if key in seen:
+            problems.append(f"url already annotated at {seen[key]} (the same page, perhaps another spelling)")
+        if key is not None:
+            seen.setdefault(key, f"{path.name}:{n}")
         for p in problems:
             print(f"{path.name}:{n}: {p}")
         bad += bool(problems)
