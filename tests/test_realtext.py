@@ -272,10 +272,51 @@ def test_the_stage_c_report_shows_every_value_and_the_choice():
     assert "stage_C = 1, not the configured 10" in text and "30 train excerpts" in text
 
 
+def test_the_learning_curve_reads_train_and_dev_only_and_nests_its_shares(monkeypatch):
+    """`scanner train --learning-curve`: growing shares of the train sites, each containing the smaller ones."""
+    from scanner.train import learning_curve
+
+    def recs(split: str, n: int) -> list[RealRecord]:
+        out = [record(i, stage=("adoption", "pilot")[i % 2], site=f"{split}{i % 6}.nl",
+                      text=f"De gemeente {('gebruikt sinds maart', 'test drie maanden')[i % 2]} de chatbot {i}.")
+               for i in range(n)]
+        return [RealRecord(**{**r.__dict__, "split": split}) for r in out]
+
+    asked, fitted = [], []
+    monkeypatch.setattr(learning_curve, "load_real",
+                        lambda splits: asked.append(tuple(splits)) or recs(splits[0], 24 if splits == ("train",) else 8))
+    monkeypatch.setattr("scanner.train.data.load_examples", lambda: [])
+    fit = learning_curve.real.fit_stage
+    monkeypatch.setattr(learning_curve.real, "fit_stage",
+                        lambda rs, own, st: fitted.append({r.site for r in rs}) or fit(rs, own, st))
+    settings = {"seed": 1, "C": 10.0, "char_ngrams": [3, 4], "min_df": 1, "own_weight": 0.3, "stage_C": 1.0}
+    result = learning_curve.learning_curve([1.0, 0.5], settings)
+    assert sorted(asked) == [("dev",), ("train",)]
+    assert [r["share"] for r in result["rows"]] == [0.5, 1.0] and [r["sites"] for r in result["rows"]] == [3, 6]
+    assert fitted[0] < fitted[1] and result["rows"][1]["excerpts"] == 24
+    assert "| 0.5 | 12 |" in learning_curve.markdown(result, "scanner train --learning-curve 0.5,1")
+
+
+def test_gain_per_doubling_and_where_the_line_would_reach_the_target():
+    from scanner.train.learning_curve import per_doubling
+
+    rows = [{"excerpts": n, "document_stage_macro_f1": f} for n, f in ((1000, 0.5), (2000, 0.55), (4000, 0.6))]
+    fit = per_doubling(rows)
+    assert fit["gain_per_doubling"] == 0.05 and fit["excerpts_for_target"] == 32000  # three more doublings
+    flat = per_doubling([{"excerpts": 1000, "document_stage_macro_f1": 0.5}, {"excerpts": 2000,
+                                                                              "document_stage_macro_f1": 0.5}])
+    assert flat["gain_per_doubling"] == 0 and flat["excerpts_for_target"] is None
+    assert per_doubling(rows[:1])["gain_per_doubling"] is None
+
+
 @pytest.mark.parametrize("args, message", [
     (["--choose-stage-c", "1,x"], "expected positive numbers"),
     (["--choose-stage-c", "0,1"], "expected positive numbers"),
     (["--choose-stage-c", "1,3", "--eval"], "takes no --eval"),
+    (["--learning-curve", "0,1"], "expected distinct shares in (0, 1]"),
+    (["--learning-curve", "0.5,1.5"], "expected distinct shares in (0, 1]"),
+    (["--learning-curve", "0.5,0.5"], "expected distinct shares in (0, 1]"),
+    (["--learning-curve", "0.5", "--eval"], "--learning-curve only measures"),
 ])
 def test_choose_stage_c_bad_input_is_one_line_and_exit_2(args, message):
     import subprocess

@@ -55,6 +55,29 @@ def _positive_numbers(text: str) -> list[float]:
     return values
 
 
+def _shares(text: str) -> list[float]:
+    """`0.25,0.5,1` -> [0.25, 0.5, 1.0]; anything outside (0, 1] is one clear error."""
+    values = common.numbers(text)
+    if values is None or not all(0 < v <= 1 for v in values) or len(set(values)) != len(values):
+        raise ScannerError(f"--learning-curve {text!r}: expected distinct shares in (0, 1] separated by commas")
+    return values
+
+
+def _show_curve(shares: list[float], settings: dict, as_json: bool, command: str) -> None:
+    """The learning curve: printed, and written where the README includes it."""
+    from scanner.train import learning_curve
+
+    result = learning_curve.learning_curve(shares, settings)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    text = learning_curve.markdown(result, command)
+    path = learning_curve.report_path()
+    path.write_text("# Stage learning curve\n\n" + text, encoding="utf-8")
+    common.console.print(text, highlight=False, markup=False)
+    common.console.print(f"report: {path}", highlight=False)
+
+
 def _show_stage_c(result: dict, as_json: bool, command: str) -> None:
     """The dev-site comparison of stage regularisations: printed, and written where the README includes it."""
     from scanner.train import real_report
@@ -81,6 +104,9 @@ def register(app: typer.Typer) -> None:
         choose_stage_c: Optional[str] = typer.Option(
             None, "--choose-stage-c", metavar="C1,C2,...",
             help="Only show how [train] stage_C is chosen: each value fitted on the train sites, scored on the dev sites."),
+        curve: Optional[str] = typer.Option(
+            None, "--learning-curve", metavar="S1,S2,...",
+            help="Only show how the dev stage score grows with these shares (0-1] of the train sites."),
     ) -> None:
         """Train the stage, label and term models on the real-text corpus; `--eval` scores the shipped tagger.
 
@@ -101,6 +127,12 @@ def register(app: typer.Typer) -> None:
             settings["seed"] = seed
         model_dir = out or (Path(os.environ["SCANNER_MODEL_DIR"]) if os.environ.get("SCANNER_MODEL_DIR")
                             else models_dir())
+        if curve is not None:
+            if evaluate or factors or out is not None or choose_stage_c is not None:
+                raise ScannerError("--learning-curve only measures: it trains nothing to keep, so it takes no "
+                                   "--eval, --factors, --out or --choose-stage-c")
+            _show_curve(_shares(curve), settings, as_json, "scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
+            return
         if choose_stage_c is not None:
             if evaluate or factors or out is not None:
                 raise ScannerError("--choose-stage-c only compares settings: it trains nothing to keep, so it "
