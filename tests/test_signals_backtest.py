@@ -79,7 +79,9 @@ def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
     assert all(0 <= r["p_observed"] <= 1 and r["aged_baseline"] in ("in-use", "0-3", "3-7", ">7") for r in latest)
     text = report.read_text(encoding="utf-8")
     assert "At 2021-12, observed bins (rows)" in text
-    assert f"misses at 2021-12 ({hits.count(False)} of 2;" in text
+    assert (f"misses at 2021-12 ({hits.count(False)} of 2;" in text if not all(hits)
+            else "misses no technology at 2021-12" in text)
+
     varied, report = signals.backtest(store, path, out_dir=tmp_path / "report", catalogue=CAT,
                                       vary={"silence_weight": [0.0, 1.0, 5.0]})
     rows = varied["sensitivity"]
@@ -95,6 +97,21 @@ def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
     assert [r["configured"] for r in entry] == [False, True]
     assert entry[1]["all_rows"]["model"] == figures["model"]["brier"]
     assert entry[0]["all_rows"]["model"] != entry[1]["all_rows"]["model"]  # adoption evidence no longer counts
+
+
+def test_the_confusion_table_counts_both_forecasters_and_lists_each_miss():
+    from scanner.signals.backtest_report import _confusion
+
+    def row(tech: str, observed: str, estimate: str, aged: str) -> dict:
+        return {"technology": tech, "date": "2026-10", "observed": observed, "estimate": estimate,
+                "aged_baseline": aged, "p_observed": 0.3, "aged_p_observed": 0.01}
+
+    text = "\n".join(_confusion([row("a", "in-use", "in-use", "in-use"), row("b", "0-3", "in-use", "in-use"),
+                                 row("c", "0-3", "0-3", "in-use")]))
+    assert "| in-use | 1 / 1 | 0 / 0 | 0 / 0 | 0 / 0 | 1 of 1 |" in text
+    assert "| 0-3 | 1 / 2 | 1 / 0 | 0 / 0 | 0 / 0 | 1 of 2 |" in text and "\n| 3-7 |" not in text
+    assert "(1 of 3;" in text and "| b | 0-3 | in-use | in-use | 0.3 / 0.01 |" in text and "| c |" not in text
+    assert "misses no technology at 2026-10" in "\n".join(_confusion([row("a", "in-use", "in-use", "0-3")]))
 
 
 def test_tuning_chooses_on_earlier_outcomes_only(store, tmp_path):

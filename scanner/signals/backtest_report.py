@@ -70,6 +70,8 @@ def _confusion(rows: list[dict[str, Any]]) -> list[str]:
         hits = sum(r["estimate"] == b for r in mine)
         out.append(f"| {b} | " + " | ".join(cells) + f" | {hits} of {len(mine)} |")
     missed = [r for r in rows if r["estimate"] != r["observed"]]
+    if not missed:
+        return out + ["", f"The monitored estimate misses no technology at {last}.", ""]
     out += ["", f"Technologies the monitored estimate misses at {last} ({len(missed)} of {len(rows)}; "
             "P = the probability it gave the observed bin, the aged baseline's after the slash):", "",
             "| technology | observed | estimate | aged baseline | P(observed) |", "|---|---|---|---|---|"]
