@@ -134,12 +134,14 @@ def test_reserved_variants_are_caught():
     assert validate.is_reserved(url, reserved)
     assert validate.is_reserved("http://example.org/nieuws/artikel?utm_source=x", reserved)
     assert not validate.is_reserved("https://example.org/nieuws/ander-artikel", reserved)
+    assert validate.is_reserved("https://Example.ORG:443/nieuws/artikel", reserved)  # host case, default port
 
 
 def test_one_page_spelled_two_ways_is_one_page_but_two_queries_are_two():
     validate = load_script("validate")
     key = validate.page_key
     assert key("https://www.example.org/nieuws/artikel/") == key("http://example.org/nieuws/artikel#top")
+    assert key("https://WWW.Example.org:443/nieuws/artikel") == key("https://example.org/nieuws/artikel")
     assert key("https://example.org/index.php?id=1") != key("https://example.org/index.php?id=2")
     assert key("https://example.org/nieuws/artikel") != key("https://example.org/nieuws/ander-artikel")
 
@@ -290,7 +292,7 @@ def test_the_learning_curve_reads_train_and_dev_only_and_nests_its_shares(monkey
     monkeypatch.setattr(learning_curve.real, "fit_stage",
                         lambda rs, own, st: fitted.append({r.site for r in rs}) or fit(rs, own, st))
     settings = {"seed": 1, "C": 10.0, "char_ngrams": [3, 4], "min_df": 1, "own_weight": 0.3, "stage_C": 1.0}
-    result = learning_curve.learning_curve([1.0, 0.5], settings)
+    result = learning_curve.learning_curve([1.0, 0.5, 0.51], settings)  # 0.51 of 6 sites is 3 again: no point
     assert sorted(asked) == [("dev",), ("train",)]
     assert [r["share"] for r in result["rows"]] == [0.5, 1.0] and [r["sites"] for r in result["rows"]] == [3, 6]
     assert fitted[0] < fitted[1] and result["rows"][1]["excerpts"] == 24
@@ -307,6 +309,11 @@ def test_gain_per_doubling_and_where_the_line_would_reach_the_target():
                                                                               "document_stage_macro_f1": 0.5}])
     assert flat["gain_per_doubling"] == 0 and flat["excerpts_for_target"] is None
     assert per_doubling(rows[:1])["gain_per_doubling"] is None
+    same = [{"excerpts": 1000, "document_stage_macro_f1": f} for f in (0.5, 0.6)]
+    assert per_doubling(same)["gain_per_doubling"] is None  # one size twice: no slope to fit
+    crawl = per_doubling([{"excerpts": 1000, "document_stage_macro_f1": 0.5},
+                          {"excerpts": 2000, "document_stage_macro_f1": 0.5001}])
+    assert crawl["gain_per_doubling"] > 0 and crawl["excerpts_for_target"] is None  # beyond 2 ** 40
 
 
 @pytest.mark.parametrize("args, message", [

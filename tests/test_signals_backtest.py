@@ -78,7 +78,7 @@ def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
     assert np.mean(hits) == last["model"]["accuracy"]
     assert all(0 <= r["p_observed"] <= 1 and r["aged_baseline"] in ("in-use", "0-3", "3-7", ">7") for r in latest)
     text = report.read_text(encoding="utf-8")
-    assert "At 2021-12, observed bins (rows)" in text
+    assert "At 2021-12, observed bins (rows)" in text and "estimate's recall" in text
     assert (f"misses at 2021-12 ({hits.count(False)} of 2;" in text if not all(hits)
             else "misses no technology at 2021-12" in text)
 
@@ -195,6 +195,7 @@ def test_backtest_cli_tune_prints_the_choice_and_json_carries_it(tmp_path):
     assert "chosen on outcomes before 2026-10: silence_weight=" in shown.stdout
     out = json.loads(CliRunner().invoke(app, [*args, "--json"]).stdout.strip().splitlines()[-1])
     assert out["tuning"]["held_out_rows"] == 1 and len(out["tuning"]["rows"]) == 2
+    assert [r["technology"] for r in out["latest_rows"]] == ["chatbots"]  # the rows behind the latest figures
     assert out["brier_difference"]["latest"]["technologies"] == 1
 
 

@@ -263,7 +263,8 @@ def backtest_cmd(
                                tune_before=tune_before)
     if as_json:
         _print_json({k: figures[k] for k in ("model", "aged_baseline", "persistence")}
-                    | {k: figures[k] for k in ("by_date", "calibration", "range", "brier_difference", "tuning")
+                    | {k: figures[k] for k in ("by_date", "calibration", "range", "brier_difference", "latest_rows",
+                                                     "tuning", "sensitivity")
                        if k in figures})
         return
     from scanner.signals.backtest_report import LABELS

@@ -59,7 +59,7 @@ def _confusion(rows: list[dict[str, Any]]) -> list[str]:
     last = rows[0]["date"]
     bins = hz.HORIZONS
     out = [f"At {last}, observed bins (rows) against the monitored estimate's bins (columns; the aged baseline's "
-           "count after the slash):", "", "| observed | " + " | ".join(bins) + " | recall |",
+           "count after the slash):", "", "| observed | " + " | ".join(bins) + " | estimate's recall |",
            "|---|" + "---|" * (len(bins) + 1)]
     for b in bins:
         mine = [r for r in rows if r["observed"] == b]

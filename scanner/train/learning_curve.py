@@ -31,11 +31,14 @@ def learning_curve(fractions: list[float], settings: dict[str, Any]) -> dict[str
     own = [e for e in load_examples() if e.split == "train"]
     sites = sorted({r.site for r in train})
     random.Random(int(settings["seed"])).shuffle(sites)
-    rows = []
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for share in sorted(fractions):
             kept = set(sites[:max(1, round(share * len(sites)))])
+            if rows and rows[-1]["sites"] == len(kept):
+                continue  # a share that rounds to the same sites adds no point, only a fake slope
             records = [r for r in train if r.site in kept]
+            # no temperature: it rescales the logits and leaves every argmax, so every stage label, as it is
             path = real.save(real.fit_stage(records, own, settings), Path(tmp) / f"stage-{share:g}",
                              {"name": "horizonscan_stage", "version": f"share{share:g}"})
             h = headline(evaluate_tagger(Tagger(stage_model=load_stage_model(path)), dev))
@@ -53,14 +56,14 @@ def per_doubling(rows: list[dict[str, Any]], target: float = 0.75) -> dict[str, 
     ...               {"excerpts": 2000, "document_stage_macro_f1": 0.55}])["gain_per_doubling"]
     0.05
     """
-    if len(rows) < 2:
+    if len({r["excerpts"] for r in rows}) < 2:
         return {"gain_per_doubling": None, "excerpts_for_target": None, "target": target}
     x = np.log2([float(r["excerpts"]) for r in rows])
     y = np.array([float(r["document_stage_macro_f1"]) for r in rows])
     slope, intercept = np.polyfit(x, y, 1)
     reach = None
-    if slope > 0:
-        exact = 2 ** min((target - intercept) / slope, 60.0)
+    if slope > 0 and (target - intercept) / slope < 40:  # beyond 2 ** 40 excerpts: "not within reach"
+        exact = 2 ** ((target - intercept) / slope)
         reach = int(round(exact, -2)) if exact >= 1000 else max(1, int(round(exact)))
     return {"gain_per_doubling": round(float(slope), 4), "excerpts_for_target": reach, "target": target}
 
@@ -71,7 +74,7 @@ def markdown(result: dict[str, Any], command: str) -> str:
              f"Stage models (the configured `stage_C`) fitted on growing random shares of the {result['train_sites']} "
              f"train sites, the shipped tagger with each scored on the {result['dev']} dev excerpts (the test split "
              "is not read):", "",
-             "| share of train sites | excerpts | document stage macro-F1 | mention stage macro-F1 |",
+             "| share of train sites | train excerpts | document stage macro-F1 | mention stage macro-F1 |",
              "|---|---|---|---|",
              *[f"| {r['share']:g} | {r['excerpts']} | {r['document_stage_macro_f1']:.3f} | "
                f"{r['mention_stage_macro_f1']:.3f} |" for r in result["rows"]], ""]
@@ -80,9 +83,13 @@ def markdown(result: dict[str, Any], command: str) -> str:
         text = f"A straight line through these points against log2(excerpts) gains {gain:+.3f} per doubling"
         have = result["rows"][-1]["excerpts"]
         if reach is not None and reach > have:
-            text += (f"; continued, it would reach {result['target']:g} at about {reach:,} training excerpts "
+            text += (f"; continued, it would reach {result['target']:g} at about {reach:,} train excerpts "
                      f"(about {math.log2(reach / have):.1f} more doublings), an extrapolation far beyond the data, "
                      "not a forecast")
+        elif reach is None and gain > 0:
+            text += f"; continued, it would not reach {result['target']:g} within 2^40 excerpts"
+        text += (". Every point also trains on the project's own sentences, and it is one seeded draw of sites, "
+                 "with no interval")
         lines += [text + ".", ""]
     return "\n".join(lines)
 

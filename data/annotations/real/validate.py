@@ -40,7 +40,9 @@ def variants(url: str) -> set[str]:
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url)
-    hosts = {parts.netloc, parts.netloc.removeprefix("www."), "www." + parts.netloc.removeprefix("www.")}
+    bare = host_of(parts.netloc)
+    hosts = {parts.netloc, parts.netloc.removeprefix("www."), "www." + parts.netloc.removeprefix("www."),
+             bare, "www." + bare}
     paths = {parts.path, parts.path.rstrip("/"), parts.path.rstrip("/") + "/"}
     queries = {parts.query, ""}
     out = {url}
@@ -50,6 +52,12 @@ def variants(url: str) -> set[str]:
                 for query in queries:
                     out.add(urlunsplit((scheme, host, path, query, "")))
     return out
+
+
+def host_of(netloc: str) -> str:
+    """The host in lower case, without `www.` and without a default port (`WWW.X.nl:443` -> `x.nl`)."""
+    host = netloc.lower().removeprefix("www.")
+    return host.removesuffix(":443").removesuffix(":80")
 
 
 def page_key(url: str) -> str:
@@ -63,7 +71,7 @@ def page_key(url: str) -> str:
 
     parts = urlsplit(url.strip())
     path = parts.path.rstrip("/")
-    return f"{parts.netloc.lower().removeprefix('www.')}{path}" + (f"?{parts.query}" if parts.query else "")
+    return f"{host_of(parts.netloc)}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
 def is_reserved(url: str, reserved: set[str]) -> bool:
@@ -138,7 +146,7 @@ def main(argv: list[str]) -> int:
     reserved = reserved_hashes()
     parts = sorted((HERE / "parts").glob("*.jsonl"))
     if argv[:1] == ["--url"]:
-        used = {page_key(r["url"]): p.name for p, _, r, _ in load(parts) if r and "url" in r}
+        used = {page_key(r["url"]): p.name for p, _, r, _ in load(parts) if r and isinstance(r.get("url"), str)}
         for url in argv[1:]:
             key = page_key(url)
             state = "RESERVED" if is_reserved(url, reserved) else (f"used in {used[key]}" if key in used else "ok")
