@@ -225,15 +225,20 @@ def test_the_stage_model_has_its_own_regularisation():
     assert (real.fit_stage(recs, [], base | {"stage_C": 0.01, "C": 1000.0}).coef == strong).all()
 
 
+def split_records(split: str, n: int, sites: int) -> list[RealRecord]:
+    """n records of one split over `sites` sites, alternately adoption and pilot."""
+    out = [record(i, stage=("adoption", "pilot")[i % 2], site=f"{split}{i % sites}.nl",
+                  text=f"De gemeente {('gebruikt sinds maart', 'test drie maanden')[i % 2]} de chatbot {i}.")
+           for i in range(n)]
+    return [RealRecord(**{**r.__dict__, "split": split}) for r in out]
+
+
 def test_choosing_stage_c_reads_train_and_dev_only(monkeypatch):
     """`scanner train --choose-stage-c`: fitted on the train sites, scored on the dev sites, never the test split."""
     from scanner.train import real_report
 
     def recs(split: str, n: int) -> list[RealRecord]:
-        out = [record(i, stage=("adoption", "pilot")[i % 2], site=f"{split}{i % 3}.nl",
-                      text=f"De gemeente {('gebruikt sinds maart', 'test drie maanden')[i % 2]} de chatbot {i}.")
-               for i in range(n)]
-        return [RealRecord(**{**r.__dict__, "split": split}) for r in out]
+        return split_records(split, n, sites=3)
 
     asked = []
 
@@ -279,10 +284,7 @@ def test_the_learning_curve_reads_train_and_dev_only_and_nests_its_shares(monkey
     from scanner.train import learning_curve
 
     def recs(split: str, n: int) -> list[RealRecord]:
-        out = [record(i, stage=("adoption", "pilot")[i % 2], site=f"{split}{i % 6}.nl",
-                      text=f"De gemeente {('gebruikt sinds maart', 'test drie maanden')[i % 2]} de chatbot {i}.")
-               for i in range(n)]
-        return [RealRecord(**{**r.__dict__, "split": split}) for r in out]
+        return split_records(split, n, sites=6)
 
     asked, fitted = [], []
     monkeypatch.setattr(learning_curve, "load_real",

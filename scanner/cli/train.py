@@ -68,26 +68,24 @@ def _show_curve(shares: list[float], settings: dict, as_json: bool, command: str
     from scanner.train import learning_curve
 
     result = learning_curve.learning_curve(shares, settings)
-    if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False))
-        return
-    text = learning_curve.markdown(result, command)
-    path = learning_curve.report_path()
-    path.write_text("# Stage learning curve\n\n" + text, encoding="utf-8")
-    common.console.print(text, highlight=False, markup=False)
-    common.console.print(f"report: {path}", highlight=False)
+    _show_report(result, as_json, "Stage learning curve", learning_curve.markdown(result, command),
+                 learning_curve.report_path())
 
 
 def _show_stage_c(result: dict, as_json: bool, command: str) -> None:
     """The dev-site comparison of stage regularisations: printed, and written where the README includes it."""
     from scanner.train import real_report
 
+    _show_report(result, as_json, "Choosing stage_C", real_report.stage_c_markdown(result, command),
+                 real_report.stage_c_path())
+
+
+def _show_report(result: dict, as_json: bool, heading: str, text: str, path: Path) -> None:
+    """One JSON object, or the Markdown printed and written to `path` (which the README includes)."""
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return
-    text = real_report.stage_c_markdown(result, command)
-    path = real_report.stage_c_path()
-    path.write_text("# Choosing stage_C\n\n" + text, encoding="utf-8")
+    path.write_text(f"# {heading}\n\n" + text, encoding="utf-8")
     common.console.print(text, highlight=False, markup=False)
     common.console.print(f"report: {path}", highlight=False)
 
