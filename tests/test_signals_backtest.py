@@ -77,6 +77,8 @@ def test_replay_scores_model_baseline_and_persistence(store, tmp_path):
     hits = [r["estimate"] == r["observed"] for r in latest]
     assert np.mean(hits) == last["model"]["accuracy"]
     assert all(0 <= r["p_observed"] <= 1 and r["aged_baseline"] in ("in-use", "0-3", "3-7", ">7") for r in latest)
+    assert all(r["held_by"] in (None, "margin", "sources", "override") for r in latest)
+    assert all((r["held_by"] is None) == (r["most_probable"] == r["estimate"]) for r in latest)
     text = report.read_text(encoding="utf-8")
     assert "At 2021-12, observed bins (rows)" in text and "estimate's recall" in text
     assert (f"misses at 2021-12 ({hits.count(False)} of 2;" in text if not all(hits)

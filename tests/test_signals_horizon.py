@@ -269,3 +269,20 @@ def test_a_wrong_forecast_spreads_around_the_baseline_date_not_to_the_grid_end()
     assert mass(8.0) < 0.001 < 0.02 < mass(0.0)
     p = np.exp(prior_loglik(tech, {**cfg, "prior_wrong_sd": 8.0}))
     assert abs(p.sum() - 1) < 1e-6  # still a distribution over the grid
+
+
+def test_held_by_names_what_keeps_an_estimate_off_its_most_probable_bin():
+    """The backtest's list of misses says why an estimate is not its own most probable bin."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from scanner.signals.catalog import TechInfo
+    from scanner.signals.horizon import Snapshot, held_by
+
+    techs = [TechInfo(t, t, "f", "0-3", "2019-06") for t in ("top", "margin", "sources", "pinned")]
+    probs = np.array([[0.1, 0.7, 0.1, 0.1], [0.45, 0.35, 0.1, 0.1], [0.7, 0.2, 0.05, 0.05], [0.7, 0.2, 0.05, 0.05]])
+    snap = Snapshot(date(2026, 10, 31), np.zeros(4), np.zeros(4), probs, ["0-3", "0-3", "0-3", "3-7"],
+                    np.zeros(4), np.zeros(0), {"pinned": {"estimate": "3-7"}}, np.zeros(4), [])
+    chain = SimpleNamespace(cfg={"hysteresis": 0.25}, allowed=lambda day: np.array([True, True, False, True]))
+    assert held_by(snap, chain, techs) == [None, "margin", "sources", "override"]  # type: ignore[arg-type]

@@ -46,6 +46,7 @@ class Replay:
     techs: list[TechInfo]
     model: dict[str, list[Forecast]] = field(default_factory=dict)     # month -> per technology
     baseline: dict[str, list[Forecast]] = field(default_factory=dict)
+    held: list[str | None] = field(default_factory=list)  # at the last month: why not the most probable bin
 
 
 def read_outcomes(path: Path, known: set[str]) -> list[Outcome]:
@@ -90,6 +91,8 @@ def replay(store: Any, techs: list[TechInfo], first: str, last: str, cfg: dict[s
         result.model[month] = [Forecast(p, e) for p, e in zip(snap.probs, snap.estimates)]
         aged = [hz.summarise(p, day)[2] for p in priors]  # the reference forecast is never tempered
         result.baseline[month] = [Forecast(p, hz.HORIZONS[int(p.argmax())]) for p in aged]
+        if month == result.months[-1]:
+            result.held = hz.held_by(snap, chain, techs)
     return result
 
 
@@ -227,10 +230,12 @@ def latest_rows(rep: Replay, outcomes: list[Outcome]) -> list[dict[str, Any]]:
     for o in sorted((o for o in outcomes if o.month == latest), key=lambda o: o.technology):
         model, aged = forecast_for(rep, "model", o), forecast_for(rep, "aged_baseline", o)
         k = hz.HORIZONS.index(o.horizon)
+        held = rep.held[[t.id for t in rep.techs].index(o.technology)] if o.month == rep.months[-1] else None
         out.append({"technology": o.technology, "date": o.month, "observed": o.horizon,
                     "estimate": model.estimate, "aged_baseline": aged.estimate,
                     "p_observed": round(float(model.probs[k]), 4),
-                    "aged_p_observed": round(float(aged.probs[k]), 4)})
+                    "aged_p_observed": round(float(aged.probs[k]), 4),
+                    "most_probable": hz.HORIZONS[int(model.probs.argmax())], "held_by": held})
     return out
 
 

@@ -73,10 +73,14 @@ def _confusion(rows: list[dict[str, Any]]) -> list[str]:
     if not missed:
         return out + ["", f"The monitored estimate misses no technology at {last}.", ""]
     out += ["", f"Technologies the monitored estimate misses at {last} ({len(missed)} of {len(rows)}; "
-            "P = the probability it gave the observed bin, the aged baseline's after the slash):", "",
-            "| technology | observed | estimate | aged baseline | P(observed) |", "|---|---|---|---|---|"]
+            "P = the probability it gave the observed bin, the aged baseline's after the slash; where the "
+            "estimate is not its own most probable bin, what holds it: the hysteresis `margin`, too few "
+            "independent `sources` in the change window, or an analyst's `override`):", "",
+            "| technology | observed | estimate | aged baseline | P(observed) | most probable | held by |",
+            "|---|---|---|---|---|---|---|"]
     out += [f"| {r['technology']} | {r['observed']} | {r['estimate']} | {r['aged_baseline']} | "
-            f"{r['p_observed']} / {r['aged_p_observed']} |" for r in missed]
+            f"{r['p_observed']} / {r['aged_p_observed']} | {r.get('most_probable', '')} | "
+            f"{r.get('held_by') or ''} |" for r in missed]
     return out + [""]
 
 

@@ -422,6 +422,25 @@ def snapshot(store: Any, ev: Evidence, techs: list[TechInfo], as_of: date, cfg: 
     return Snapshot(as_of, mu, sd, probs, estimates, counts.astype(int), lam, overrides, reach, parts)
 
 
+def held_by(snap: Snapshot, chain: MonthChain, techs: list[TechInfo]) -> list[str | None]:
+    """Per technology, why its estimate is not the most probable bin at snap.as_of: `margin` (the most
+    probable bin does not beat the estimate's by the hysteresis margin), `sources` (too few independent
+    sources in the change window), `override` (an analyst pinned it), or None (it is the most probable)."""
+    allowed = chain.allowed(snap.as_of)
+    out: list[str | None] = []
+    for row, tech in enumerate(techs):
+        best, mine = int(snap.probs[row].argmax()), HORIZONS.index(snap.estimates[row])
+        if best == mine:
+            out.append(None)
+        elif tech.id in snap.overrides:
+            out.append("override")
+        elif snap.probs[row, best] - snap.probs[row, mine] <= float(chain.cfg["hysteresis"]):
+            out.append("margin")
+        else:
+            out.append("sources" if not allowed[row] else None)
+    return out
+
+
 def make_chain(store: Any, ev: Evidence, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> MonthChain:
     return MonthChain(ev, techs, frames.first_month(store, as_of), cfg)
 
