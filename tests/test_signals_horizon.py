@@ -280,9 +280,11 @@ def test_held_by_names_what_keeps_an_estimate_off_its_most_probable_bin():
     from scanner.signals.catalog import TechInfo
     from scanner.signals.horizon import Snapshot, held_by
 
-    techs = [TechInfo(t, t, "f", "0-3", "2019-06") for t in ("top", "margin", "sources", "pinned")]
-    probs = np.array([[0.1, 0.7, 0.1, 0.1], [0.45, 0.35, 0.1, 0.1], [0.7, 0.2, 0.05, 0.05], [0.7, 0.2, 0.05, 0.05]])
-    snap = Snapshot(date(2026, 10, 31), np.zeros(4), np.zeros(4), probs, ["0-3", "0-3", "0-3", "3-7"],
-                    np.zeros(4), np.zeros(0), {"pinned": {"estimate": "3-7"}}, np.zeros(4), [])
-    chain = SimpleNamespace(cfg={"hysteresis": 0.25}, allowed=lambda day: np.array([True, True, False, True]))
-    assert held_by(snap, chain, techs) == [None, "margin", "sources", "override"]  # type: ignore[arg-type]
+    techs = [TechInfo(t, t, "f", "0-3", "2019-06") for t in ("top", "margin", "sources", "pinned", "both")]
+    probs = np.array([[0.1, 0.7, 0.1, 0.1], [0.45, 0.35, 0.1, 0.1], [0.7, 0.2, 0.05, 0.05], [0.7, 0.2, 0.05, 0.05],
+                      [0.45, 0.35, 0.1, 0.1]])
+    snap = Snapshot(date(2026, 10, 31), np.zeros(5), np.zeros(5), probs, ["0-3", "0-3", "0-3", "3-7", "0-3"],
+                    np.zeros(5), np.zeros(0), {"pinned": {"estimate": "3-7"}}, np.zeros(5), [])
+    chain = SimpleNamespace(cfg={"hysteresis": 0.25}, allowed=lambda day: np.array([True, True, False, True, False]))
+    # "both": neither the margin nor the sources would let it move; the margin is named, as `step` tests it first
+    assert held_by(snap, chain, techs) == [None, "margin", "sources", "override", "margin"]  # type: ignore[arg-type]

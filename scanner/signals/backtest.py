@@ -47,6 +47,10 @@ class Replay:
     model: dict[str, list[Forecast]] = field(default_factory=dict)     # month -> per technology
     baseline: dict[str, list[Forecast]] = field(default_factory=dict)
     held: list[str | None] = field(default_factory=list)  # at the last month: why not the most probable bin
+    rows: dict[str, int] = field(init=False, repr=False)  # technology -> its row in every per-technology list
+
+    def __post_init__(self) -> None:
+        self.rows = {t.id: k for k, t in enumerate(self.techs)}
 
 
 def read_outcomes(path: Path, known: set[str]) -> list[Outcome]:
@@ -97,7 +101,7 @@ def replay(store: Any, techs: list[TechInfo], first: str, last: str, cfg: dict[s
 
 
 def forecast_for(rep: Replay, who: str, outcome: Outcome) -> Forecast:
-    row = [t.id for t in rep.techs].index(outcome.technology)
+    row = rep.rows[outcome.technology]
     if who == "aged_baseline":
         return rep.baseline[outcome.month][row]
     if who == "persistence":
@@ -230,7 +234,7 @@ def latest_rows(rep: Replay, outcomes: list[Outcome]) -> list[dict[str, Any]]:
     for o in sorted((o for o in outcomes if o.month == latest), key=lambda o: o.technology):
         model, aged = forecast_for(rep, "model", o), forecast_for(rep, "aged_baseline", o)
         k = hz.HORIZONS.index(o.horizon)
-        held = rep.held[[t.id for t in rep.techs].index(o.technology)] if o.month == rep.months[-1] else None
+        held = rep.held[rep.rows[o.technology]] if o.month == rep.months[-1] else None
         out.append({"technology": o.technology, "date": o.month, "observed": o.horizon,
                     "estimate": model.estimate, "aged_baseline": aged.estimate,
                     "p_observed": round(float(model.probs[k]), 4),

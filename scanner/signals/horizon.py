@@ -360,11 +360,16 @@ def step(previous: np.ndarray | None, probs: np.ndarray, margin: float,
     best = probs.argmax(axis=1)
     if previous is None:
         return best
-    rows = np.arange(len(best))
-    move = probs[rows, best] - probs[rows, previous] > margin
+    move = beats(probs, best, previous, margin)
     if allowed is not None:
         move &= allowed
     return np.where(move, best, previous)
+
+
+def beats(probs: np.ndarray, best: np.ndarray, current: np.ndarray, margin: float) -> np.ndarray:
+    """Per row, whether bin `best` beats bin `current` by more than the hysteresis margin."""
+    rows = np.arange(len(best))
+    return probs[rows, best] - probs[rows, current] > margin
 
 
 class MonthChain:
@@ -426,19 +431,13 @@ def held_by(snap: Snapshot, chain: MonthChain, techs: list[TechInfo]) -> list[st
     """Per technology, why its estimate is not the most probable bin at snap.as_of: `margin` (the most
     probable bin does not beat the estimate's by the hysteresis margin), `sources` (too few independent
     sources in the change window), `override` (an analyst pinned it), or None (it is the most probable)."""
-    allowed = chain.allowed(snap.as_of)
-    out: list[str | None] = []
-    for row, tech in enumerate(techs):
-        best, mine = int(snap.probs[row].argmax()), HORIZONS.index(snap.estimates[row])
-        if best == mine:
-            out.append(None)
-        elif tech.id in snap.overrides:
-            out.append("override")
-        elif snap.probs[row, best] - snap.probs[row, mine] <= float(chain.cfg["hysteresis"]):
-            out.append("margin")
-        else:
-            out.append("sources" if not allowed[row] else None)
-    return out
+    best = snap.probs.argmax(axis=1)
+    mine = np.array([HORIZONS.index(e) for e in snap.estimates])
+    pinned = np.array([t.id in snap.overrides for t in techs], dtype=bool)
+    # the conditions `step` moves on, in its order: the margin, then the sources
+    reason = np.select([best == mine, pinned, ~beats(snap.probs, best, mine, float(chain.cfg["hysteresis"])),
+                        ~chain.allowed(snap.as_of)], ["", "override", "margin", "sources"], "")
+    return [str(r) or None for r in reason]
 
 
 def make_chain(store: Any, ev: Evidence, techs: list[TechInfo], as_of: date, cfg: dict[str, Any]) -> MonthChain:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import random
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,6 @@ from scanner.train.realtext import evaluate_tagger, headline, load_real
 def learning_curve(fractions: list[float], settings: dict[str, Any]) -> dict[str, Any]:
     """Dev-site stage figures of stage models fitted on `fractions` of the train sites (a seeded random
     order of sites, each share containing the smaller ones), and the fitted gain per doubling."""
-    from scanner.tag.stage import load_stage_model
-    from scanner.tag.tagger import Tagger
     from scanner.train.data import load_examples
 
     train, dev = load_real(splits=("train",)), load_real(splits=("dev",))
@@ -32,19 +29,17 @@ def learning_curve(fractions: list[float], settings: dict[str, Any]) -> dict[str
     sites = sorted({r.site for r in train})
     random.Random(int(settings["seed"])).shuffle(sites)
     rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for share in sorted(fractions):
-            kept = set(sites[:max(1, round(share * len(sites)))])
-            if rows and rows[-1]["sites"] == len(kept):
-                continue  # a share that rounds to the same sites adds no point, only a fake slope
-            records = [r for r in train if r.site in kept]
-            # no temperature: it rescales the logits and leaves every argmax, so every stage label, as it is
-            path = real.save(real.fit_stage(records, own, settings), Path(tmp) / f"stage-{share:g}",
-                             {"name": "horizonscan_stage", "version": f"share{share:g}"})
-            h = headline(evaluate_tagger(Tagger(stage_model=load_stage_model(path)), dev))
-            rows.append({"share": share, "sites": len(kept), "excerpts": len(records),
-                         "document_stage_macro_f1": h["document_stage_macro_f1"],
-                         "mention_stage_macro_f1": h["mention_stage_macro_f1"]})
+    for share in sorted(fractions):
+        kept = set(sites[:max(1, round(share * len(sites)))])
+        if rows and rows[-1]["sites"] == len(kept):
+            continue  # a share that rounds to the same sites adds no point, only a fake slope
+        records = [r for r in train if r.site in kept]
+        # no temperature: it rescales the logits and leaves every argmax, so every stage label, as it is
+        tagger = real.tagger_with_stage(real.fit_stage(records, own, settings), f"share{share:g}")
+        h = headline(evaluate_tagger(tagger, dev))
+        rows.append({"share": share, "sites": len(kept), "excerpts": len(records),
+                     "document_stage_macro_f1": h["document_stage_macro_f1"],
+                     "mention_stage_macro_f1": h["mention_stage_macro_f1"]})
     return {"train_sites": len(sites), "dev": len(dev), "rows": rows, **per_doubling(rows)}
 
 

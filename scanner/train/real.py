@@ -140,6 +140,19 @@ def train(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -
             "temperature": stage.temperature}
 
 
+def tagger_with_stage(model: LinearTextModel, version: str) -> Any:
+    """The shipped tagger with a candidate stage model, read back from disk the way a shipped one is (so what
+    is scored is what would ship); the other models are the installed ones."""
+    import tempfile
+
+    from scanner.tag.stage import load_stage_model
+    from scanner.tag.tagger import Tagger
+
+    with tempfile.TemporaryDirectory() as tmp:  # the model is read into memory: the folder may go
+        path = save(model, Path(tmp) / "stage", {"name": "horizonscan_stage", "version": version})
+        return Tagger(stage_model=load_stage_model(path))
+
+
 def save(model: LinearTextModel | TermModel, path: Path, meta: dict[str, Any]) -> Path:
     tmp = path.parent / f".{path.name}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)

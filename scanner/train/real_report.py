@@ -92,26 +92,20 @@ def choose_stage_c(values: list[float], settings: dict[str, Any]) -> dict[str, A
     stage macro-F1 among those whose dev CheckList failure rate is within the target (the smaller value on a
     tie). The test split is not read. The tagger's other models (labels, relevance, terms) are the shipped
     ones, which saw the dev sites: the document and mention stages that decide do not use them."""
-    import tempfile
-
-    from scanner.tag.stage import load_stage_model
-    from scanner.tag.tagger import Tagger
     from scanner.train.checklist import run_checklist
     from scanner.train.data import load_examples
 
     train, dev = load_real(splits=("train",)), load_real(splits=("dev",))
     own = [e for e in load_examples() if e.split == "train"]
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for value in values:
-            path = real.save(real.fit_stage_calibrated(train, own, settings | {"stage_C": value}),
-                             Path(tmp) / f"stage-{value:g}", {"name": "horizonscan_stage", "version": f"C{value:g}"})
-            tagger = Tagger(stage_model=load_stage_model(path))
-            h = headline(evaluate_tagger(tagger, dev))
-            rows.append({"stage_C": value, "document_stage_macro_f1": h["document_stage_macro_f1"],
-                         "document_stage_min_f1": h["document_stage_min_f1"],
-                         "mention_stage_macro_f1": h["mention_stage_macro_f1"],
-                         "checklist_failure_rate": run_checklist(tagger, dev)["failure_rate"]})
+    for value in values:
+        tagger = real.tagger_with_stage(real.fit_stage_calibrated(train, own, settings | {"stage_C": value}),
+                                        f"C{value:g}")
+        h = headline(evaluate_tagger(tagger, dev))
+        rows.append({"stage_C": value, "document_stage_macro_f1": h["document_stage_macro_f1"],
+                     "document_stage_min_f1": h["document_stage_min_f1"],
+                     "mention_stage_macro_f1": h["mention_stage_macro_f1"],
+                     "checklist_failure_rate": run_checklist(tagger, dev)["failure_rate"]})
     return {"train": len(train), "dev": len(dev), "rows": rows, **pick_stage_c(rows, real.stage_strength(settings))}
 
 
