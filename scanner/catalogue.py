@@ -72,11 +72,14 @@ class StrictLoader(_Loader):
 
 @dataclass(frozen=True)
 class NegativeRule:
-    """Cancels a mention: `context` words in the same sentence (for `terms`, empty = all), or `phrases`."""
+    """Cancels a mention: `context` words in the same sentence (for `terms`, empty = all), or `phrases`.
+    With `instead` (another technology's id), a mention its context cancels is that technology instead:
+    generic "virtual reality" beside "bouwplannen" is VR for cities and buildings, not VR training."""
 
     terms: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
+    instead: str = ""
 
 
 class _Terms:
@@ -259,7 +262,7 @@ def _negatives(value: Any) -> list[NegativeRule]:
     for item in value or []:
         if isinstance(item, dict):
             rules.append(NegativeRule(_strings(item.get("terms")), _strings(item.get("context")),
-                                      _strings(item.get("phrases"))))
+                                      _strings(item.get("phrases")), _text(item, "instead")))
     return rules
 
 
@@ -519,6 +522,22 @@ def _negative_problems(where: str, terms: list[str], rules: list[NegativeRule]) 
     return problems
 
 
+def _instead_problems(cat: Catalogue) -> list[str]:
+    """`instead` names another technology (processes cannot redirect) and needs context words."""
+    problems = []
+    for kind, entries in (("technology", cat.technologies), ("process", cat.processes)):
+        for entry in entries.values():
+            for index, rule in enumerate(entry.negative, 1):
+                if not rule.instead:
+                    continue
+                where = f"{kind} {entry.id}: negative #{index}"
+                if kind == "process" or rule.instead not in cat.technologies or rule.instead == entry.id:
+                    problems.append(f"{where} redirects to {rule.instead!r}, which is no other technology")
+                elif not rule.context:
+                    problems.append(f"{where} redirects without context words")
+    return problems
+
+
 def _process_problems(proc: Process) -> list[str]:
     where = f"process {proc.id}"
     problems = [f"{where}: missing {name}" for name in ("name", "name_en", "domain", "baseline_impact")
@@ -643,6 +662,7 @@ def check_catalogue(cat: Catalogue) -> list[str]:
         problems += _negative_problems(f"process {proc.id}", proc.all_terms() + proc.abbreviations,
                                        proc.negative)
     techs, procs = list(cat.technologies.values()), list(cat.processes.values())
+    problems += _instead_problems(cat)
     problems += _claimed_twice(techs, "term", "terms", term_key)
     problems += _claimed_twice(techs, "abbreviation", "abbreviations", str)
     problems += _claimed_twice(techs, "compound head", "compound_heads", str.lower)

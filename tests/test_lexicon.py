@@ -208,6 +208,16 @@ def test_negative_naming_unknown_term_is_found(lexdir: Path) -> None:
     assert any("does not have: wolkje" in p for p in _problems(lexdir))
 
 
+def test_negative_redirecting_to_no_technology_or_without_context_is_found(lexdir: Path) -> None:
+    def plant(data: dict) -> None:
+        _tech(data, "cloud")["negative"].append({"context": ["regen"], "instead": "wolken"})
+        _tech(data, "apps")["negative"].append({"phrases": ["app me"], "instead": "chatbots"})
+    _edit(lexdir / "technologies.yaml", plant)
+    problems = "\n".join(_problems(lexdir))
+    assert "redirects to 'wolken', which is no other technology" in problems
+    assert "redirects without context words" in problems
+
+
 def test_empty_family_is_found(lexdir: Path) -> None:
     def plant(data: dict) -> None:
         for tech in data["technologies"]:

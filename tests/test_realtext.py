@@ -72,6 +72,10 @@ def test_emerging_term_matching_applies_the_lexicon_variants():
     assert not term_found("generative ai", ["generative artificial intelligence"])
     assert term_found("generative ai", ["generative artificial intelligence"], rules)
     assert term_found("llm", ["large language models"], rules)
+    # a synonym rule never makes a match fail: `large language models` is rewritten to `llm`, and
+    # `language models` is still two of its words
+    assert term_found("large language models", ["language models"], rules)
+    assert not term_found("large language models", ["models"], rules)
 
 
 def test_gold_terms_the_catalogue_covers_are_counted_apart():

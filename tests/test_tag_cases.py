@@ -33,6 +33,11 @@ NL = [
     ("Zelfrijdende busjes rijden deze zomer een proef op de campus.", {"zelfrijdende-voertuigen"}, set()),
     ("De bibliotheek biedt bezoekers gratis wifi.", {"wifi"}, set()),
     ("Met een VR-bril oefenen handhavers lastige gesprekken met bewoners.", {"training-vr-ar"}, set()),
+    # a context rule with `instead`: generic VR/AR beside building plans is VR for cities and buildings
+    ("Met augmented reality zien bewoners op de inspraakavond hoe het nieuwe plein eruit komt te zien.",
+     {"vr-ar-steden-gebouwen"}, {"training-vr-ar"}),
+    ("Gemeente Lochem monitort sociale media op signalen van onrust in de wijken.",
+     {"social-media-analyse"}, {"social-media"}),
     ("Het dashboard toont realtime de drukte in het centrum.", {"dashboards"}, set()),
     ("Data-analyse helpt wijkteams bij het vroeg signaleren van schulden.", {"data-analyse", "wijkteams-toegang"}, set()),
     ("Machine learning voorspelt welke panden een verhoogd risico op woonfraude hebben.", {"machine-learning", "adreskwaliteit-woonfraude"}, set()),

@@ -5,7 +5,7 @@ from bisect import bisect_left, bisect_right
 from typing import Sequence
 
 from scanner.tag.compounds import Hit
-from scanner.tag.rules import TagRules
+from scanner.tag.rules import NegativeRule, TagRules, Target
 
 # exact phrase beats abbreviation beats compound beats hyphen part when spans are equally long
 CONTEXT_CHARS = 400  # negative context words count within the sentence, at most this far from the mention
@@ -17,7 +17,8 @@ def sentence_of(sent_starts: Sequence[int], start: int) -> int:
 
 
 def _cancelled(hit: Hit, text: str, rules: TagRules, sent: tuple[int, int],
-               negative_spans: list[tuple[int, int, set[str]]]) -> bool:
+               negative_spans: list[tuple[int, int, set[str]]]) -> NegativeRule | bool:
+    """False when the hit stands; else the context rule that cancels it (True for a negative phrase)."""
     target = hit.target
     for start, end, ids in negative_spans:
         if target.id in ids and start < hit.end and hit.start < end:
@@ -29,7 +30,7 @@ def _cancelled(hit: Hit, text: str, rules: TagRules, sent: tuple[int, int],
         lo, hi = max(sent[0], hit.start - CONTEXT_CHARS), min(sent[1], hit.end + CONTEXT_CHARS)
         for found in rule.context.finditer(text, lo, hi):
             if not (found.start() < hit.end and hit.start < found.end()):
-                return True  # a context word elsewhere in the sentence (not the mention itself)
+                return rule  # a context word elsewhere in the sentence (not the mention itself)
     return False
 
 
@@ -37,7 +38,8 @@ def drop_negatives(hits: list[Hit], text: str, rules: TagRules, sents: list[tupl
                    negative_spans: list[tuple[int, int, set[str]]]) -> list[Hit]:
     """Remove hits whose sentence has a negative context word or that overlap a negative phrase, and the
     hits of the same technology inside a removed one: they are the same words in the same sense ("mobiel"
-    inside a cancelled "mobiel internet" beside 5G)."""
+    inside a cancelled "mobiel internet" beside 5G). A rule with `instead` keeps the hit as that other
+    technology (same span and source)."""
     if not rules.negatives:
         return hits
     starts = [s for s, _ in sents]
@@ -45,8 +47,11 @@ def drop_negatives(hits: list[Hit], text: str, rules: TagRules, sents: list[tupl
     for hit in hits:
         if hit.target.id in rules.negatives:
             sent = sents[sentence_of(starts, hit.start)] if sents else (0, len(text))
-            if _cancelled(hit, text, rules, sent, negative_spans):
+            rule = _cancelled(hit, text, rules, sent, negative_spans)
+            if rule:
                 dropped.append(hit)
+                if isinstance(rule, NegativeRule) and rule.instead:
+                    keep.append(hit._replace(target=Target(hit.target.kind, rule.instead, hit.target.base)))
                 continue
         keep.append(hit)
     return [h for h in keep if not any(d.target.id == h.target.id and d.start <= h.start and h.end <= d.end

@@ -34,6 +34,7 @@ class NegativeRule:
     terms: frozenset[str]  # lower-case; empty = every term of the entry
     context: re.Pattern[str] | None
     phrases: tuple[str, ...]
+    instead: str = ""  # a technology id: a mention the context cancels is that technology instead
 
 
 @dataclass
@@ -97,7 +98,8 @@ def _negatives(entry: Any) -> list[NegativeRule]:
     for rule in get(entry, "negative") or []:
         terms = frozenset(normalise(t) for t in get(rule, "terms") or [])
         rules.append(NegativeRule(terms, _word_regex(get(rule, "context") or []),
-                                  tuple(normalise(p) for p in get(rule, "phrases") or [])))
+                                  tuple(normalise(p) for p in get(rule, "phrases") or []),
+                                  str(get(rule, "instead") or "")))
     return rules
 
 

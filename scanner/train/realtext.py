@@ -92,15 +92,21 @@ def term_found(gold: str, candidates: list[str], rules: Sequence[tuple[re.Patter
     """A gold emerging term is found when a candidate is the same term up to variants (the lexicon's
     synonym rules, the merges `scanner emerging` makes), or contains it as whole words with at most one
     word more (`microsoft copilot` finds `copilot`, `gemeente test zorgbot` does not find `zorgbot`), or is
-    contained in it as whole words of at least two words."""
-    g_text = apply_variants(gold, list(rules))
-    g = term_key(g_text)
+    contained in it as whole words of at least two words. The word tests hold on the terms as written or
+    as the variant rules rewrite them: a synonym rule (`large language models` -> `llm`) never makes a
+    match fail that holds without it (`language models` within `large language models`)."""
+    g_forms = (apply_variants(gold, []), apply_variants(gold, list(rules)))
     for cand in candidates:
-        c_text = apply_variants(cand, list(rules))
-        longer = f" {g_text} " in f" {c_text} " and len(c_text.split()) <= len(g_text.split()) + 1
-        if term_key(c_text) == g or longer or (len(c_text.split()) >= 2 and f" {c_text} " in f" {g_text} "):
+        c_forms = (apply_variants(cand, []), apply_variants(cand, list(rules)))
+        if term_key(c_forms[1]) == term_key(g_forms[1]) or any(map(_words_match, g_forms, c_forms)):
             return True
     return False
+
+
+def _words_match(gold: str, cand: str) -> bool:
+    """`cand` holds `gold` as whole words with at most one word more, or `gold` holds `cand` (2+ words)."""
+    longer = f" {gold} " in f" {cand} " and len(cand.split()) <= len(gold.split()) + 1
+    return longer or (len(cand.split()) >= 2 and f" {cand} " in f" {gold} ")
 
 
 def covered_alone(tagger: Any, terms: Iterable[str]) -> set[str]:
