@@ -145,6 +145,26 @@ def test_shipped_models_load_offline_with_versions():
 
 
 @needs_models
+def test_the_label_model_reads_cue_words_only_when_it_was_trained_on_them(tmp_path):
+    import shutil
+
+    from scanner.tag.labels import CUE_INPUT, load_label_model
+
+    shipped = load_label_model(MODELS / "labels")
+    assert shipped is not None and shipped.reads_cues
+    text, words = "De raad besprak het plan.", "hsmunicue hsmunicue hsprocsociaaldomein"
+    assert shipped.predict([text], [words]) != shipped.predict([text])
+    older = tmp_path / "labels"
+    shutil.copytree(MODELS / "labels", older)
+    meta = json.loads((older / "meta.json").read_text(encoding="utf-8"))
+    assert meta.pop("input") == CUE_INPUT
+    (older / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    plain = load_label_model(older)
+    assert plain is not None and not plain.reads_cues
+    assert plain.predict([text], [words]) == plain.predict([text]) == shipped.predict([text])
+
+
+@needs_models
 def test_shipped_model_memory_is_bounded_per_document():
     from scanner.tag.stage import load_stage_model
 

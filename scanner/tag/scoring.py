@@ -252,7 +252,7 @@ class BatchClassifiers:
             return None
         return cls(SharedScorer(models, max_words), stage, labels, relevance, stage_rules)
 
-    def _bags(self, text: str, lang: str) -> dict[str, Bag]:
+    def _bags(self, text: str, lang: str, label_words: str = "") -> dict[str, Bag]:
         from scanner.tag.stage import cue_words
 
         scorer, out = self.scorer, {}
@@ -278,8 +278,12 @@ class BatchClassifiers:
         else:
             words, named = scorer.words(text[:full])
         full_bag = scorer.bag(words, named)
-        if self.labels is not None:
+        if self.labels is not None:  # label_input(text[:label chars], its cue words)
             out["labels"] = full_bag
+            if label_words:
+                label_ids, label_named = scorer.words(label_words)
+                out["labels"] = scorer.extend(full_bag, int(words[-1]) if len(words) else None, label_ids,
+                                              label_named)
         if self.relevance is not None and "relevance" not in out:
             out["relevance"] = full_bag if cut == full else scorer.text_bag(text[:cut])
         if self.stage is not None:
@@ -294,10 +298,13 @@ class BatchClassifiers:
                 out["stage"] = scorer.text_bag(f"{text}\n{cues}"[:chars] if cues else text[:chars])
         return out
 
-    def predict(self, texts: Sequence[str], langs: Sequence[str]) -> dict[str, list[dict[str, float]]]:
-        """{model name: one score dict per text}, each as that model's own `predict` gives it."""
+    def predict(self, texts: Sequence[str], langs: Sequence[str],
+                label_words: Sequence[str] | None = None) -> dict[str, list[dict[str, float]]]:
+        """{model name: one score dict per text}, each as that model's own `predict` gives it (the label
+        model's with `label_words`, its cue pseudo-words per text, appended to its cut of the text)."""
         self.scorer.trim()
-        bags = [self._bags(text, lang) for text, lang in zip(texts, langs)]
+        words = label_words if label_words is not None else [""] * len(texts)
+        bags = [self._bags(text, lang, extra) for text, lang, extra in zip(texts, langs, words)]
         out: dict[str, list[dict[str, float]]] = {}
         for name in ("stage", "labels", "relevance"):
             if getattr(self, name) is None:

@@ -12,7 +12,7 @@ from scanner.tag.doclabels import sentence_stage
 from scanner.tag.language import detect
 from scanner.tag.resolve import sentence_of
 from scanner.tag.rules import TagRules, build_rules, default_catalogue
-from scanner.tag.labels import LabelModel, load_label_model
+from scanner.tag.labels import LabelCues, LabelModel, load_label_model
 from scanner.tag.normalise import tokenizer_text
 from scanner.tag.relevance import LinearRelevanceModel, RelevanceModel, load_relevance_model
 from scanner.tag.relevance import merge as merge_relevance
@@ -92,6 +92,7 @@ class Tagger:
         self._relevance_loaded = not self.config["use_relevance_model"]
         self._labels: LabelModel | None = None
         self._labels_loaded = not self.config["use_label_model"]
+        self._label_cues: LabelCues | None = None
         self._none_prior = float(self.config["none_prior"])
         self.fast = bool(self.config["fast_path"])
         self._batch: Any = None
@@ -231,7 +232,9 @@ class Tagger:
                     results[item.index] = self._result(item, doc)
         tagged = [item for items in ready.values() for item in items]
         classifiers = self.batch_classifiers if tagged else None
-        scores = classifiers.predict([p.text for p in tagged], [p.pipeline for p in tagged]) if classifiers else {}
+        label_words = self._label_words(tagged, results) if tagged else None
+        scores = classifiers.predict([p.text for p in tagged], [p.pipeline for p in tagged], label_words
+                                     ) if classifiers else {}
         self._apply_model(tagged, results, scores.get("stage"))
         self._apply_relevance(tagged, results, scores.get("relevance"))
         self._apply_labels(tagged, results, scores.get("labels"))
@@ -301,11 +304,27 @@ class Tagger:
         if model is None or not prepared:
             return
         if predictions is None:
-            predictions = model.predict([p.text for p in prepared])
+            predictions = model.predict([p.text for p in prepared], self._label_words(prepared, results))
         for item, scores in zip(prepared, predictions):
             result = results[item.index]
             if result is not None:
                 model.apply(result, scores)
+
+    def _label_words(self, prepared: list[Prepared], results: list[dict[str, Any] | None]) -> list[str] | None:
+        """The label model's cue pseudo-words per document (scanner/tag/labels.py), from the part of the text
+        it reads and the domains of the processes found there; None for a model that reads text only."""
+        model = self.label_model
+        if model is None or not model.reads_cues:
+            return None
+        if self._label_cues is None:
+            self._label_cues = LabelCues(self.rules)
+        out = []
+        for item in prepared:
+            result = results[item.index] or {}
+            cut = item.text[: model.max_chars]
+            domains = [m.get("domain", "") for m in result.get("processes") or [] if m["start"] < len(cut)]
+            out.append(self._label_cues.words(cut, item.pipeline, domains))
+        return out
 
     def _apply_relevance(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
                          predictions: list[dict[str, float]] | None = None) -> None:

@@ -49,11 +49,35 @@ def stage_data(records: list[RealRecord], own: list[Any], own_weight: float) -> 
     return texts, labels, [1.0] * len(records) + [own_weight] * len(own)
 
 
+_LABEL_INPUTS: dict[str, str] = {}
+
+
+def label_texts(texts: list[str]) -> list[str]:
+    """The label model's input for each text, exactly as the tagger builds it (scanner/tag/labels.py): its
+    first stage_model_chars characters and their cue pseudo-words, the processes' domains found by the cue
+    rules (a tagger without models); remembered, since the folds ask for the same texts again."""
+    from scanner.tag.labels import LabelCues, label_input
+    from scanner.tag.language import detect
+    from scanner.tag.tagger import Tagger
+
+    missing = list(dict.fromkeys(t for t in texts if t not in _LABEL_INPUTS))
+    if missing:
+        tagger = Tagger(config={"use_stage_model": False, "use_label_model": False, "use_relevance_model": False,
+                                "use_term_model": False})
+        chars, cues = int(tagger.config["stage_model_chars"]), LabelCues(tagger.rules)  # what the tagger gives it
+        for text, result in zip(missing, tagger.tag_many([{"id": i, "text": t} for i, t in enumerate(missing)])):
+            cut = text[:chars]
+            domains = [m.get("domain", "") for m in result.get("processes") or [] if m["start"] < len(cut)]
+            lang = detect(text, _langid_chars())[1]
+            _LABEL_INPUTS[text] = label_input(cut, cues.words(cut, lang, domains))
+    return [_LABEL_INPUTS[t] for t in texts]
+
+
 def label_data(records: list[RealRecord], own: list[Any],
                own_weight: float) -> tuple[list[str], dict[str, list[int]], list[float]]:
     """Municipal and domain targets; own sentences count for municipal and their one domain."""
     own = [e for e in own if e.municipal is not None]
-    texts = [r.full_text for r in records] + [e.text for e in own]
+    texts = label_texts([r.full_text for r in records] + [e.text for e in own])
     targets = {"municipal": [int(r.municipal) for r in records] + [int(bool(e.municipal)) for e in own]}
     for d in DOMAINS:
         targets[f"domain:{d}"] = [int(d in r.domains) for r in records] + [int(e.domain == d) for e in own]
@@ -130,8 +154,9 @@ def train(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -
     """Fit both models on `records` (+ own sentences); temperature and thresholds from out-of-fold predictions."""
     folds = int(settings["folds"])
     stage = fit_stage_calibrated(records, own, settings)
+    label_text = dict(zip((r.full_text for r in records), label_texts([r.full_text for r in records])))
     label_oof = np.vstack([1 / (1 + np.exp(-x)) for x in out_of_fold(records, lambda rs: fit_labels(rs, own, settings),
-                                                                       folds)])
+                                                                       folds, lambda r: label_text[r.full_text])])
     thresholds = {}
     for k, label in enumerate(LABELS):
         gold = np.array([r.municipal if label == "municipal" else label[7:] in r.domains for r in records])

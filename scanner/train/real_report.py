@@ -12,6 +12,7 @@ from typing import Any
 
 from scanner.config import repo_root
 from scanner.tag.termlike import load_term_model
+from scanner.tag.labels import CUE_INPUT
 from scanner.train import real, termlike
 from scanner.train.realtext import RealRecord, evaluate_tagger, headline, load_real
 
@@ -60,7 +61,7 @@ def train_models(settings: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     real.save(fitted["stage"], out_dir / "stage", {"name": "horizonscan_stage", **meta,
                                                     "temperature": fitted["temperature"]})
     real.save(fitted["labels"], out_dir / "labels", {"name": "horizonscan_labels", **meta,
-                                                      "thresholds": fitted["thresholds"]})
+                                                      "thresholds": fitted["thresholds"], "input": CUE_INPUT})
     term_model, term_fit = termlike.train(records, settings)
     real.save(term_model, out_dir / "termlike", {"name": "horizonscan_termlike", **meta, **term_fit})
     return {"records": len(records), "own_sentences": len(own), "temperature": fitted["temperature"],
