@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import chain, repeat
-from typing import Any, Sequence, cast
+from itertools import chain, compress, repeat
+from operator import is_
+from typing import Any, Iterable, Sequence, cast
 
 import numpy as np
 
@@ -137,19 +138,39 @@ class SharedScorer:
         ids: list[tuple[int, ...] | None] = list(map(cache.get, chunks))
         long_named = 0
         if None in ids:
-            for k, (found, chunk) in enumerate(zip(ids, chunks)):
-                if found is None:
-                    raw = TOKEN.findall(chunk)
-                    ids[k] = word_ids = tuple(self.word_array(raw).tolist())
-                    if len(chunk) > MAX_CACHED:  # a huge chunk (a text without spaces) is not kept
-                        long_named += self.named(raw)
-                        continue
-                    cache[chunk] = word_ids
-                    if self.named(raw):
-                        self.chunk_named[chunk] = self.named(raw)
+            long = self._add_chunks(dict.fromkeys(compress(chunks, map(is_, ids, repeat(None)))))
+            if long:  # a huge chunk (a text without spaces) is not kept: its ids and names per occurrence
+                ids = [cache[c] if c in cache else long[c][0] for c in chunks]
+                long_named = sum(long[c][1] for c in chunks if c in long)
+            else:
+                ids = list(map(cache.__getitem__, chunks))
         flat = np.fromiter(chain.from_iterable(cast("list[tuple[int, ...]]", ids)), dtype=np.int64)  # all filled
         named = sum(map(self.chunk_named.get, chunks, repeat(0))) if self.chunk_named else 0
         return flat, named + long_named
+
+    def _add_chunks(self, chunks: Iterable[str]) -> dict[str, tuple[tuple[int, ...], int]]:
+        """Look up the word ids of new whitespace tokens and remember them (with their municipality
+        names); returns the huge ones, which are not kept, as {chunk: (word ids, names)}."""
+        long: dict[str, tuple[tuple[int, ...], int]] = {}
+        raw_id = self._raw_id
+        for chunk in chunks:
+            raw = TOKEN.findall(chunk)
+            word_ids = tuple(map(raw_id, raw))
+            named = self.named(raw)
+            if len(chunk) > MAX_CACHED:
+                long[chunk] = (word_ids, named)
+                continue
+            self.chunk_ids[chunk] = word_ids
+            if named:
+                self.chunk_named[chunk] = named
+        return long
+
+    def _raw_id(self, token: str) -> int:
+        """The word id of a token as written (lower-cased as the analyser does)."""
+        wid = self.raw_ids.get(token)
+        if wid is None:
+            wid = self.raw_ids[token] = self._word(token.lower())
+        return wid
 
     def named(self, raw: list[str]) -> int:
         """How many tokens are municipality names (case-sensitive, as the analyser counts them)."""
