@@ -16,7 +16,7 @@ import re
 from typing import Any, Callable, cast
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -52,7 +52,7 @@ class DocState:
     builds an Underscore object and looks the value up under a tuple key (~50 accesses per document),
     so the components use this object; the doc._ extensions are properties over it."""
 
-    __slots__ = ("hs_text", "hs_bounds", "hs_offsets", "hs_offset_arrays", "hs_lower", "hs_hits", "hs_cues", "hs_negative", "hs_names",
+    __slots__ = ("hs_text", "hs_bounds", "hs_offsets", "hs_offset_arrays", "hs_orths", "hs_lower", "hs_hits", "hs_cues", "hs_negative", "hs_names",
                  "hs_name_spans", "hs_sents", "hs_normalised", "title_end", "technologies", "processes", "stage",
                  "stage_scores", "sent_stages", "municipal", "municipal_score", "domains", "factors", "candidates")
 
@@ -61,6 +61,7 @@ class DocState:
         self.hs_bounds: list[int] | None = None
         self.hs_offsets: tuple[list[int], list[int]] | None = None
         self.hs_offset_arrays: tuple[np.ndarray, np.ndarray] | None = None
+        self.hs_orths: np.ndarray | None = None  # each token's ORTH hash (uint64), read with the offsets
         self.hs_lower: str | None = None
         self.hs_hits: list[Hit] = []
         self.hs_cues: list[tuple[int, Cue]] = []
@@ -141,10 +142,19 @@ def token_offset_arrays(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
     """`token_offsets` as two int64 arrays (the sentencizer and the term model work on arrays)."""
     state = doc_state(doc)
     if state.hs_offset_arrays is None:
-        arr = doc.to_array([IDX, LENGTH]).astype(np.int64)
+        read = doc.to_array([IDX, LENGTH, ORTH])
+        arr = read[:, :2].astype(np.int64)
         starts = arr[:, 0]
-        state.hs_offset_arrays = (starts, starts + arr[:, 1])
+        state.hs_offset_arrays, state.hs_orths = (starts, starts + arr[:, 1]), read[:, 2]
     return state.hs_offset_arrays
+
+
+def token_orths(doc: Doc) -> np.ndarray:
+    """Each token's ORTH hash (the hash of its text) as a uint64 array, read with `token_offset_arrays`."""
+    state = doc_state(doc)
+    if state.hs_orths is None:
+        token_offset_arrays(doc)
+    return cast(np.ndarray, state.hs_orths)
 
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
@@ -345,7 +355,9 @@ def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int, fa
         covered = [(h.start, h.end) for h in state.hs_hits]
         text = doc_text(doc)
         runs: list[tuple[int, int]] = []
-        if model is not None:
+        if model is not None and fast:  # the word table read by each token's ORTH hash: no slicing per token
+            runs = model.spans(text, *token_offsets(doc), token_offset_arrays(doc), token_orths(doc))
+        elif model is not None:
             runs = model.spans(text, *token_offsets(doc), token_offset_arrays(doc))
         state.candidates = finder.find(text, covered, runs)
         return doc

@@ -23,6 +23,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_
 from pathlib import Path
 from typing import Sequence
 
@@ -106,6 +108,8 @@ class TermModel:
     cache_size: int = 200_000
     _index: dict[str, int] = field(default_factory=dict, repr=False)
     _table: np.ndarray = field(default_factory=lambda: np.zeros((0, 5)), repr=False)
+    _by_orth: dict[int, int] = field(default_factory=dict, repr=False)  # spaCy ORTH hash -> row (`orth_rows`)
+    _generation: int = field(default=0, repr=False)  # how often the table started over
     # one model serves every thread of a process (Prefect's task runners): the table grows under a lock
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -148,7 +152,8 @@ class TermModel:
         if None in ids:
             missing = list(dict.fromkeys(w for w, i in zip(words, ids) if i is None))
             if len(self._index) + len(missing) > self.cache_size:
-                self._index, self._table = {}, np.zeros((0, 5))
+                self._index, self._table, self._by_orth = {}, np.zeros((0, 5)), {}
+                self._generation += 1
                 missing = list(dict.fromkeys(words))
             start = len(self._index)
             if start + len(missing) > len(self._table):  # grow by doubling: no copy per new word
@@ -159,6 +164,21 @@ class TermModel:
             self._index.update((w, start + k) for k, w in enumerate(missing))
             ids = [self._index[w] for w in words]
         return np.asarray(ids, dtype=np.int64)
+
+    def orth_rows(self, text: str, orths: Sequence[int], starts: Sequence[int], ends: Sequence[int]) -> np.ndarray:
+        """`rows` of the tokens text[start:end], found by their spaCy ORTH hashes (the hash of the token's
+        text): a token seen before costs one dict look-up, no slice of the text (thread-safe)."""
+        with self._lock:
+            ids = list(map(self._by_orth.get, orths))
+            if None in ids:
+                missing = list(compress(range(len(ids)), map(is_, ids, repeat(None))))
+                generation = self._generation
+                found = self.word_ids([text[starts[k]:ends[k]] for k in missing]).tolist()
+                if generation != self._generation:  # the table started over: the rows found before are gone
+                    return self._table[self.word_ids([text[a:b] for a, b in zip(starts, ends)])]
+                for k, row in zip(missing, found):
+                    ids[k] = self._by_orth[orths[k]] = row
+            return self._table[np.fromiter(ids, dtype=np.int64, count=len(ids))]
 
     def _after_fork(self) -> None:
         self._lock = threading.Lock()  # a lock held by another thread at fork time would never be released
@@ -182,13 +202,19 @@ class TermModel:
         return float(self.probabilities(words).min()) if words else 0.0
 
     def spans(self, text: str, starts: Sequence[int], ends: Sequence[int],
-              arrays: tuple[np.ndarray, np.ndarray] | None = None) -> list[tuple[int, int]]:
+              arrays: tuple[np.ndarray, np.ndarray] | None = None,
+              orths: np.ndarray | None = None) -> list[tuple[int, int]]:
         """(start, end) character spans of the term-like runs (see `runs`) among a tokenised text's tokens;
         blank tokens are skipped, so the text with or without its line breaks gives the same spans.
-        `arrays`: the same offsets as integer arrays, when the caller has them (saves converting the lists)."""
+        `arrays`: the same offsets as integer arrays, when the caller has them (saves converting the lists);
+        `orths`: the tokens' spaCy ORTH hashes, to read the word table by (`orth_rows`). A token of the
+        line-break-normalised text has the hash of a space where `text` has a line break: both are blank."""
         if not len(starts):
             return []
-        rows = self.rows([text[a:b] for a, b in zip(starts, ends)])
+        if orths is not None:
+            rows = self.orth_rows(text, orths.tolist(), starts, ends)
+        else:
+            rows = self.rows([text[a:b] for a, b in zip(starts, ends)])
         kept = rows[:, self.BLANK] == 0
         rows = rows[kept]
         if not len(rows):
