@@ -354,3 +354,25 @@ def test_long_tokens_are_scanned_but_not_remembered() -> None:
         raw = TOKEN.findall(text)
         assert words.tolist() == scorer.word_array(raw).tolist() and named == scorer.named(raw) == 1
     assert long_clean not in scorer.chunk_ids
+
+
+SENTENCE_BITS = st.sampled_from([".", "!", "?", "…", "\n", " ", "  ", "\u00a0", "\t", "\"", "”", "’", ")", "]", "De",
+                                 "de", "5G", "(", "“", "É", "é", "x", "-", "*", "#", "%%", "😀"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SENTENCE_BITS | st.text(max_size=4), max_size=40))
+def test_class_led_regexes_equal_the_patterns_they_replace(bits: list[str]) -> None:
+    """The sentence boundaries and the symbol runs, rewritten to open with a character class (so re skips
+    to a candidate in C), match exactly where the original patterns did."""
+    import re
+
+    from scanner.tag.pipeline import _BOUNDARY_NL, _OPENERS
+    from scanner.tag.tagger import _SYMBOL_RUN
+
+    text = "".join(bits)
+    original = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))|\n(?=[^\S\n]*+(\S))")
+    assert ([(m.span(), m.lastindex, m.start(m.lastindex or 0)) for m in _BOUNDARY_NL.finditer(text)]
+            == [(m.span(), m.lastindex, m.start(m.lastindex or 0)) for m in original.finditer(text)])
+    runs = text + "%" * 19 + "a" + "😀" * 25
+    assert [m.span() for m in _SYMBOL_RUN.finditer(runs)] == [m.span() for m in re.finditer(r"[^\w\s]{20,}", runs)]

@@ -42,7 +42,9 @@ _OPENERS = "A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ\"'“‘‚(\\["
 # linear even on pathological input: one character per try, the rest in possessive look-aheads;
 # group 1 is the first character of the next sentence
 _BOUNDARY = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))")
-_BOUNDARY_NL = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))|\n(?=[^\S\n]*+(\S))")
+# the same two branches behind one leading character class: a pattern that opens with a class lets re
+# skip to the next candidate character in C (an alternation of classes is tried at every position)
+_BOUNDARY_NL = re.compile(rf"[.!?…\n](?:(?<=[.!?…])(?=[\"'”’)\]]*+\s++([{_OPENERS}]))|(?<=\n)(?=[^\S\n]*+(\S)))")
 
 _STATE = "horizonscan"  # the key of a document's DocState in doc.user_data
 
