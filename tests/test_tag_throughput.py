@@ -376,3 +376,25 @@ def test_class_led_regexes_equal_the_patterns_they_replace(bits: list[str]) -> N
             == [(m.span(), m.lastindex, m.start(m.lastindex or 0)) for m in original.finditer(text)])
     runs = text + "%" * 19 + "a" + "😀" * 25
     assert [m.span() for m in _SYMBOL_RUN.finditer(runs)] == [m.span() for m in re.finditer(r"[^\w\s]{20,}", runs)]
+
+
+ID_SETS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 4)), max_size=40).map(dict)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ID_SETS, ID_SETS)
+def test_bag_merge_adds_the_counts_of_both_bags(a: dict[int, int], b: dict[int, int]) -> None:
+    """The stage model's bag is the text's bag merged with its cue words' bag (scoring._add)."""
+    from collections import Counter
+
+    import numpy as np
+
+    from scanner.tag.scoring import Bag, _add
+
+    def bag(counts: dict[int, int]) -> Bag:
+        ids = sorted(counts)
+        return Bag(np.array(ids, dtype=np.int64), np.array([counts[i] for i in ids], dtype=np.int64))
+
+    merged = _add(bag(a), bag(b))
+    expected = Counter(a) + Counter(b)
+    assert merged.ids.tolist() == sorted(expected) and merged.counts.tolist() == [expected[i] for i in sorted(expected)]

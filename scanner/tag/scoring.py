@@ -24,6 +24,7 @@ from scanner.tag.tokenscan import MAX_CACHED
 _EMPTY = np.zeros(0, dtype=np.int64)
 _SHIFT = 20  # (feature id << _SHIFT) | count: one integer sort groups a text's features with their counts
 _MASK = (1 << _SHIFT) - 1
+MAX_TAILS = 10_000  # distinct cue-word strings whose bags are remembered (7 stages, 0-5 words each)
 _WORD_PAIR = re.compile(r"\w\w")  # TOKEN is \w+: a cut between two word characters splits a token
 
 
@@ -35,18 +36,27 @@ class Bag:
     counts: np.ndarray
 
 
-def _combine(a: Bag, b: Bag, sign: int) -> Bag:
-    """a + sign * b, feature-wise (zero counts dropped)."""
-    ids = np.concatenate([a.ids, b.ids])
-    order = np.argsort(ids, kind="stable")
-    ids = ids[order]
-    counts = np.concatenate([a.counts, sign * b.counts])[order]
-    if not len(ids):
+def _add(a: Bag, b: Bag) -> Bag:
+    """a + b feature-wise, for positive counts, by a sorted merge (b is small: a binary search per id
+    of b, and b's new ids scattered into place, instead of sorting both)."""
+    if not len(b.ids):
         return a
-    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
-    summed = np.add.reduceat(counts, starts)
-    keep = summed != 0
-    return Bag(ids[starts][keep], summed[keep])
+    pos = np.searchsorted(a.ids, b.ids)
+    size = len(a.ids)
+    hit = a.ids[np.minimum(pos, size - 1)] == b.ids if size else np.zeros(len(b.ids), dtype=bool)
+    counts = a.counts.copy()
+    counts[pos[hit]] += b.counts[hit]  # b's ids are distinct, so are the positions they hit
+    new = np.flatnonzero(~hit)
+    if not len(new):
+        return Bag(a.ids, counts)
+    at = pos[new] + np.arange(len(new))  # where b's new ids land in the merged arrays
+    kept = np.ones(size + len(new), dtype=bool)
+    kept[at] = False
+    ids = np.empty(size + len(new), dtype=a.ids.dtype)
+    ids[at], ids[kept] = b.ids[new], a.ids
+    merged = np.empty(size + len(new), dtype=counts.dtype)
+    merged[at], merged[kept] = b.counts[new], counts
+    return Bag(ids, merged)
 
 
 def compatible(models: Sequence[LinearTextModel]) -> bool:
@@ -85,6 +95,7 @@ class SharedScorer:
         self.raw_ids: dict[str, int] = {}  # tokens as written -> word id (skips lower-casing known forms)
         self.chunk_ids: dict[str, tuple[int, ...]] = {}  # whitespace tokens -> their words' ids
         self.chunk_named: dict[str, int] = {}  # whitespace tokens holding municipality names -> how many
+        self.tail_bags: dict[str, tuple[Bag, int | None]] = {}  # `extend`'s texts -> (bag, first word id)
         self._flat = np.empty(1 << 20, dtype=np.int64)
         self._used = 0
         self._start = np.empty(1 << 16, dtype=np.int64)
@@ -204,12 +215,34 @@ class SharedScorer:
         starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
         return Bag(ids[starts], np.add.reduceat(tallies, starts))
 
-    def extend(self, bag: Bag, before: int | None, words: np.ndarray, named: int = 0) -> Bag:
-        """The bag of a text followed by more words: `bag` plus the new words' features, the bigram
-        joining them (`before` is the text's last word id) and their municipality names."""
-        if not len(words):
+    def extend(self, bag: Bag, before: int | None, tail: str) -> Bag:
+        """The bag of a text followed by `tail` (the stage model's cue words): `bag` plus the tail's own
+        bag and the bigram joining them (`before` is the text's last word id). A tail's own bag is
+        remembered: the cue words take few distinct values."""
+        own, first = self._tail_bag(tail)
+        if first is None:
             return bag
-        return _combine(bag, self.bag(words, named, before), 1)
+        if before is not None:
+            pair = self.pair_id(before, first)
+            if pair is not None:
+                own = _add(own, Bag(np.array([pair], dtype=np.int64), np.ones(1, dtype=np.int64)))
+        return _add(bag, own)
+
+    def _tail_bag(self, tail: str) -> tuple[Bag, int | None]:
+        """(bag, first word id) of a text on its own, remembered (up to MAX_TAILS texts)."""
+        known = self.tail_bags.get(tail)
+        if known is None:
+            words, named = self.words(tail)
+            known = (self.bag(words, named), int(words[0]) if len(words) else None)
+            if len(self.tail_bags) < MAX_TAILS:
+                self.tail_bags[tail] = known
+        return known
+
+    def pair_id(self, first: int, second: int) -> int | None:
+        """The feature id of the bigram of two word ids, None when the vocabulary does not know it."""
+        key = (first << 32) | second
+        pos = int(np.searchsorted(self.pair_keys, key))
+        return int(self.pair_ids[pos]) if pos < len(self.pair_keys) and self.pair_keys[pos] == key else None
 
     def trim(self) -> None:
         """Forget the words seen when there are too many (between batches: word ids must not change
@@ -309,8 +342,7 @@ class BatchClassifiers:
             if full == min(len(text), chars) and (not cues or len(text) >= chars):
                 out["stage"] = full_bag
             elif full == len(text) and len(text) + 1 + len(cues) <= chars:
-                cue_words_, cue_named = scorer.words(cues)
-                out["stage"] = scorer.extend(full_bag, int(words[-1]) if len(words) else None, cue_words_, cue_named)
+                out["stage"] = scorer.extend(full_bag, int(words[-1]) if len(words) else None, cues)
             else:  # another cut: analyse the stage model's own input
                 out["stage"] = scorer.text_bag(f"{text}\n{cues}"[:chars] if cues else text[:chars])
         return out
