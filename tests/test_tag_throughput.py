@@ -398,3 +398,17 @@ def test_bag_merge_adds_the_counts_of_both_bags(a: dict[int, int], b: dict[int, 
     merged = _add(bag(a), bag(b))
     expected = Counter(a) + Counter(b)
     assert merged.ids.tolist() == sorted(expected) and merged.counts.tolist() == [expected[i] for i in sorted(expected)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "É", "1", " ", "  ", "\n", "\n\n", "_", "-", ".", "x y", "é "]) | st.text(max_size=3),
+                max_size=60))
+def test_words_before_a_hyphenated_word_equal_the_full_window_search(bits: list[str]) -> None:
+    """compounds.words_before searches from the fourth space back instead of 80 characters back."""
+    from scanner.tag.compounds import BEFORE_REACH, _WORDS_BEFORE, words_before
+
+    text = "".join(bits)
+    for start in range(len(text) + 1):
+        full = _WORDS_BEFORE.search(text, max(0, start - BEFORE_REACH), start)
+        late = words_before(text, start)
+        assert (full.span() if full else None) == (late.span() if late else None)

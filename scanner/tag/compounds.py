@@ -19,6 +19,26 @@ _WORDS_BEFORE = re.compile(r"(?:[^\W_]+ ){1,3}$")  # up to three words, each fol
 
 
 MAX_WORD = 80  # a hyphenated "word" longer than this is split no further
+BEFORE_REACH = 80  # how far back `words_before` looks
+
+
+def words_before(text: str, start: int) -> re.Match[str] | None:
+    """`_WORDS_BEFORE.search(text, start - BEFORE_REACH, start)`, searched from as late as it can match.
+
+    The match ends in a space at `start` ($), or just before a line break there ($ before a final
+    newline); it holds at most three spaces, so it starts after the fourth space back from its end, and
+    a search from there finds the same leftmost match without trying each of up to 80 earlier starts."""
+    low = max(0, start - BEFORE_REACH)
+    end = start - 1 if start > low and text[start - 1] == "\n" else start
+    if end <= low or text[end - 1] != " ":
+        return None
+    cut = end - 1
+    for _ in range(3):
+        cut = text.rfind(" ", low, cut)
+        if cut < 0:
+            cut = low - 1
+            break
+    return _WORDS_BEFORE.search(text, cut + 1, start)
 
 
 class Hit(NamedTuple):
@@ -126,7 +146,7 @@ class CompoundFinder:
     def _phrase_before(self, text: str, start: int, end: int) -> list[Hit]:
         """A term of several words whose last word opens a hyphenated word: `smart city-toepassingen`,
         `Office 365-omgeving` (spaCy keeps Dutch hyphenated words whole, so the matcher never sees it)."""
-        before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
+        before = words_before(text, start)
         if before is None:
             return []
         words = [(m.start(), m.group()) for m in _PART.finditer(before.group())]
