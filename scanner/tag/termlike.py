@@ -26,7 +26,7 @@ from functools import lru_cache
 from itertools import compress, repeat
 from operator import is_
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, cast
 
 import numpy as np
 
@@ -41,6 +41,7 @@ over tot er nog dan ook wel the a an and of in on to for with is are was be by a
 our their your my his her we they""".split())
 LEFT_EDGE, RIGHT_EDGE = "<s>", "</s>"
 BACKGROUND_LANGS = ("nl", "en")
+ORTH_MERGE = 1024  # hashes added before they are sorted into the searched arrays (or an eighth of those)
 
 
 @lru_cache(maxsize=200_000)
@@ -108,7 +109,11 @@ class TermModel:
     cache_size: int = 200_000
     _index: dict[str, int] = field(default_factory=dict, repr=False)
     _table: np.ndarray = field(default_factory=lambda: np.zeros((0, 5)), repr=False)
-    _by_orth: dict[int, int] = field(default_factory=dict, repr=False)  # spaCy ORTH hash -> row (`orth_rows`)
+    # spaCy ORTH hash -> row (`orth_rows`): sorted arrays searched for a whole document at once, and the
+    # hashes added since they were last sorted
+    _orth_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64), repr=False)
+    _orth_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    _by_orth: dict[int, int] = field(default_factory=dict, repr=False)
     _generation: int = field(default=0, repr=False)  # how often the table started over
     # one model serves every thread of a process (Prefect's task runners): the table grows under a lock
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -153,6 +158,7 @@ class TermModel:
             missing = list(dict.fromkeys(w for w, i in zip(words, ids) if i is None))
             if len(self._index) + len(missing) > self.cache_size:
                 self._index, self._table, self._by_orth = {}, np.zeros((0, 5)), {}
+                self._orth_keys, self._orth_ids = self._orth_keys[:0], self._orth_ids[:0]
                 self._generation += 1
                 missing = list(dict.fromkeys(words))
             start = len(self._index)
@@ -165,20 +171,53 @@ class TermModel:
             ids = [self._index[w] for w in words]
         return np.asarray(ids, dtype=np.int64)
 
-    def orth_rows(self, text: str, orths: Sequence[int], starts: Sequence[int], ends: Sequence[int]) -> np.ndarray:
-        """`rows` of the tokens text[start:end], found by their spaCy ORTH hashes (the hash of the token's
-        text): a token seen before costs one dict look-up, no slice of the text (thread-safe)."""
+    def orth_rows(self, text: str, orths: np.ndarray, starts: Sequence[int], ends: Sequence[int]) -> np.ndarray:
+        """`rows` of the tokens text[start:end], found by their spaCy ORTH hashes (uint64, the hash of the
+        token's text): one binary search for the whole document, no slice of the text (thread-safe)."""
         with self._lock:
-            ids = list(map(self._by_orth.get, orths))
-            if None in ids:
-                missing = list(compress(range(len(ids)), map(is_, ids, repeat(None))))
+            ids = self._sorted_ids(orths)
+            missing = np.flatnonzero(ids < 0)
+            if len(missing):
                 generation = self._generation
-                found = self.word_ids([text[starts[k]:ends[k]] for k in missing]).tolist()
+                rows = self._recent_rows(text, orths, missing.tolist(), starts, ends)
                 if generation != self._generation:  # the table started over: the rows found before are gone
-                    return self._table[self.word_ids([text[a:b] for a, b in zip(starts, ends)])]
-                for k, row in zip(missing, found):
-                    ids[k] = self._by_orth[orths[k]] = row
-            return self._table[np.fromiter(ids, dtype=np.int64, count=len(ids))]
+                    ids = self.word_ids([text[a:b] for a, b in zip(starts, ends)])  # may grow the table: index it afterwards
+                    return self._table[ids]
+                ids[missing] = rows
+                if len(self._by_orth) > max(ORTH_MERGE, len(self._orth_keys) // 8):
+                    self._merge_orths()
+            return self._table[ids]
+
+    def _sorted_ids(self, orths: np.ndarray) -> np.ndarray:
+        """Row of each hash in the sorted arrays, -1 where they lack it."""
+        keys = self._orth_keys
+        if not len(keys):
+            return np.full(len(orths), -1, dtype=np.int64)
+        pos = np.searchsorted(keys, orths)
+        np.minimum(pos, len(keys) - 1, out=pos)
+        return np.where(keys[pos] == orths, self._orth_ids[pos], -1)
+
+    def _recent_rows(self, text: str, orths: np.ndarray, missing: list[int], starts: Sequence[int],
+                     ends: Sequence[int]) -> list[int]:
+        """Rows of the tokens at `missing` from the hashes added since the last sort, adding the words not
+        seen before to the table (`word_ids`)."""
+        hashes = orths[missing].tolist()
+        rows = list(map(self._by_orth.get, hashes))
+        if None in rows:
+            unknown = list(compress(range(len(rows)), map(is_, rows, repeat(None))))
+            found = self.word_ids([text[starts[missing[k]]:ends[missing[k]]] for k in unknown]).tolist()
+            recent = self._by_orth  # read after word_ids, which may have started the table over
+            for k, row in zip(unknown, found):
+                rows[k] = recent[hashes[k]] = row
+        return cast("list[int]", rows)
+
+    def _merge_orths(self) -> None:
+        """Sort the recently added hashes into the searched arrays."""
+        added = self._by_orth
+        keys = np.concatenate([self._orth_keys, np.fromiter(added, dtype=np.uint64, count=len(added))])
+        ids = np.concatenate([self._orth_ids, np.fromiter(added.values(), dtype=np.int64, count=len(added))])
+        order = np.argsort(keys, kind="stable")
+        self._orth_keys, self._orth_ids, self._by_orth = keys[order], ids[order], {}
 
     def _after_fork(self) -> None:
         self._lock = threading.Lock()  # a lock held by another thread at fork time would never be released
@@ -212,7 +251,7 @@ class TermModel:
         if not len(starts):
             return []
         if orths is not None:
-            rows = self.orth_rows(text, orths.tolist(), starts, ends)
+            rows = self.orth_rows(text, orths, starts, ends)
         else:
             rows = self.rows([text[a:b] for a, b in zip(starts, ends)])
         kept = rows[:, self.BLANK] == 0
