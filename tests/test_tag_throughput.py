@@ -232,7 +232,11 @@ def test_token_scans_equal_whole_text_scans(parts: list[tuple[str, str]]) -> Non
     finder = tagger("models", True).nlp("nl").get_pipe("hs_lexicon").compounds
     assert finder.compounds(text, low) == finder.compounds_scan(text, low)
     assert finder.compounds(text, low) == finder.compounds_scan(text, low)  # again, from the token caches
+    tokens = set(text.split())  # shared by the pipeline's compound and acronym scans, scanned as written
+    assert finder.compounds(text, low, tokens) == finder.compounds_scan(text, low)
+    assert finder.compounds(text, low, tokens) == finder.compounds_scan(text, low)
     assert TokenScan(_acronym_spans).scan(text) == _acronym_spans(text)
+    assert TokenScan(_acronym_spans).scan(text, tokens) == _acronym_spans(text) and tokens == set(text.split())
 
 
 @settings(max_examples=150, deadline=None)

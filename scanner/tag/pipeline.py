@@ -54,7 +54,7 @@ class DocState:
     builds an Underscore object and looks the value up under a tuple key (~50 accesses per document),
     so the components use this object; the doc._ extensions are properties over it."""
 
-    __slots__ = ("hs_text", "hs_bounds", "hs_offsets", "hs_offset_arrays", "hs_orths", "hs_lower", "hs_hits", "hs_cues", "hs_negative", "hs_names",
+    __slots__ = ("hs_text", "hs_bounds", "hs_offsets", "hs_offset_arrays", "hs_orths", "hs_tokens", "hs_lower", "hs_hits", "hs_cues", "hs_negative", "hs_names",
                  "hs_name_spans", "hs_sents", "hs_normalised", "title_end", "technologies", "processes", "stage",
                  "stage_scores", "sent_stages", "municipal", "municipal_score", "domains", "factors", "candidates")
 
@@ -64,6 +64,7 @@ class DocState:
         self.hs_offsets: tuple[list[int], list[int]] | None = None
         self.hs_offset_arrays: tuple[np.ndarray, np.ndarray] | None = None
         self.hs_orths: np.ndarray | None = None  # each token's ORTH hash (uint64), read with the offsets
+        self.hs_tokens: set[str] | None = None  # the distinct whitespace tokens of hs_text (fast path)
         self.hs_lower: str | None = None
         self.hs_hits: list[Hit] = []
         self.hs_cues: list[tuple[int, Cue]] = []
@@ -281,7 +282,11 @@ class LexiconMatcher:
                 names.add(key)
                 name_spans.append((tok_start[s], key))
         state.hs_lower = low = safe_lower(text)
-        hits.extend(self.compounds.compounds(text, low) if self.fast else self.compounds.compounds_scan(text, low))
+        if self.fast:  # the compound and the acronym scan share the text's distinct tokens
+            state.hs_tokens = set(text.split())
+            hits.extend(self.compounds.compounds(text, low, state.hs_tokens))
+        else:
+            hits.extend(self.compounds.compounds_scan(text, low))
         hits.extend(self.compounds.parts(text))
         state.hs_hits, state.hs_cues, state.hs_negative, state.hs_names = hits, cues, negative, names
         state.hs_name_spans = name_spans
@@ -361,7 +366,7 @@ def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int, fa
             runs = model.spans(text, *token_offsets(doc), token_offset_arrays(doc), token_orths(doc))
         elif model is not None:
             runs = model.spans(text, *token_offsets(doc), token_offset_arrays(doc))
-        state.candidates = finder.find(text, covered, runs)
+        state.candidates = finder.find(text, covered, runs, state.hs_tokens)
         return doc
 
     return candidates
