@@ -232,7 +232,11 @@ def test_token_scans_equal_whole_text_scans(parts: list[tuple[str, str]]) -> Non
     finder = tagger("models", True).nlp("nl").get_pipe("hs_lexicon").compounds
     assert finder.compounds(text, low) == finder.compounds_scan(text, low)
     assert finder.compounds(text, low) == finder.compounds_scan(text, low)  # again, from the token caches
+    tokens = set(text.split())  # shared by the pipeline's compound and acronym scans, scanned as written
+    assert finder.compounds(text, low, tokens) == finder.compounds_scan(text, low)
+    assert finder.compounds(text, low, tokens) == finder.compounds_scan(text, low)
     assert TokenScan(_acronym_spans).scan(text) == _acronym_spans(text)
+    assert TokenScan(_acronym_spans).scan(text, tokens) == _acronym_spans(text) and tokens == set(text.split())
 
 
 @settings(max_examples=150, deadline=None)
@@ -354,3 +358,61 @@ def test_long_tokens_are_scanned_but_not_remembered() -> None:
         raw = TOKEN.findall(text)
         assert words.tolist() == scorer.word_array(raw).tolist() and named == scorer.named(raw) == 1
     assert long_clean not in scorer.chunk_ids
+
+
+SENTENCE_BITS = st.sampled_from([".", "!", "?", "…", "\n", " ", "  ", "\u00a0", "\t", "\"", "”", "’", ")", "]", "De",
+                                 "de", "5G", "(", "“", "É", "é", "x", "-", "*", "#", "%%", "😀"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SENTENCE_BITS | st.text(max_size=4), max_size=40))
+def test_class_led_regexes_equal_the_patterns_they_replace(bits: list[str]) -> None:
+    """The sentence boundaries and the symbol runs, rewritten to open with a character class (so re skips
+    to a candidate in C), match exactly where the original patterns did."""
+    import re
+
+    from scanner.tag.pipeline import _BOUNDARY_NL, _OPENERS
+    from scanner.tag.tagger import _SYMBOL_RUN
+
+    text = "".join(bits)
+    original = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))|\n(?=[^\S\n]*+(\S))")
+    assert ([(m.span(), m.lastindex, m.start(m.lastindex or 0)) for m in _BOUNDARY_NL.finditer(text)]
+            == [(m.span(), m.lastindex, m.start(m.lastindex or 0)) for m in original.finditer(text)])
+    runs = text + "%" * 19 + "a" + "😀" * 25
+    assert [m.span() for m in _SYMBOL_RUN.finditer(runs)] == [m.span() for m in re.finditer(r"[^\w\s]{20,}", runs)]
+
+
+ID_SETS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 4)), max_size=40).map(dict)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ID_SETS, ID_SETS)
+def test_bag_merge_adds_the_counts_of_both_bags(a: dict[int, int], b: dict[int, int]) -> None:
+    """The stage model's bag is the text's bag merged with its cue words' bag (scoring._add)."""
+    from collections import Counter
+
+    import numpy as np
+
+    from scanner.tag.scoring import Bag, _add
+
+    def bag(counts: dict[int, int]) -> Bag:
+        ids = sorted(counts)
+        return Bag(np.array(ids, dtype=np.int64), np.array([counts[i] for i in ids], dtype=np.int64))
+
+    merged = _add(bag(a), bag(b))
+    expected = Counter(a) + Counter(b)
+    assert merged.ids.tolist() == sorted(expected) and merged.counts.tolist() == [expected[i] for i in sorted(expected)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "É", "1", " ", "  ", "\n", "\n\n", "_", "-", ".", "x y", "é "]) | st.text(max_size=3),
+                max_size=60))
+def test_words_before_a_hyphenated_word_equal_the_full_window_search(bits: list[str]) -> None:
+    """compounds.words_before searches from the fourth space back instead of 80 characters back."""
+    from scanner.tag.compounds import BEFORE_REACH, _WORDS_BEFORE, words_before
+
+    text = "".join(bits)
+    for start in range(len(text) + 1):
+        full = _WORDS_BEFORE.search(text, max(0, start - BEFORE_REACH), start)
+        late = words_before(text, start)
+        assert (full.span() if full else None) == (late.span() if late else None)

@@ -207,3 +207,29 @@ def test_spans_from_offset_arrays_equal_spans_from_lists(shipped_term_model, nl_
     arrays = token_offset_arrays(doc)
     assert arrays[0].tolist() == starts and arrays[1].tolist() == ends
     assert shipped_term_model.spans(doc.text, starts, ends, arrays) == shipped_term_model.spans(doc.text, starts, ends)
+
+
+@given(st.lists(st.sampled_from(["De", "ChatGPT", "is", "gebruiken", "generatieve", "AI", "\n", "  ", "-", "Copilot",
+                                 "zorgrobot", "5G-netwerk", "en", "qwzx", "\u00a0", "Gemini"]), max_size=30),
+       st.sampled_from([3, 8, 200_000]), st.sampled_from([1, 4, 1024]))
+@settings(max_examples=60, deadline=None)
+def test_spans_read_by_orth_hash_equal_spans_read_by_text(nl_pipeline, words, cache_size, merge):
+    """The tagger reads the word table by each token's ORTH hash, from a doc of the line-break-normalised
+    text (scanner/tag/normalise.py), while `text` keeps its line breaks; also when the table starts over
+    part-way through a text and when the added hashes are sorted in after every few."""
+    from scanner.tag import termlike
+    from scanner.tag.normalise import tokenizer_text
+    from scanner.tag.pipeline import token_offset_arrays, token_offsets, token_orths
+
+    by_orth, by_text = TermModel.from_disk(termlike.default_path()), TermModel.from_disk(termlike.default_path())
+    by_orth.cache_size = by_text.cache_size = cache_size
+    half = len(words) // 2
+    saved, termlike.ORTH_MERGE = termlike.ORTH_MERGE, merge
+    try:  # texts whose words the table knows in part, in full or not at all
+        for text in (" ".join(words[:half]), " ".join(words), " ".join(words[half:]), " ".join(words)):
+            doc = nl_pipeline.make_doc(tokenizer_text(text))
+            starts, ends = token_offsets(doc)
+            got = by_orth.spans(text, starts, ends, token_offset_arrays(doc), token_orths(doc))
+            assert got == by_text.spans(text, starts, ends)
+    finally:
+        termlike.ORTH_MERGE = saved

@@ -249,10 +249,11 @@ class CandidateFinder:
         return not (len(words) > 1 and (not first_ok or words[-1] in self.stopwords))
 
     def find(self, text: str, covered: Sequence[tuple[int, int]] = (),
-             runs: Sequence[tuple[int, int]] = ()) -> list[str]:
+             runs: Sequence[tuple[int, int]] = (), tokens: set[str] | None = None) -> list[str]:
         """Candidates in text order. A catalogue mention spanning a candidate removes it; for modifier +
         noun (`slimme camera's`) any overlap does, since the noun is then a known technology. `runs` are
-        the term model's spans (scanner/tag/termlike.py), trimmed of stopwords at either end."""
+        the term model's spans (scanner/tag/termlike.py), trimmed of stopwords at either end; `tokens`:
+        set(text.split()), when the caller has it."""
         spans = sorted(covered)
         starts = [s for s, _ in spans]
         max_end = list(accumulate((e for _, e in spans), max))
@@ -289,7 +290,7 @@ class CandidateFinder:
             matches = hyphen_matches(self.hyphen_head, low) if self.fast else self.hyphen_head.finditer(low)
             found += [(m.start(), m.end(), normalise(m.group()), False) for m in matches
                       if not inside(m.start(), m.end())]
-        found += self._acronyms(text, low, inside)
+        found += self._acronyms(text, low, inside, tokens)
         # the term model's runs, trimmed of stopwords at either end, come after the shape hits (`generatieve
         # ai` over the run `generatieve ai zal`) and are checked like seed hits: the model judged them
         return self._select(found, self._runs(low, runs, inside))
@@ -339,10 +340,11 @@ class CandidateFinder:
             return False
         return len(words) > 1 or "-" in term or term not in self.generic_heads
 
-    def _acronyms(self, text: str, low: str, inside: Any) -> list[tuple[int, int, str, bool]]:
+    def _acronyms(self, text: str, low: str, inside: Any, tokens: set[str] | None = None
+                  ) -> list[tuple[int, int, str, bool]]:
         """Capitalised product and technique names (ChatGPT, OCR, BIM-model) outside shouted text."""
         out = []
-        spans = self._acronym_tokens.scan(text) if self.fast else _acronym_spans(text)
+        spans = self._acronym_tokens.scan(text, tokens) if self.fast else _acronym_spans(text)
         for start, end, _ in spans:
             base, _, tail = text[start:end].partition("-")
             if tail in GENERIC_SECOND:  # GPT-achtige, ChatGPT-style: the name, not the adjective

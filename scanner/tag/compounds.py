@@ -19,6 +19,26 @@ _WORDS_BEFORE = re.compile(r"(?:[^\W_]+ ){1,3}$")  # up to three words, each fol
 
 
 MAX_WORD = 80  # a hyphenated "word" longer than this is split no further
+BEFORE_REACH = 80  # how far back `words_before` looks
+
+
+def words_before(text: str, start: int) -> re.Match[str] | None:
+    """`_WORDS_BEFORE.search(text, start - BEFORE_REACH, start)`, searched from as late as it can match.
+
+    The match ends in a space at `start` ($), or just before a line break there ($ before a final
+    newline); it holds at most three spaces, so it starts after the fourth space back from its end, and
+    a search from there finds the same leftmost match without trying each of up to 80 earlier starts."""
+    low = max(0, start - BEFORE_REACH)
+    end = start - 1 if start > low and text[start - 1] == "\n" else start
+    if end <= low or text[end - 1] != " ":
+        return None
+    cut = end - 1
+    for _ in range(3):
+        cut = text.rfind(" ", low, cut)
+        if cut < 0:
+            cut = low - 1
+            break
+    return _WORDS_BEFORE.search(text, cut + 1, start)
 
 
 class Hit(NamedTuple):
@@ -51,6 +71,7 @@ class CompoundFinder:
         shortest = min((len(h) for h in heads), default=3)
         self.word_re = re.compile(rf"[^\W\d_]{{{shortest + min_prefix},}}(?:'s)?")
         self._tokens = TokenScan(self._scan_heads, cache_size)
+        self._cased_tokens = TokenScan(self._scan_cased, cache_size)  # tokens as written, each lower-cased
 
     def compounds_scan(self, text: str, low: str) -> list[Hit]:
         """Words longer than a head that end in it; `low` is safe_lower(text) (same offsets).
@@ -77,16 +98,27 @@ class CompoundFinder:
                 return head
         return None
 
-    def compounds(self, text: str, low: str) -> list[Hit]:
+    def compounds(self, text: str, low: str, tokens: set[str] | None = None) -> list[Hit]:
         """The same hits as `compounds_scan`, from the document's distinct whitespace tokens
-        (scanner/tag/tokenscan.py: a word_re match is letters plus 's, never whitespace)."""
+        (scanner/tag/tokenscan.py: a word_re match is letters plus 's, never whitespace).
+
+        `tokens`: set(text.split()), shared with the acronym scan. Where `low` is text.lower() (no
+        character grows when lower-cased), the tokens are scanned as written, each lower-cased on its own:
+        str.lower() looks across no whitespace (the final-sigma rule stops at it), so a token's own
+        lower-casing is its stretch of `low`."""
         heads = self.rules.heads
-        return [Hit(t, start, end, "compound")
-                for start, end, head in self._tokens.scan(low) for t in heads[head]]
+        if tokens is not None and len(text.lower()) == len(text):
+            found = self._cased_tokens.scan(text, tokens)
+        else:
+            found = self._tokens.scan(low)
+        return [Hit(t, start, end, "compound") for start, end, head in found for t in heads[head]]
 
     def _scan_heads(self, low: str) -> list[tuple[int, int, str]]:
         return [(m.start(), m.end(), head) for m in self.word_re.finditer(low)
                 if (head := self._head(m.group())) is not None]
+
+    def _scan_cased(self, token: str) -> list[tuple[int, int, str]]:
+        return self._scan_heads(token.lower())
 
     def parts(self, text: str) -> list[Hit]:
         """Terms, heads and abbreviations that are whole parts of `AI-chatbot`, `DigiD/eHerkenning`."""
@@ -126,7 +158,7 @@ class CompoundFinder:
     def _phrase_before(self, text: str, start: int, end: int) -> list[Hit]:
         """A term of several words whose last word opens a hyphenated word: `smart city-toepassingen`,
         `Office 365-omgeving` (spaCy keeps Dutch hyphenated words whole, so the matcher never sees it)."""
-        before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
+        before = words_before(text, start)
         if before is None:
             return []
         words = [(m.start(), m.group()) for m in _PART.finditer(before.group())]

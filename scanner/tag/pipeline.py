@@ -16,7 +16,7 @@ import re
 from typing import Any, Callable, cast
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -42,7 +42,9 @@ _OPENERS = "A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ\"'“‘‚(\\["
 # linear even on pathological input: one character per try, the rest in possessive look-aheads;
 # group 1 is the first character of the next sentence
 _BOUNDARY = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))")
-_BOUNDARY_NL = re.compile(rf"[.!?…](?=[\"'”’)\]]*+\s++([{_OPENERS}]))|\n(?=[^\S\n]*+(\S))")
+# the same two branches behind one leading character class: a pattern that opens with a class lets re
+# skip to the next candidate character in C (an alternation of classes is tried at every position)
+_BOUNDARY_NL = re.compile(rf"[.!?…\n](?:(?<=[.!?…])(?=[\"'”’)\]]*+\s++([{_OPENERS}]))|(?<=\n)(?=[^\S\n]*+(\S)))")
 
 _STATE = "horizonscan"  # the key of a document's DocState in doc.user_data
 
@@ -52,7 +54,7 @@ class DocState:
     builds an Underscore object and looks the value up under a tuple key (~50 accesses per document),
     so the components use this object; the doc._ extensions are properties over it."""
 
-    __slots__ = ("hs_text", "hs_bounds", "hs_offsets", "hs_offset_arrays", "hs_lower", "hs_hits", "hs_cues", "hs_negative", "hs_names",
+    __slots__ = ("hs_text", "hs_bounds", "hs_offsets", "hs_offset_arrays", "hs_orths", "hs_tokens", "hs_lower", "hs_hits", "hs_cues", "hs_negative", "hs_names",
                  "hs_name_spans", "hs_sents", "hs_normalised", "title_end", "technologies", "processes", "stage",
                  "stage_scores", "sent_stages", "municipal", "municipal_score", "domains", "factors", "candidates")
 
@@ -61,6 +63,8 @@ class DocState:
         self.hs_bounds: list[int] | None = None
         self.hs_offsets: tuple[list[int], list[int]] | None = None
         self.hs_offset_arrays: tuple[np.ndarray, np.ndarray] | None = None
+        self.hs_orths: np.ndarray | None = None  # each token's ORTH hash (uint64), read with the offsets
+        self.hs_tokens: set[str] | None = None  # the distinct whitespace tokens of hs_text (fast path)
         self.hs_lower: str | None = None
         self.hs_hits: list[Hit] = []
         self.hs_cues: list[tuple[int, Cue]] = []
@@ -141,10 +145,19 @@ def token_offset_arrays(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
     """`token_offsets` as two int64 arrays (the sentencizer and the term model work on arrays)."""
     state = doc_state(doc)
     if state.hs_offset_arrays is None:
-        arr = doc.to_array([IDX, LENGTH]).astype(np.int64)
+        read = doc.to_array([IDX, LENGTH, ORTH])
+        arr = read[:, :2].astype(np.int64)
         starts = arr[:, 0]
-        state.hs_offset_arrays = (starts, starts + arr[:, 1])
+        state.hs_offset_arrays, state.hs_orths = (starts, starts + arr[:, 1]), read[:, 2]
     return state.hs_offset_arrays
+
+
+def token_orths(doc: Doc) -> np.ndarray:
+    """Each token's ORTH hash (the hash of its text) as a uint64 array, read with `token_offset_arrays`."""
+    state = doc_state(doc)
+    if state.hs_orths is None:
+        token_offset_arrays(doc)
+    return cast(np.ndarray, state.hs_orths)
 
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
@@ -269,7 +282,11 @@ class LexiconMatcher:
                 names.add(key)
                 name_spans.append((tok_start[s], key))
         state.hs_lower = low = safe_lower(text)
-        hits.extend(self.compounds.compounds(text, low) if self.fast else self.compounds.compounds_scan(text, low))
+        if self.fast:  # the compound and the acronym scan share the text's distinct tokens
+            state.hs_tokens = set(text.split())
+            hits.extend(self.compounds.compounds(text, low, state.hs_tokens))
+        else:
+            hits.extend(self.compounds.compounds_scan(text, low))
         hits.extend(self.compounds.parts(text))
         state.hs_hits, state.hs_cues, state.hs_negative, state.hs_names = hits, cues, negative, names
         state.hs_name_spans = name_spans
@@ -345,9 +362,11 @@ def make_candidates(nlp: Language, name: str, rules_key: str, min_chars: int, fa
         covered = [(h.start, h.end) for h in state.hs_hits]
         text = doc_text(doc)
         runs: list[tuple[int, int]] = []
-        if model is not None:
+        if model is not None and fast:  # the word table read by each token's ORTH hash: no slicing per token
+            runs = model.spans(text, *token_offsets(doc), token_offset_arrays(doc), token_orths(doc))
+        elif model is not None:
             runs = model.spans(text, *token_offsets(doc), token_offset_arrays(doc))
-        state.candidates = finder.find(text, covered, runs)
+        state.candidates = finder.find(text, covered, runs, state.hs_tokens)
         return doc
 
     return candidates

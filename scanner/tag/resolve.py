@@ -54,6 +54,8 @@ def drop_negatives(hits: list[Hit], text: str, rules: TagRules, sents: list[tupl
                     keep.append(hit._replace(target=Target(hit.target.kind, rule.instead, hit.target.base)))
                 continue
         keep.append(hit)
+    if not dropped:  # almost always: no generator per kept hit
+        return keep
     return [h for h in keep if not any(d.target.id == h.target.id and d.start <= h.start and h.end <= d.end
                                        for d in dropped)]
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import chain, repeat
-from typing import Any, Sequence, cast
+from itertools import chain, compress, repeat
+from operator import is_
+from typing import Any, Iterable, Sequence, cast
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from scanner.tag.tokenscan import MAX_CACHED
 _EMPTY = np.zeros(0, dtype=np.int64)
 _SHIFT = 20  # (feature id << _SHIFT) | count: one integer sort groups a text's features with their counts
 _MASK = (1 << _SHIFT) - 1
+MAX_TAILS = 10_000  # distinct cue-word strings whose bags are remembered (7 stages, 0-5 words each)
 _WORD_PAIR = re.compile(r"\w\w")  # TOKEN is \w+: a cut between two word characters splits a token
 
 
@@ -34,18 +36,27 @@ class Bag:
     counts: np.ndarray
 
 
-def _combine(a: Bag, b: Bag, sign: int) -> Bag:
-    """a + sign * b, feature-wise (zero counts dropped)."""
-    ids = np.concatenate([a.ids, b.ids])
-    order = np.argsort(ids, kind="stable")
-    ids = ids[order]
-    counts = np.concatenate([a.counts, sign * b.counts])[order]
-    if not len(ids):
+def _add(a: Bag, b: Bag) -> Bag:
+    """a + b feature-wise, for positive counts, by a sorted merge (b is small: a binary search per id
+    of b, and b's new ids scattered into place, instead of sorting both)."""
+    if not len(b.ids):
         return a
-    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
-    summed = np.add.reduceat(counts, starts)
-    keep = summed != 0
-    return Bag(ids[starts][keep], summed[keep])
+    pos = np.searchsorted(a.ids, b.ids)
+    size = len(a.ids)
+    hit = a.ids[np.minimum(pos, size - 1)] == b.ids if size else np.zeros(len(b.ids), dtype=bool)
+    counts = a.counts.copy()
+    counts[pos[hit]] += b.counts[hit]  # b's ids are distinct, so are the positions they hit
+    new = np.flatnonzero(~hit)
+    if not len(new):
+        return Bag(a.ids, counts)
+    at = pos[new] + np.arange(len(new))  # where b's new ids land in the merged arrays
+    kept = np.ones(size + len(new), dtype=bool)
+    kept[at] = False
+    ids = np.empty(size + len(new), dtype=a.ids.dtype)
+    ids[at], ids[kept] = b.ids[new], a.ids
+    merged = np.empty(size + len(new), dtype=counts.dtype)
+    merged[at], merged[kept] = b.counts[new], counts
+    return Bag(ids, merged)
 
 
 def compatible(models: Sequence[LinearTextModel]) -> bool:
@@ -84,6 +95,7 @@ class SharedScorer:
         self.raw_ids: dict[str, int] = {}  # tokens as written -> word id (skips lower-casing known forms)
         self.chunk_ids: dict[str, tuple[int, ...]] = {}  # whitespace tokens -> their words' ids
         self.chunk_named: dict[str, int] = {}  # whitespace tokens holding municipality names -> how many
+        self.tail_bags: dict[str, tuple[Bag, int | None]] = {}  # `extend`'s texts -> (bag, first word id)
         self._flat = np.empty(1 << 20, dtype=np.int64)
         self._used = 0
         self._start = np.empty(1 << 16, dtype=np.int64)
@@ -137,19 +149,39 @@ class SharedScorer:
         ids: list[tuple[int, ...] | None] = list(map(cache.get, chunks))
         long_named = 0
         if None in ids:
-            for k, (found, chunk) in enumerate(zip(ids, chunks)):
-                if found is None:
-                    raw = TOKEN.findall(chunk)
-                    ids[k] = word_ids = tuple(self.word_array(raw).tolist())
-                    if len(chunk) > MAX_CACHED:  # a huge chunk (a text without spaces) is not kept
-                        long_named += self.named(raw)
-                        continue
-                    cache[chunk] = word_ids
-                    if self.named(raw):
-                        self.chunk_named[chunk] = self.named(raw)
+            long = self._add_chunks(dict.fromkeys(compress(chunks, map(is_, ids, repeat(None)))))
+            if long:  # a huge chunk (a text without spaces) is not kept: its ids and names per occurrence
+                ids = [cache[c] if c in cache else long[c][0] for c in chunks]
+                long_named = sum(long[c][1] for c in chunks if c in long)
+            else:
+                ids = list(map(cache.__getitem__, chunks))
         flat = np.fromiter(chain.from_iterable(cast("list[tuple[int, ...]]", ids)), dtype=np.int64)  # all filled
         named = sum(map(self.chunk_named.get, chunks, repeat(0))) if self.chunk_named else 0
         return flat, named + long_named
+
+    def _add_chunks(self, chunks: Iterable[str]) -> dict[str, tuple[tuple[int, ...], int]]:
+        """Look up the word ids of new whitespace tokens and remember them (with their municipality
+        names); returns the huge ones, which are not kept, as {chunk: (word ids, names)}."""
+        long: dict[str, tuple[tuple[int, ...], int]] = {}
+        raw_id = self._raw_id
+        for chunk in chunks:
+            raw = TOKEN.findall(chunk)
+            word_ids = tuple(map(raw_id, raw))
+            named = self.named(raw)
+            if len(chunk) > MAX_CACHED:
+                long[chunk] = (word_ids, named)
+                continue
+            self.chunk_ids[chunk] = word_ids
+            if named:
+                self.chunk_named[chunk] = named
+        return long
+
+    def _raw_id(self, token: str) -> int:
+        """The word id of a token as written (lower-cased as the analyser does)."""
+        wid = self.raw_ids.get(token)
+        if wid is None:
+            wid = self.raw_ids[token] = self._word(token.lower())
+        return wid
 
     def named(self, raw: list[str]) -> int:
         """How many tokens are municipality names (case-sensitive, as the analyser counts them)."""
@@ -183,12 +215,34 @@ class SharedScorer:
         starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
         return Bag(ids[starts], np.add.reduceat(tallies, starts))
 
-    def extend(self, bag: Bag, before: int | None, words: np.ndarray, named: int = 0) -> Bag:
-        """The bag of a text followed by more words: `bag` plus the new words' features, the bigram
-        joining them (`before` is the text's last word id) and their municipality names."""
-        if not len(words):
+    def extend(self, bag: Bag, before: int | None, tail: str) -> Bag:
+        """The bag of a text followed by `tail` (the stage model's cue words): `bag` plus the tail's own
+        bag and the bigram joining them (`before` is the text's last word id). A tail's own bag is
+        remembered: the cue words take few distinct values."""
+        own, first = self._tail_bag(tail)
+        if first is None:
             return bag
-        return _combine(bag, self.bag(words, named, before), 1)
+        if before is not None:
+            pair = self.pair_id(before, first)
+            if pair is not None:
+                own = _add(own, Bag(np.array([pair], dtype=np.int64), np.ones(1, dtype=np.int64)))
+        return _add(bag, own)
+
+    def _tail_bag(self, tail: str) -> tuple[Bag, int | None]:
+        """(bag, first word id) of a text on its own, remembered (up to MAX_TAILS texts)."""
+        known = self.tail_bags.get(tail)
+        if known is None:
+            words, named = self.words(tail)
+            known = (self.bag(words, named), int(words[0]) if len(words) else None)
+            if len(self.tail_bags) < MAX_TAILS:
+                self.tail_bags[tail] = known
+        return known
+
+    def pair_id(self, first: int, second: int) -> int | None:
+        """The feature id of the bigram of two word ids, None when the vocabulary does not know it."""
+        key = (first << 32) | second
+        pos = int(np.searchsorted(self.pair_keys, key))
+        return int(self.pair_ids[pos]) if pos < len(self.pair_keys) and self.pair_keys[pos] == key else None
 
     def trim(self) -> None:
         """Forget the words seen when there are too many (between batches: word ids must not change
@@ -292,8 +346,7 @@ class BatchClassifiers:
             if full == min(len(text), chars) and (not cues or len(text) >= chars):
                 out["stage"] = full_bag
             elif full == len(text) and len(text) + 1 + len(cues) <= chars:
-                cue_words_, cue_named = scorer.words(cues)
-                out["stage"] = scorer.extend(full_bag, int(words[-1]) if len(words) else None, cue_words_, cue_named)
+                out["stage"] = scorer.extend(full_bag, int(words[-1]) if len(words) else None, cues)
             else:  # another cut: analyse the stage model's own input
                 out["stage"] = scorer.text_bag(f"{text}\n{cues}"[:chars] if cues else text[:chars])
         return out

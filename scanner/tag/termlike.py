@@ -23,8 +23,10 @@ import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, cast
 
 import numpy as np
 
@@ -39,6 +41,7 @@ over tot er nog dan ook wel the a an and of in on to for with is are was be by a
 our their your my his her we they""".split())
 LEFT_EDGE, RIGHT_EDGE = "<s>", "</s>"
 BACKGROUND_LANGS = ("nl", "en")
+ORTH_MERGE = 1024  # hashes added before they are sorted into the searched arrays (or an eighth of those)
 
 
 @lru_cache(maxsize=200_000)
@@ -106,6 +109,12 @@ class TermModel:
     cache_size: int = 200_000
     _index: dict[str, int] = field(default_factory=dict, repr=False)
     _table: np.ndarray = field(default_factory=lambda: np.zeros((0, 5)), repr=False)
+    # spaCy ORTH hash -> row (`orth_rows`): sorted arrays searched for a whole document at once, and the
+    # hashes added since they were last sorted
+    _orth_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64), repr=False)
+    _orth_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    _by_orth: dict[int, int] = field(default_factory=dict, repr=False)
+    _generation: int = field(default=0, repr=False)  # how often the table started over
     # one model serves every thread of a process (Prefect's task runners): the table grows under a lock
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -148,7 +157,9 @@ class TermModel:
         if None in ids:
             missing = list(dict.fromkeys(w for w, i in zip(words, ids) if i is None))
             if len(self._index) + len(missing) > self.cache_size:
-                self._index, self._table = {}, np.zeros((0, 5))
+                self._index, self._table, self._by_orth = {}, np.zeros((0, 5)), {}
+                self._orth_keys, self._orth_ids = self._orth_keys[:0], self._orth_ids[:0]
+                self._generation += 1
                 missing = list(dict.fromkeys(words))
             start = len(self._index)
             if start + len(missing) > len(self._table):  # grow by doubling: no copy per new word
@@ -159,6 +170,54 @@ class TermModel:
             self._index.update((w, start + k) for k, w in enumerate(missing))
             ids = [self._index[w] for w in words]
         return np.asarray(ids, dtype=np.int64)
+
+    def orth_rows(self, text: str, orths: np.ndarray, starts: Sequence[int], ends: Sequence[int]) -> np.ndarray:
+        """`rows` of the tokens text[start:end], found by their spaCy ORTH hashes (uint64, the hash of the
+        token's text): one binary search for the whole document, no slice of the text (thread-safe)."""
+        with self._lock:
+            ids = self._sorted_ids(orths)
+            missing = np.flatnonzero(ids < 0)
+            if len(missing):
+                generation = self._generation
+                rows = self._recent_rows(text, orths, missing.tolist(), starts, ends)
+                if generation != self._generation:  # the table started over: the rows found before are gone
+                    ids = self.word_ids([text[a:b] for a, b in zip(starts, ends)])  # may grow the table: index it afterwards
+                    return self._table[ids]
+                ids[missing] = rows
+                if len(self._by_orth) > max(ORTH_MERGE, len(self._orth_keys) // 8):
+                    self._merge_orths()
+            return self._table[ids]
+
+    def _sorted_ids(self, orths: np.ndarray) -> np.ndarray:
+        """Row of each hash in the sorted arrays, -1 where they lack it."""
+        keys = self._orth_keys
+        if not len(keys):
+            return np.full(len(orths), -1, dtype=np.int64)
+        pos = np.searchsorted(keys, orths)
+        np.minimum(pos, len(keys) - 1, out=pos)
+        return np.where(keys[pos] == orths, self._orth_ids[pos], -1)
+
+    def _recent_rows(self, text: str, orths: np.ndarray, missing: list[int], starts: Sequence[int],
+                     ends: Sequence[int]) -> list[int]:
+        """Rows of the tokens at `missing` from the hashes added since the last sort, adding the words not
+        seen before to the table (`word_ids`)."""
+        hashes = orths[missing].tolist()
+        rows = list(map(self._by_orth.get, hashes))
+        if None in rows:
+            unknown = list(compress(range(len(rows)), map(is_, rows, repeat(None))))
+            found = self.word_ids([text[starts[missing[k]]:ends[missing[k]]] for k in unknown]).tolist()
+            recent = self._by_orth  # read after word_ids, which may have started the table over
+            for k, row in zip(unknown, found):
+                rows[k] = recent[hashes[k]] = row
+        return cast("list[int]", rows)
+
+    def _merge_orths(self) -> None:
+        """Sort the recently added hashes into the searched arrays."""
+        added = self._by_orth
+        keys = np.concatenate([self._orth_keys, np.fromiter(added, dtype=np.uint64, count=len(added))])
+        ids = np.concatenate([self._orth_ids, np.fromiter(added.values(), dtype=np.int64, count=len(added))])
+        order = np.argsort(keys, kind="stable")
+        self._orth_keys, self._orth_ids, self._by_orth = keys[order], ids[order], {}
 
     def _after_fork(self) -> None:
         self._lock = threading.Lock()  # a lock held by another thread at fork time would never be released
@@ -182,13 +241,19 @@ class TermModel:
         return float(self.probabilities(words).min()) if words else 0.0
 
     def spans(self, text: str, starts: Sequence[int], ends: Sequence[int],
-              arrays: tuple[np.ndarray, np.ndarray] | None = None) -> list[tuple[int, int]]:
+              arrays: tuple[np.ndarray, np.ndarray] | None = None,
+              orths: np.ndarray | None = None) -> list[tuple[int, int]]:
         """(start, end) character spans of the term-like runs (see `runs`) among a tokenised text's tokens;
         blank tokens are skipped, so the text with or without its line breaks gives the same spans.
-        `arrays`: the same offsets as integer arrays, when the caller has them (saves converting the lists)."""
+        `arrays`: the same offsets as integer arrays, when the caller has them (saves converting the lists);
+        `orths`: the tokens' spaCy ORTH hashes, to read the word table by (`orth_rows`). A token of the
+        line-break-normalised text has the hash of a space where `text` has a line break: both are blank."""
         if not len(starts):
             return []
-        rows = self.rows([text[a:b] for a, b in zip(starts, ends)])
+        if orths is not None:
+            rows = self.orth_rows(text, orths, starts, ends)
+        else:
+            rows = self.rows([text[a:b] for a, b in zip(starts, ends)])
         kept = rows[:, self.BLANK] == 0
         rows = rows[kept]
         if not len(rows):

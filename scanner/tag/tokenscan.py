@@ -25,10 +25,14 @@ class TokenScan(Generic[T]):
         self.hits: dict[str, list[tuple[int, int, T]]] = {}  # tokens known to hold hits
         self.cache_size = cache_size  # bound of each
 
-    def found(self, text: str) -> dict[str, list[tuple[int, int, T]]]:
-        """The document's distinct tokens that hold hits, with their hits."""
-        tokens = set(text.split())
-        tokens.difference_update(self.clean)
+    def found(self, text: str, tokens: set[str] | None = None) -> dict[str, list[tuple[int, int, T]]]:
+        """The document's distinct tokens that hold hits, with their hits; `tokens`: set(text.split()) when
+        the caller has it (left unchanged)."""
+        if tokens is None:
+            tokens = set(text.split())
+            tokens.difference_update(self.clean)
+        else:
+            tokens = tokens - self.clean
         found: dict[str, list[tuple[int, int, T]]] = {}
         known = self.hits
         for token in tokens:
@@ -45,10 +49,10 @@ class TokenScan(Generic[T]):
             found[token] = hits
         return found
 
-    def scan(self, text: str) -> list[tuple[int, int, T]]:
+    def scan(self, text: str, tokens: set[str] | None = None) -> list[tuple[int, int, T]]:
         """Hits of the whole text, in text order: each token holding hits is found with str.find and
-        kept where whitespace (or the text's edge) surrounds it."""
-        found = self.found(text)
+        kept where whitespace (or the text's edge) surrounds it. `tokens`: set(text.split()), when known."""
+        found = self.found(text, tokens)
         if not found:
             return []
         out: list[tuple[int, int, T]] = []
