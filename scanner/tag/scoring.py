@@ -216,7 +216,7 @@ class SharedScorer:
         return Bag(ids[starts], np.add.reduceat(tallies, starts))
 
     def extend(self, bag: Bag, before: int | None, tail: str) -> Bag:
-        """The bag of a text followed by `tail` (the stage model's cue words): `bag` plus the tail's own
+        """The bag of a text followed by `tail` (a model's cue words): `bag` plus the tail's own
         bag and the bigram joining them (`before` is the text's last word id). A tail's own bag is
         remembered: the cue words take few distinct values."""
         own, first = self._tail_bag(tail)
@@ -333,11 +333,8 @@ class BatchClassifiers:
             words, named = scorer.words(text[:full])
         full_bag = scorer.bag(words, named)
         if self.labels is not None:  # label_input(text[:label chars], its cue words)
-            out["labels"] = full_bag
-            if label_words:
-                label_ids, label_named = scorer.words(label_words)
-                out["labels"] = scorer.extend(full_bag, int(words[-1]) if len(words) else None, label_ids,
-                                              label_named)
+            out["labels"] = scorer.extend(full_bag, int(words[-1]) if len(words) else None, label_words
+                                          ) if label_words else full_bag
         if self.relevance is not None and "relevance" not in out:
             out["relevance"] = full_bag if cut == full else scorer.text_bag(text[:cut])
         if self.stage is not None:
