@@ -55,7 +55,8 @@ def train_models(settings: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     started = time.perf_counter()
     fitted = real.train(records, own, settings)
     shown = {k: v for k, v in settings.items() if k != "names"}
-    meta = {"version": f"2.0.0+{len(records)}.{fingerprint(records, own, shown)}", "train_records": len(records),
+    version = fingerprint(records, own, {**shown, "label_input": CUE_INPUT})  # a new input format is a new model
+    meta = {"version": f"2.0.0+{len(records)}.{version}", "train_records": len(records),
             "own_sentences": len(own), "settings": shown}
     out_dir.mkdir(parents=True, exist_ok=True)
     real.save(fitted["stage"], out_dir / "stage", {"name": "horizonscan_stage", **meta,
