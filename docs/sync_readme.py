@@ -18,6 +18,7 @@ REPORTS = {"real-text": (ROOT / "data" / "annotations" / "real" / "report.md", R
            "corpus": (ROOT / "data" / "annotations" / "real" / "stats.md", ROOT / "README.md"),
            "stage-c": (ROOT / "data" / "annotations" / "real" / "stage_c.md", ROOT / "README.md"),
            "learning-curve": (ROOT / "data" / "annotations" / "real" / "learning_curve.md", ROOT / "README.md"),
+           "label-input": (ROOT / "data" / "annotations" / "real" / "label_input.md", ROOT / "README.md"),
            "agreement": (ROOT / "data" / "annotations" / "real" / "agreement.md",
                          ROOT / "data" / "annotations" / "README.md")}
 

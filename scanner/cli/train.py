@@ -105,6 +105,10 @@ def register(app: typer.Typer) -> None:
         curve: Optional[str] = typer.Option(
             None, "--learning-curve", metavar="S1,S2,...",
             help="Only show how the dev stage score grows with these shares (0-1] of the train sites."),
+        label_input: bool = typer.Option(
+            False, "--compare-label-input",
+            help="Only show how the label model's input is chosen: text alone or with the cue words, fitted on "
+                 "the train sites, scored on the dev sites."),
     ) -> None:
         """Train the stage, label and term models on the real-text corpus; `--eval` scores the shipped tagger.
 
@@ -125,22 +129,30 @@ def register(app: typer.Typer) -> None:
             settings["seed"] = seed
         model_dir = out or (Path(os.environ["SCANNER_MODEL_DIR"]) if os.environ.get("SCANNER_MODEL_DIR")
                             else models_dir())
+        command = "scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        if label_input:
+            if evaluate or factors or out is not None or choose_stage_c is not None or curve is not None:
+                raise ScannerError("--compare-label-input only compares inputs: it trains nothing to keep, so it "
+                                   "takes no --eval, --factors, --out, --choose-stage-c or --learning-curve")
+            result = real_report.compare_label_input(settings)
+            _show_report(result, as_json, "Choosing the label model's input",
+                         real_report.label_input_markdown(result, command), real_report.label_input_path())
+            return
         if curve is not None:
             if evaluate or factors or out is not None or choose_stage_c is not None:
                 raise ScannerError("--learning-curve only measures: it trains nothing to keep, so it takes no "
                                    "--eval, --factors, --out or --choose-stage-c")
-            _show_curve(_shares(curve), settings, as_json, "scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
+            _show_curve(_shares(curve), settings, as_json, command)
             return
         if choose_stage_c is not None:
             if evaluate or factors or out is not None:
                 raise ScannerError("--choose-stage-c only compares settings: it trains nothing to keep, so it "
                                    "takes no --eval, --factors or --out")
-            _show_stage_c(real_report.choose_stage_c(_positive_numbers(choose_stage_c), settings), as_json,
-                          "scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
+            _show_stage_c(real_report.choose_stage_c(_positive_numbers(choose_stage_c), settings), as_json, command)
             return
         if evaluate:
             report = real_report.evaluate()
-            path = real_report.write(report, "scanner " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
+            path = real_report.write(report, command)
             if as_json:
                 typer.echo(json.dumps(report, ensure_ascii=False))
                 return

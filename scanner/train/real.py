@@ -52,10 +52,13 @@ def stage_data(records: list[RealRecord], own: list[Any], own_weight: float) -> 
 _LABEL_INPUTS: dict[str, str] = {}
 
 
-def label_texts(texts: list[str]) -> list[str]:
+def label_texts(texts: list[str], cues: bool = True) -> list[str]:
     """The label model's input for each text, exactly as the tagger builds it (scanner/tag/labels.py): its
     first stage_model_chars characters and their cue pseudo-words, the processes' domains found by the cue
-    rules (a tagger without models); remembered, since the folds ask for the same texts again."""
+    rules (a tagger without models); remembered, since the folds ask for the same texts again. Without
+    `cues`, the texts themselves (the input of label models trained before the cue words)."""
+    if not cues:
+        return list(texts)
     from scanner.tag.labels import LabelCues, label_input
     from scanner.tag.language import detect
     from scanner.tag.tagger import Tagger
@@ -64,20 +67,20 @@ def label_texts(texts: list[str]) -> list[str]:
     if missing:
         tagger = Tagger(config={"use_stage_model": False, "use_label_model": False, "use_relevance_model": False,
                                 "use_term_model": False})
-        chars, cues = int(tagger.config["stage_model_chars"]), LabelCues(tagger.rules)  # what the tagger gives it
+        chars, label_cues = int(tagger.config["stage_model_chars"]), LabelCues(tagger.rules)  # what the tagger gives it
         for text, result in zip(missing, tagger.tag_many([{"id": i, "text": t} for i, t in enumerate(missing)])):
             cut = text[:chars]
             domains = [m.get("domain", "") for m in result.get("processes") or [] if m["start"] < len(cut)]
             lang = detect(text, _langid_chars())[1]
-            _LABEL_INPUTS[text] = label_input(cut, cues.words(cut, lang, domains))
+            _LABEL_INPUTS[text] = label_input(cut, label_cues.words(cut, lang, domains))
     return [_LABEL_INPUTS[t] for t in texts]
 
 
-def label_data(records: list[RealRecord], own: list[Any],
-               own_weight: float) -> tuple[list[str], dict[str, list[int]], list[float]]:
+def label_data(records: list[RealRecord], own: list[Any], own_weight: float,
+               cues: bool = True) -> tuple[list[str], dict[str, list[int]], list[float]]:
     """Municipal and domain targets; own sentences count for municipal and their one domain."""
     own = [e for e in own if e.municipal is not None]
-    texts = label_texts([r.full_text for r in records] + [e.text for e in own])
+    texts = label_texts([r.full_text for r in records] + [e.text for e in own], cues)
     targets = {"municipal": [int(r.municipal) for r in records] + [int(bool(e.municipal)) for e in own]}
     for d in DOMAINS:
         targets[f"domain:{d}"] = [int(d in r.domains) for r in records] + [int(e.domain == d) for e in own]
@@ -95,8 +98,9 @@ def stage_strength(settings: dict[str, Any]) -> float:
     return float(settings.get("stage_C", settings.get("C", 10.0)))
 
 
-def fit_labels(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> LinearTextModel:
-    texts, targets, weights = label_data(records, own, settings["own_weight"])
+def fit_labels(records: list[RealRecord], own: list[Any], settings: dict[str, Any],
+               cues: bool = True) -> LinearTextModel:
+    texts, targets, weights = label_data(records, own, settings["own_weight"], cues)
     return fit_multilabel(texts, targets, settings, int(settings["seed"]), balanced=LABELS, weights=weights)
 
 
@@ -152,17 +156,38 @@ def fit_stage_calibrated(records: list[RealRecord], own: list[Any], settings: di
 
 def train(records: list[RealRecord], own: list[Any], settings: dict[str, Any]) -> dict[str, Any]:
     """Fit both models on `records` (+ own sentences); temperature and thresholds from out-of-fold predictions."""
-    folds = int(settings["folds"])
     stage = fit_stage_calibrated(records, own, settings)
-    label_text = dict(zip((r.full_text for r in records), label_texts([r.full_text for r in records])))
-    label_oof = np.vstack([1 / (1 + np.exp(-x)) for x in out_of_fold(records, lambda rs: fit_labels(rs, own, settings),
-                                                                       folds, lambda r: label_text[r.full_text])])
+    labels, thresholds = fit_labels_calibrated(records, own, settings)
+    return {"stage": stage, "labels": labels, "thresholds": thresholds, "temperature": stage.temperature}
+
+
+def fit_labels_calibrated(records: list[RealRecord], own: list[Any], settings: dict[str, Any],
+                          cues: bool = True) -> tuple[LinearTextModel, dict[str, float]]:
+    """The label model on `records` (+ own sentences) and each label's threshold from out-of-fold
+    predictions (accuracy for municipal, F1 for the domains)."""
+    inputs = dict(zip((r.full_text for r in records), label_texts([r.full_text for r in records], cues)))
+    logits = out_of_fold(records, lambda rs: fit_labels(rs, own, settings, cues), int(settings["folds"]),
+                         lambda r: inputs[r.full_text])
+    label_oof = np.vstack([1 / (1 + np.exp(-x)) for x in logits])
     thresholds = {}
     for k, label in enumerate(LABELS):
         gold = np.array([r.municipal if label == "municipal" else label[7:] in r.domains for r in records])
         thresholds[label] = best_threshold(label_oof[:, k], gold, accuracy=label == "municipal")
-    return {"stage": stage, "labels": fit_labels(records, own, settings), "thresholds": thresholds,
-            "temperature": stage.temperature}
+    return fit_labels(records, own, settings, cues), thresholds
+
+
+def label_scores(model: LinearTextModel, thresholds: dict[str, float], records: list[RealRecord],
+                 cues: bool = True) -> dict[str, float]:
+    """Municipal accuracy and domain F1 (micro, over the six domains) of a label model on `records`."""
+    from scanner.train.evaluate import prf
+
+    tp = fp = fn = right = 0
+    for rec, text in zip(records, label_texts([r.full_text for r in records], cues)):
+        scores = model.scores(text)
+        right += (scores["municipal"] >= thresholds["municipal"]) == rec.municipal
+        found, gold = {label[7:] for label in LABELS[1:] if scores[label] >= thresholds[label]}, set(rec.domains)
+        tp, fp, fn = tp + len(found & gold), fp + len(found - gold), fn + len(gold - found)
+    return {"municipal_accuracy": round(right / max(1, len(records)), 4), "domain_f1": prf(tp, fp, fn)["f1"]}
 
 
 def tagger_with_stage(model: LinearTextModel, version: str) -> Any:

@@ -111,6 +111,35 @@ def choose_stage_c(values: list[float], settings: dict[str, Any]) -> dict[str, A
     return {"train": len(train), "dev": len(dev), "rows": rows, **pick_stage_c(rows, real.stage_strength(settings))}
 
 
+def compare_label_input(settings: dict[str, Any]) -> dict[str, Any]:
+    """How the label model's input was chosen: fitted on the train sites (thresholds out of fold there)
+    once on the text alone and once with the cue pseudo-words (scanner/tag/labels.py), each scored on the
+    dev sites. The test split is not read."""
+    from scanner.train.data import load_examples
+
+    train, dev = load_real(splits=("train",)), load_real(splits=("dev",))
+    own = [e for e in load_examples() if e.split == "train"]
+    rows = []
+    for cues in (False, True):
+        model, thresholds = real.fit_labels_calibrated(train, own, settings, cues)
+        rows.append({"input": CUE_INPUT if cues else "text", **real.label_scores(model, thresholds, dev, cues)})
+    return {"train": len(train), "dev": len(dev), "rows": rows}
+
+
+def label_input_markdown(result: dict[str, Any], command: str) -> str:
+    """The --compare-label-input comparison as the report the README includes (label_input.md)."""
+    return "\n".join([f"Command: `{command}`", "",
+                      f"Label models fitted on the {result['train']} train excerpts (thresholds out of fold there), "
+                      f"scored on the {result['dev']} dev excerpts (the test split is not read):", "",
+                      "| label model input | dev municipal accuracy | dev domain F1 |", "|---|---|---|",
+                      *[f"| {r['input']} | {r['municipal_accuracy']:.3f} | {r['domain_f1']:.3f} |"
+                        for r in result["rows"]], ""])
+
+
+def label_input_path() -> Path:
+    return repo_root() / "data" / "annotations" / "real" / "label_input.md"
+
+
 def stage_c_markdown(result: dict[str, Any], command: str) -> str:
     """The --choose-stage-c comparison as the report the README includes (data/annotations/real/stage_c.md)."""
     same = "the configured value" if result["configured_is_chosen"] else f"not the configured {result['configured']:g}"
