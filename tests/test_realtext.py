@@ -260,6 +260,22 @@ def test_choosing_stage_c_reads_train_and_dev_only(monkeypatch):
     assert result["configured"] == 1.0 and result["chosen"] in (0.01, 1.0)
 
 
+def test_comparing_label_inputs_reads_train_and_dev_only(monkeypatch):
+    """`scanner train --compare-label-input`: both inputs fitted on the train sites, scored on the dev sites."""
+    from scanner.train import real_report
+
+    asked = []
+    monkeypatch.setattr(real_report, "load_real", lambda splits: asked.append(tuple(splits))
+                        or split_records(splits[0], 24 if splits == ("train",) else 12, sites=3))
+    monkeypatch.setattr("scanner.train.data.load_examples", lambda: [])
+    settings = {"seed": 1, "C": 10.0, "char_ngrams": [3, 4], "min_df": 1, "own_weight": 0.3, "folds": 2}
+    result = real_report.compare_label_input(settings)
+    assert sorted(asked) == [("dev",), ("train",)] and [r["input"] for r in result["rows"]] == ["text", "text+cues"]
+    assert all(0 <= r["municipal_accuracy"] <= 1 and 0 <= r["domain_f1"] <= 1 for r in result["rows"])
+    text = real_report.label_input_markdown(result, "scanner train --compare-label-input")
+    assert "| text+cues |" in text and "24 train excerpts" in text and "12 dev excerpts" in text
+
+
 def test_the_stage_c_pick_keeps_the_checklist_target():
     from scanner.train.real_report import pick_stage_c
 
@@ -330,6 +346,7 @@ def test_gain_per_doubling_and_where_the_line_would_reach_the_target():
     (["--learning-curve", "0.5,1.5"], "expected distinct shares in (0, 1]"),
     (["--learning-curve", "0.5,0.5"], "expected distinct shares in (0, 1]"),
     (["--learning-curve", "0.5", "--eval"], "--learning-curve only measures"),
+    (["--compare-label-input", "--eval"], "--compare-label-input only compares inputs"),
 ])
 def test_choose_stage_c_bad_input_is_one_line_and_exit_2(args, message):
     import subprocess
