@@ -91,6 +91,21 @@ def test_demo_emerging_variants_are_merged(demo_store):
     assert len(agents) == 1 and len(agents[0]["variants"]) >= 3, agents
 
 
+def test_last_months_state_of_a_month_end_is_the_previous_month_end(demo_store):
+    """`previous` as of 30 September is the state of 31 August (the history's August row), not of 30 August:
+    a move on August's last day is August's, and September's report must not show it again."""
+    from datetime import date
+
+    from scanner.config import load_config
+    from scanner.signals import catalog, horizon
+
+    techs = catalog.technologies(catalog.resolve(demo_store))
+    items = horizon.estimate_all(demo_store, techs, date(2026, 9, 30), load_config()["horizon"], False)[0]
+    august = {r["tech"]: r["estimate"] for r in demo_store.query(
+        "SELECT tech, estimate FROM horizon_history WHERE month = '2026-08' AND overridden = 0")}
+    assert august and all(h["previous"] == august[h["id"]] for h in items if h["id"] in august)
+
+
 def test_mid_month_run_also_flags_the_closed_month_moves(demo_store):
     """Runs as of a day inside a month: the moves of the month before (the one its digest reports) are in
     the queue. The month is the latest closed one in which the demo's estimates moved."""

@@ -23,7 +23,7 @@ from scipy.stats import norm
 from scanner.catalogue import HORIZONS, STAGES
 from scanner.signals import frames
 from scanner.signals.catalog import TechInfo
-from scanner.signals.periods import EPOCH, add_months, decimal_year, month_end, month_to_decimal
+from scanner.signals.periods import EPOCH, add_months, decimal_year, month_before, month_end, month_to_decimal
 
 ADOPTION_STAGES = ("adoption", "procurement")
 REACH_STAGES = ("adoption", "procurement", "pilot")
@@ -489,7 +489,7 @@ def estimate_all(store: Any, techs: list[TechInfo], as_of: date, cfg: dict[str, 
     ev = load_evidence(store, as_of, techs, cfg)
     chain = make_chain(store, ev, techs, as_of, cfg)
     now = snapshot(store, ev, techs, as_of, cfg, chain)
-    prev = snapshot(store, ev, techs, add_months(as_of, -1), cfg, chain)
+    prev = snapshot(store, ev, techs, month_before(as_of), cfg, chain)
     out = []
     for row, tech in enumerate(techs):
         over = now.overrides.get(tech.id)

@@ -71,6 +71,19 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
+def month_before(day: date) -> date:
+    """The date a month earlier that "last month's state" is read at: a month's last day gives the last
+    day of the month before (30 September -> 31 August, not 30 August, when August's last moves happen),
+    any other day the same day a month earlier.
+
+    >>> month_before(date(2026, 9, 30)), month_before(date(2026, 3, 31)), month_before(date(2026, 10, 15))
+    (datetime.date(2026, 8, 31), datetime.date(2026, 2, 28), datetime.date(2026, 9, 15))
+    """
+    if day == month_end(day):
+        return month_end(add_months(day.replace(day=1), -1))
+    return add_months(day, -1)
+
+
 def months_between(first: str, last: str) -> list[str]:
     """All month keys from first to last inclusive ('2024-11', '2025-02')."""
     y, m = int(first[:4]), int(first[5:7])

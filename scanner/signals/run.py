@@ -10,7 +10,7 @@ import pandas as pd
 from scanner.catalogue import Catalogue
 from scanner.signals import emerging, flags, frames, horizon, impact, trends
 from scanner.signals.catalog import ProcessInfo, TechInfo
-from scanner.signals.periods import add_months, month_end, month_key, months_between
+from scanner.signals.periods import add_months, month_before, month_end, month_key, months_between
 from scanner.util import dumps
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def history(store, ev: horizon.Evidence, chain: horizon.MonthChain, techs: list[
         end = min(month_end(date.fromisoformat(month + "-01")), as_of)
         snap = horizon.snapshot(store, ev, techs, end, cfg, chain)
         if prev is None or end == as_of:
-            prev = horizon.snapshot(store, ev, techs, add_months(end, -1), cfg, chain)
+            prev = horizon.snapshot(store, ev, techs, month_before(end), cfg, chain)
         for i, tech in enumerate(techs):
             probs = dict(zip(horizon.HORIZONS, [round(float(p), 4) for p in snap.probs[i]]))
             rows.append((tech.id, month, snap.estimates[i], prev.estimates[i], dumps(probs),
