@@ -9,12 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from pathlib import Path
 from typing import Any, Iterable
-
-from scanner.tag.trie import trie_pattern
-from scanner.tag.variants import normalise
 
 log = logging.getLogger(__name__)
 
@@ -22,43 +18,28 @@ log = logging.getLogger(__name__)
 CUE_INPUT = "text+cues"  # meta.json `input` of a label model that reads label_input()
 
 
-class LabelCues:
-    """The catalogue's municipal and domain cue phrases, and the process mentions' domains, as pseudo-words
-    (`hsmunicue`, `hsdom<domain>`, `hsproc<domain>`): one per unit of cue weight or per process mention, at
-    most `cap` each, so the label model can weigh the catalogue's knowledge against everything else (as the
-    stage model does with its stage cues). Training (scanner/train/real.py) and tagging build them alike.
+def label_cue_words(cues: Iterable[Any], process_domains: Iterable[str] = (), cap: int = 5) -> str:
+    """The catalogue's municipal and domain cue hits (`Cue`s the pipeline's matcher found) and the process
+    mentions' domains as pseudo-words (`hsmunicue`, `hsdom<domain>`, `hsproc<domain>`): one per unit of cue
+    weight or per process mention, at most `cap` each, so the label model can weigh the catalogue's
+    knowledge against everything else (as the stage model does with its stage cues). Training
+    (scanner/train/real.py) and tagging take them from the same pipeline (`Tagger.label_inputs`).
 
-    >>> from scanner.tag.rules import default_rules
-    >>> LabelCues(default_rules()).words("De gemeenteraad besprak de bijstand.", "nl", ["sociaal-domein"])
-    'hsdombestuurparticipatie hsmunicue hsprocsociaaldomein'
+    >>> from scanner.tag.rules import Cue
+    >>> label_cue_words([Cue("municipal", "", 1.0), Cue("domain", "sociaal-domein", 2.5), Cue("stage", "pilot", 1)],
+    ...                 ["sociaal-domein"])
+    'hsdomsociaaldomein hsdomsociaaldomein hsmunicue hsprocsociaaldomein'
     """
-
-    def __init__(self, rules: Any, cap: int = 5) -> None:
-        self.cap = cap
-        self.cues: dict[str, dict[str, list[tuple[str, float]]]] = {}
-        self.regex: dict[str, re.Pattern[str]] = {}
-        for lang, table in rules.cues.items():
-            keyed = {phrase: [(_word(c.category, c.key), c.weight) for c in cues if c.category in CUE_KINDS]
-                     for phrase, cues in table.items()}
-            self.cues[lang] = {phrase: items for phrase, items in keyed.items() if items}
-            if self.cues[lang]:
-                pattern = trie_pattern(sorted(self.cues[lang]))
-                self.regex[lang] = re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
-
-    def words(self, text: str, lang: str, process_domains: Iterable[str] = ()) -> str:
-        """The pseudo-words of a text (already cut to what the model reads) and its processes' domains."""
-        weights: dict[str, float] = {}
-        lang = lang if lang in self.regex else "nl"
-        if lang in self.regex:
-            table = self.cues[lang]
-            for match in self.regex[lang].finditer(text):
-                for word, weight in table.get(normalise(match.group()), ()):
-                    weights[word] = weights.get(word, 0.0) + weight
-        for domain in process_domains:
-            if domain:
-                word = _word("process", domain)
-                weights[word] = weights.get(word, 0.0) + 1.0
-        return " ".join(word for word, w in sorted(weights.items()) for _ in range(int(min(w, self.cap))))
+    weights: dict[str, float] = {}
+    for cue in cues:
+        if cue.category in CUE_KINDS:
+            word = _word(cue.category, cue.key)
+            weights[word] = weights.get(word, 0.0) + cue.weight
+    for domain in process_domains:
+        if domain:
+            word = _word("process", domain)
+            weights[word] = weights.get(word, 0.0) + 1.0
+    return " ".join(word for word, w in sorted(weights.items()) for _ in range(int(min(w, cap))))
 
 
 CUE_KINDS = ("municipal", "domain")

@@ -12,7 +12,7 @@ from scanner.tag.doclabels import sentence_stage
 from scanner.tag.language import detect
 from scanner.tag.resolve import sentence_of
 from scanner.tag.rules import TagRules, build_rules, default_catalogue
-from scanner.tag.labels import LabelCues, LabelModel, load_label_model
+from scanner.tag.labels import LabelModel, label_cue_words, label_input, load_label_model
 from scanner.tag.normalise import tokenizer_text
 from scanner.tag.relevance import LinearRelevanceModel, RelevanceModel, load_relevance_model
 from scanner.tag.relevance import merge as merge_relevance
@@ -93,7 +93,6 @@ class Tagger:
         self._relevance_loaded = not self.config["use_relevance_model"]
         self._labels: LabelModel | None = None
         self._labels_loaded = not self.config["use_label_model"]
-        self._label_cues: LabelCues | None = None
         self._none_prior = float(self.config["none_prior"])
         self.fast = bool(self.config["fast_path"])
         self._batch: Any = None
@@ -227,19 +226,48 @@ class Tagger:
                 ready[prepared.pipeline].append(prepared)
             else:
                 results[index] = prepared
+        model = self.label_model
+        cue_chars = model.max_chars if model is not None and model.reads_cues else None
+        words: dict[int, str] = {}
         for lang, items in ready.items():
             if items:
                 for item, doc in zip(items, self._pipe(lang, items, size)):
                     results[item.index] = self._result(item, doc)
+                    if cue_chars is not None:
+                        words[item.index] = self._cue_words(doc)
         tagged = [item for items in ready.values() for item in items]
         classifiers = self.batch_classifiers if tagged else None
-        label_words = self._label_words(tagged, results) if tagged else None
+        label_words = [words[p.index] for p in tagged] if cue_chars is not None else None
         scores = classifiers.predict([p.text for p in tagged], [p.pipeline for p in tagged], label_words
                                      ) if classifiers else {}
         self._apply_model(tagged, results, scores.get("stage"))
         self._apply_relevance(tagged, results, scores.get("relevance"))
-        self._apply_labels(tagged, results, scores.get("labels"))
+        self._apply_labels(tagged, results, scores.get("labels"), label_words)
         return [r for r in results if r is not None]
+
+    def _cue_words(self, doc: Any) -> str:
+        """The label model's cue pseudo-words (scanner/tag/labels.py) from the pipeline's cue hits and
+        process mentions: of the whole text (the matcher keeps no offsets for cues that are only
+        municipal or domain cues), capped per word."""
+        from scanner.tag.pipeline import doc_state
+
+        state, domains = doc_state(doc), self.rules.process_domain
+        return label_cue_words((cue for _, cue in state.hs_cues), [domains.get(h.target.id, "") for h in state.processes])
+
+    def label_inputs(self, docs: list[dict[str, Any]], chars: int) -> list[str | None]:
+        """What a label model that reads cue words gets for each document: its first `chars` characters as
+        the tagger cleans them, then the text's cue words (None for a document the tagger refuses).
+        Training builds its inputs with this, so they are the tagger's own."""
+        out: list[str | None] = [None] * len(docs)
+        ready: dict[str, list[Prepared]] = {"nl": [], "en": []}
+        for index, doc in enumerate(docs):
+            prepared = self.prepare(index, doc)
+            if isinstance(prepared, Prepared):
+                ready[prepared.pipeline].append(prepared)
+        for lang, items in ready.items():
+            for item, parsed in zip(items, self._pipe(lang, items, int(self.config["batch_size"]))) if items else ():
+                out[item.index] = label_input(item.text[:chars], self._cue_words(parsed))
+        return out
 
     def _pipe(self, lang: str, items: list[Prepared], size: int) -> Iterator[Any]:
         from scanner.tag.pipeline import doc_state
@@ -299,33 +327,17 @@ class Tagger:
                 mention["stage"], mention["stage_score"] = result["stage"], result["stage_scores"][result["stage"]]
 
     def _apply_labels(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
-                      predictions: list[dict[str, float]] | None = None) -> None:
+                      predictions: list[dict[str, float]] | None = None, words: list[str] | None = None) -> None:
         """The trained label model sets municipal relevance and the municipal domains."""
         model = self.label_model
         if model is None or not prepared:
             return
         if predictions is None:
-            predictions = model.predict([p.text for p in prepared], self._label_words(prepared, results))
+            predictions = model.predict([p.text for p in prepared], words)
         for item, scores in zip(prepared, predictions):
             result = results[item.index]
             if result is not None:
                 model.apply(result, scores)
-
-    def _label_words(self, prepared: list[Prepared], results: list[dict[str, Any] | None]) -> list[str] | None:
-        """The label model's cue pseudo-words per document (scanner/tag/labels.py), from the part of the text
-        it reads and the domains of the processes found there; None for a model that reads text only."""
-        model = self.label_model
-        if model is None or not model.reads_cues:
-            return None
-        if self._label_cues is None:
-            self._label_cues = LabelCues(self.rules)
-        out = []
-        for item in prepared:
-            result = results[item.index] or {}
-            cut = item.text[: model.max_chars]
-            domains = [m.get("domain", "") for m in result.get("processes") or [] if m["start"] < len(cut)]
-            out.append(self._label_cues.words(cut, item.pipeline, domains))
-        return out
 
     def _apply_relevance(self, prepared: list[Prepared], results: list[dict[str, Any] | None],
                          predictions: list[dict[str, float]] | None = None) -> None:

@@ -53,26 +53,21 @@ _LABEL_INPUTS: dict[str, str] = {}
 
 
 def label_texts(texts: list[str], cues: bool = True) -> list[str]:
-    """The label model's input for each text, exactly as the tagger builds it (scanner/tag/labels.py): its
-    first stage_model_chars characters and their cue pseudo-words, the processes' domains found by the cue
-    rules (a tagger without models); remembered, since the folds ask for the same texts again. Without
-    `cues`, the texts themselves (the input of label models trained before the cue words)."""
+    """The label model's input for each text, built by the tagger itself (`Tagger.label_inputs`: the first
+    stage_model_chars characters and the cue words of the pipeline's cue hits and process mentions; a
+    tagger without models, which finds the same); remembered, since the folds ask for the same texts
+    again. Without `cues`, the texts themselves (the input of label models trained before the cue words)."""
     if not cues:
         return list(texts)
-    from scanner.tag.labels import LabelCues, label_input
-    from scanner.tag.language import detect
     from scanner.tag.tagger import Tagger
 
     missing = list(dict.fromkeys(t for t in texts if t not in _LABEL_INPUTS))
     if missing:
         tagger = Tagger(config={"use_stage_model": False, "use_label_model": False, "use_relevance_model": False,
                                 "use_term_model": False})
-        chars, label_cues = int(tagger.config["stage_model_chars"]), LabelCues(tagger.rules)  # what the tagger gives it
-        for text, result in zip(missing, tagger.tag_many([{"id": i, "text": t} for i, t in enumerate(missing)])):
-            cut = text[:chars]
-            domains = [m.get("domain", "") for m in result.get("processes") or [] if m["start"] < len(cut)]
-            lang = detect(text, _langid_chars())[1]
-            _LABEL_INPUTS[text] = label_input(cut, label_cues.words(cut, lang, domains))
+        chars = int(tagger.config["stage_model_chars"])  # what the tagger gives the label model
+        inputs = tagger.label_inputs([{"id": i, "text": t} for i, t in enumerate(missing)], chars)
+        _LABEL_INPUTS.update((text, found if found is not None else text) for text, found in zip(missing, inputs))
     return [_LABEL_INPUTS[t] for t in texts]
 
 
