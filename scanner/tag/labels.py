@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 
 CUE_INPUT = "text+cues"  # meta.json `input` of a label model that reads label_input()
+CUE_KINDS = ("municipal", "domain")  # the cue categories that become label pseudo-words
 
 
 def label_cue_words(cues: Iterable[Any], process_domains: Iterable[str] = (), cap: int = 5) -> str:
@@ -42,8 +43,6 @@ def label_cue_words(cues: Iterable[Any], process_domains: Iterable[str] = (), ca
     return " ".join(word for word, w in sorted(weights.items()) for _ in range(int(min(w, cap))))
 
 
-CUE_KINDS = ("municipal", "domain")
-
 
 def _word(category: str, key: str) -> str:
     suffix = key.replace("-", "")
@@ -51,7 +50,7 @@ def _word(category: str, key: str) -> str:
 
 
 def label_input(text: str, cue_words: str) -> str:
-    """What the label model reads: its cut of the text, then the cue pseudo-words of that cut."""
+    """What the label model reads: its cut of the text, then the text's cue pseudo-words."""
     return f"{text}\n{cue_words}" if cue_words else text
 
 

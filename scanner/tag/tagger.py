@@ -226,18 +226,17 @@ class Tagger:
                 ready[prepared.pipeline].append(prepared)
             else:
                 results[index] = prepared
-        model = self.label_model
-        cue_chars = model.max_chars if model is not None and model.reads_cues else None
+        reads_cues = self.label_model is not None and self.label_model.reads_cues
         words: dict[int, str] = {}
         for lang, items in ready.items():
             if items:
                 for item, doc in zip(items, self._pipe(lang, items, size)):
                     results[item.index] = self._result(item, doc)
-                    if cue_chars is not None:
+                    if reads_cues:
                         words[item.index] = self._cue_words(doc)
         tagged = [item for items in ready.values() for item in items]
         classifiers = self.batch_classifiers if tagged else None
-        label_words = [words[p.index] for p in tagged] if cue_chars is not None else None
+        label_words = [words[p.index] for p in tagged] if reads_cues else None
         scores = classifiers.predict([p.text for p in tagged], [p.pipeline for p in tagged], label_words
                                      ) if classifiers else {}
         self._apply_model(tagged, results, scores.get("stage"))
