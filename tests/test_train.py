@@ -165,6 +165,25 @@ def test_the_label_model_reads_cue_words_only_when_it_was_trained_on_them(tmp_pa
 
 
 @needs_models
+def test_the_label_model_is_trained_on_the_inputs_the_tagger_gives_it():
+    """Training builds the label model's input (text + cue words) with a model-free tagger; the shipped
+    tagger must score exactly that input, or the cue words the model learned are not the ones it reads."""
+    from scanner.tag.tagger import Tagger
+    from scanner.train.real import label_texts
+
+    texts = ["De gemeenteraad van Zwolle besprak de bijstand en de Wmo-aanvraag via een chatbot.",
+             "The city council approved parking enforcement cameras after a public consultation.",
+             "Een supermarkt test drones voor bezorging."]
+    tagger = Tagger()
+    assert tagger.label_model is not None and tagger.label_model.reads_cues
+    inputs = label_texts(texts)
+    assert all(i.startswith(t) and len(i) > len(t) for i, t in zip(inputs[:2], texts))  # cue words appended
+    for text, given in zip(texts, inputs):
+        scores = tagger.label_model.model.scores(given)
+        assert tagger.tag({"id": "x", "text": text})["municipal_score"] == round(scores["municipal"], 4)
+
+
+@needs_models
 def test_shipped_model_memory_is_bounded_per_document():
     from scanner.tag.stage import load_stage_model
 

@@ -24,7 +24,7 @@ from scanner.tag.tokenscan import MAX_CACHED
 _EMPTY = np.zeros(0, dtype=np.int64)
 _SHIFT = 20  # (feature id << _SHIFT) | count: one integer sort groups a text's features with their counts
 _MASK = (1 << _SHIFT) - 1
-MAX_TAILS = 10_000  # distinct cue-word strings whose bags are remembered (7 stages, 0-5 words each)
+MAX_TAILS = 10_000  # distinct cue-word strings (stage and label pseudo-words) whose bags are remembered
 _WORD_PAIR = re.compile(r"\w\w")  # TOKEN is \w+: a cut between two word characters splits a token
 
 

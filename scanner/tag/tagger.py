@@ -219,13 +219,7 @@ class Tagger:
 
     def _tag_batch(self, batch: list[Any], size: int) -> list[dict[str, Any]]:
         results: list[dict[str, Any] | None] = [None] * len(batch)
-        ready: dict[str, list[Prepared]] = {"nl": [], "en": []}
-        for index, doc in enumerate(batch):
-            prepared = self.prepare(index, doc)
-            if isinstance(prepared, Prepared):
-                ready[prepared.pipeline].append(prepared)
-            else:
-                results[index] = prepared
+        ready = self._prepare_batch(batch, results)
         reads_cues = self.label_model is not None and self.label_model.reads_cues
         words: dict[int, str] = {}
         for lang, items in ready.items():
@@ -244,6 +238,18 @@ class Tagger:
         self._apply_labels(tagged, results, scores.get("labels"), label_words)
         return [r for r in results if r is not None]
 
+    def _prepare_batch(self, docs: list[Any], refused: list[Any] | None = None) -> dict[str, list[Prepared]]:
+        """The documents `prepare` accepts, per pipeline; the error record of each refused one goes into
+        `refused` at its index, when given."""
+        ready: dict[str, list[Prepared]] = {"nl": [], "en": []}
+        for index, doc in enumerate(docs):
+            prepared = self.prepare(index, doc)
+            if isinstance(prepared, Prepared):
+                ready[prepared.pipeline].append(prepared)
+            elif refused is not None:
+                refused[index] = prepared
+        return ready
+
     def _cue_words(self, doc: Any) -> str:
         """The label model's cue pseudo-words (scanner/tag/labels.py) from the pipeline's cue hits and
         process mentions: of the whole text (the matcher keeps no offsets for cues that are only
@@ -258,12 +264,7 @@ class Tagger:
         the tagger cleans them, then the text's cue words (None for a document the tagger refuses).
         Training builds its inputs with this, so they are the tagger's own."""
         out: list[str | None] = [None] * len(docs)
-        ready: dict[str, list[Prepared]] = {"nl": [], "en": []}
-        for index, doc in enumerate(docs):
-            prepared = self.prepare(index, doc)
-            if isinstance(prepared, Prepared):
-                ready[prepared.pipeline].append(prepared)
-        for lang, items in ready.items():
+        for lang, items in self._prepare_batch(docs).items():
             for item, parsed in zip(items, self._pipe(lang, items, int(self.config["batch_size"]))) if items else ():
                 out[item.index] = label_input(item.text[:chars], self._cue_words(parsed))
         return out
